@@ -1,0 +1,131 @@
+import type { AuditLog } from './audit.js';
+import type { Clock } from './clock.js';
+import { ApiError, invalidField } from './errors.js';
+import type { Account, RequestContext } from './model.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { DuplicateError, type UnitOfWork } from './ports.js';
+import { newId, type Random } from './random.js';
+import type { SessionService, StartedSession } from './session-service.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
+
+/** Dependencies of {@link AccountService}. */
+export interface AccountServiceDeps {
+  uow: UnitOfWork;
+  clock: Clock;
+  random: Random;
+  audit: AuditLog;
+  passwords: PasswordHasher;
+  sessions: SessionService;
+  throttle: SignInThrottle;
+  /** Whether anyone may sign up, or only the administrator creates accounts. */
+  signup: 'open' | 'closed';
+}
+
+/** What sign-up asks for. */
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name?: string;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const CONTROL = /\p{Cc}/u;
+
+/** Sign-up, sign-in and the account profile. */
+export class AccountService {
+  readonly #deps: AccountServiceDeps;
+
+  constructor(deps: AccountServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Creates an account.
+   * @param options.bypassClosedSignup set by the administrator's `create-account` command.
+   * @throws ApiError `signup_closed`, `validation_failed`, `email_taken`.
+   */
+  async signUp(input: SignUpInput, context: RequestContext, options: { bypassClosedSignup?: boolean } = {}): Promise<Account> {
+    if (this.#deps.signup === 'closed' && options.bypassClosedSignup !== true) {
+      throw new ApiError('signup_closed', { detail: 'Ask the administrator of this server for an account.' });
+    }
+    const email = input.email.trim().toLowerCase();
+    if (email.length > 254 || !EMAIL.test(email)) throw invalidField('email', 'must be an email address');
+    if (input.password.length < 8) throw invalidField('password', 'must be at least 8 characters');
+    if (input.password.length > 1024) throw invalidField('password', 'must be at most 1024 characters');
+    const name = (input.name ?? '').trim() || email.split('@')[0] || email;
+    if ([...name].length > 100 || CONTROL.test(name)) {
+      throw invalidField('name', 'must be at most 100 characters without control characters');
+    }
+
+    const now = this.#deps.clock.now();
+    const account = { id: newId('acc', this.#deps.random, now), email, name, createdAt: now };
+    const passwordHash = await this.#deps.passwords.hash(input.password);
+    try {
+      await this.#deps.uow.transaction(async (stores) => {
+        await stores.accounts.insert({ ...account, passwordHash });
+        await stores.audit.append(
+          this.#deps.audit.event({
+            accountId: account.id,
+            action: 'account.created',
+            actor: { type: 'anonymous', id: null },
+            target: { type: 'account', id: account.id },
+            context,
+          }),
+        );
+      });
+    } catch (error) {
+      if (error instanceof DuplicateError) {
+        throw new ApiError('email_taken', { detail: 'An account with this email already exists.', cause: error });
+      }
+      throw error;
+    }
+    return account;
+  }
+
+  /**
+   * Signs in with email and password. Unknown email and wrong password answer alike, after the
+   * same work. Repeated failures are throttled per account and per address.
+   * @throws ApiError `rate_limited` (with seconds to wait), `invalid_credentials`.
+   */
+  async signIn(email: string, password: string, context: RequestContext): Promise<StartedSession & { account: Account }> {
+    const normalised = email.trim().toLowerCase();
+    const ip = context.ip ?? 'unknown';
+    const wait = this.#deps.throttle.retryAfter(normalised, ip);
+    if (wait > 0) {
+      throw new ApiError('rate_limited', { detail: 'Too many failed sign-ins. Try again later.', retryAfterSeconds: wait });
+    }
+    const record = await this.#deps.uow.stores.accounts.findByEmail(normalised);
+    const ok =
+      record === undefined
+        ? await this.#deps.passwords.verifyNothing(password)
+        : await this.#deps.passwords.verify(password, record.passwordHash);
+    if (record === undefined || !ok) {
+      this.#deps.throttle.recordFailure(normalised, ip);
+      await this.#deps.uow.stores.audit.append(
+        this.#deps.audit.event({
+          accountId: record?.id ?? null,
+          action: 'session.failed',
+          actor: { type: 'anonymous', id: null },
+          context,
+          details: { reason: 'invalid_credentials' },
+        }),
+      );
+      throw new ApiError('invalid_credentials', { detail: 'Wrong email or password.' });
+    }
+    this.#deps.throttle.recordSuccess(normalised, ip);
+    const { passwordHash: _hash, ...account } = record;
+    const started = await this.#deps.sessions.start(account.id, context);
+    return { ...started, account };
+  }
+
+  /**
+   * The account `id`.
+   * @throws ApiError `not_found`.
+   */
+  async get(id: string): Promise<Account> {
+    const record = await this.#deps.uow.stores.accounts.findById(id);
+    if (record === undefined) throw new ApiError('not_found', { detail: 'No such account.' });
+    const { passwordHash: _hash, ...account } = record;
+    return account;
+  }
+}

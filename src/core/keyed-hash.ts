@@ -1,0 +1,41 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+/** What a derived key is used for; each purpose gets its own key from the server secret. */
+export type KeyPurpose = 'token-hash' | 'session-hash' | 'csrf';
+
+/**
+ * Keyed hashing with subkeys derived from the server secret (HKDF-SHA-256, RFC 5869), so a
+ * leaked database alone cannot be used to test guesses of token values.
+ */
+export class KeyedHasher {
+  readonly #keys: Record<KeyPurpose, Buffer>;
+
+  /** @param secret the server secret, at least 32 bytes of entropy. */
+  constructor(secret: string) {
+    const derive = (purpose: KeyPurpose) =>
+      Buffer.from(hkdfSync('sha256', secret, 'skytells', `skytells/${purpose}/v1`, 32));
+    this.#keys = { 'token-hash': derive('token-hash'), 'session-hash': derive('session-hash'), csrf: derive('csrf') };
+  }
+
+  /** HMAC-SHA-256 of `value` under the key for `purpose`, base64url-encoded. */
+  hash(purpose: KeyPurpose, value: string): string {
+    return createHmac('sha256', this.#keys[purpose]).update(value).digest('base64url');
+  }
+
+  /** Compares `value`'s hash with `expected` in constant time. */
+  verify(purpose: KeyPurpose, value: string, expected: string): boolean {
+    return constantTimeEqual(this.hash(purpose, value), expected);
+  }
+}
+
+/** Compares two strings in time that depends only on their lengths. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  // Compare against itself on a length mismatch so the work done does not depend on where they differ.
+  if (left.length !== right.length) {
+    timingSafeEqual(left, left);
+    return false;
+  }
+  return timingSafeEqual(left, right);
+}

@@ -1,0 +1,133 @@
+import type { Scope } from './scopes.js';
+
+/** A person's account: the owner of tokens and resources. */
+export interface Account {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** An account with its password hash, as the store holds it; never leaves core. */
+export interface AccountRecord extends Account {
+  passwordHash: string;
+}
+
+/** How a token came to be. */
+export type TokenOrigin = 'console' | 'api' | 'oauth';
+
+/** Why a token was revoked. */
+export type RevocationReason = 'revoked' | 'rotated' | 'leaked';
+
+/** A stored access token. Only the keyed hash of its value is ever kept. */
+export interface AccessToken {
+  id: string;
+  accountId: string;
+  name: string;
+  /** `skt_abcd…wxyz`: enough to recognise, useless to an attacker. */
+  masked: string;
+  scopes: Scope[];
+  createdAt: Date;
+  /** `null` for a token created with `expires: "never"`. */
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
+  /** The instant the token stops working; may lie ahead when revocation was scheduled on rotation. */
+  revokedAt: Date | null;
+  revokedReason: RevocationReason | null;
+  createdVia: TokenOrigin;
+  clientId: string | null;
+  replaces: string | null;
+  replacedBy: string | null;
+}
+
+/** The lifecycle state of a token at a given instant. */
+export type TokenStatus = 'active' | 'expired' | 'revoked';
+
+/** The status of `token` at `now`: revoked wins over expired. */
+export function tokenStatus(token: Pick<AccessToken, 'revokedAt' | 'expiresAt'>, now: Date): TokenStatus {
+  if (token.revokedAt !== null && token.revokedAt.getTime() <= now.getTime()) return 'revoked';
+  if (token.expiresAt !== null && token.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'active';
+}
+
+/** A signed-in browser session. */
+export interface Session {
+  id: string;
+  accountId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  revokedAt: Date | null;
+}
+
+/** Who performed an audited action. */
+export interface Actor {
+  type: 'session' | 'token' | 'anonymous' | 'system';
+  /** Session or token id; for a token also its masked value in `label`. */
+  id: string | null;
+  label?: string;
+}
+
+/** One entry of the audit log. */
+export interface AuditEvent {
+  id: string;
+  /** `null` for events that belong to no account, e.g. an unknown token. */
+  accountId: string | null;
+  at: Date;
+  action: AuditAction;
+  actor: Actor;
+  target: { type: string; id: string } | null;
+  ip: string | null;
+  userAgent: string | null;
+  details: Record<string, unknown>;
+}
+
+/** Every action the audit log records. */
+export type AuditAction =
+  | 'account.created'
+  | 'session.created'
+  | 'session.failed'
+  | 'session.deleted'
+  | 'token.created'
+  | 'token.revoked'
+  | 'token.rotated'
+  | 'token.auth_failed'
+  | 'token.leak_reported'
+  | 'project.created'
+  | 'project.deleted'
+  | 'deployment.created';
+
+/** A small resource the `projects:*` scopes protect. */
+export interface Project {
+  id: string;
+  accountId: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** A deployment of a project, protected by the `deployments:*` scopes. */
+export interface Deployment {
+  id: string;
+  accountId: string;
+  projectId: string;
+  environment: string;
+  ref: string | null;
+  status: 'queued' | 'ready';
+  createdAt: Date;
+}
+
+/** Where a request came from, for audit and last-used data. */
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** One page of a newest-first listing. */
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor of the next page, `null` on the last. */
+  nextCursor: string | null;
+}

@@ -1,0 +1,130 @@
+import type {
+  AccessToken,
+  AccountRecord,
+  AuditAction,
+  AuditEvent,
+  Deployment,
+  Project,
+  RevocationReason,
+  Session,
+  TokenStatus,
+} from './model.js';
+
+/** Position in a newest-first listing: the last item of the previous page. */
+export interface PageKey {
+  createdAt: Date;
+  id: string;
+}
+
+/** Options of a newest-first, keyset-paged listing. */
+export interface ListOptions {
+  /** Items strictly older than this key. */
+  after?: PageKey;
+  /** At most this many items. */
+  limit: number;
+}
+
+/** Accounts and their credentials. */
+export interface AccountStore {
+  /** Stores a new account. @throws {@link DuplicateError} when the email is taken. */
+  insert(account: AccountRecord): Promise<void>;
+  /** The account with this (lower-cased) email, if any. */
+  findByEmail(email: string): Promise<AccountRecord | undefined>;
+  /** The account with this id, if any. */
+  findById(id: string): Promise<AccountRecord | undefined>;
+  /**
+   * Serialises writers on one account until the enclosing transaction ends, so that checks such
+   * as "name unique among active tokens" hold under concurrency. A no-op where the database
+   * already serialises transactions.
+   */
+  lock(id: string): Promise<void>;
+}
+
+/** One batched "last used" observation of a token. */
+export interface LastUse {
+  tokenId: string;
+  at: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Access tokens, looked up by the keyed hash of their value. */
+export interface TokenStore {
+  /** Stores a new token under `tokenHash`. */
+  insert(token: AccessToken, tokenHash: string): Promise<void>;
+  /** The token whose value hashes to `tokenHash`, if any. The verification hot path. */
+  findByHash(tokenHash: string): Promise<AccessToken | undefined>;
+  /** The account's token with this id, if any; another account's id reads as absent. */
+  findById(accountId: string, id: string): Promise<AccessToken | undefined>;
+  /** The account's tokens with `status` at `now`, newest first. */
+  list(accountId: string, filter: { status: TokenStatus | 'all'; now: Date }, page: ListOptions): Promise<AccessToken[]>;
+  /** The account's token named `name` that is active at `now`, if any. */
+  findActiveByName(accountId: string, name: string, now: Date): Promise<AccessToken | undefined>;
+  /**
+   * Revokes the token as of `at`, unless it is already revoked at or before `at`.
+   * @returns whether the row changed.
+   */
+  revoke(id: string, at: Date, reason: RevocationReason): Promise<boolean>;
+  /** Links a token to the one that replaces it. */
+  setReplacedBy(id: string, replacedBy: string): Promise<void>;
+  /** Writes batched last-used data; a later observation never goes back in time. */
+  recordLastUse(uses: readonly LastUse[]): Promise<void>;
+}
+
+/** Browser sessions, looked up by the keyed hash of their cookie secret. */
+export interface SessionStore {
+  insert(session: Session, secretHash: string): Promise<void>;
+  findBySecretHash(secretHash: string): Promise<Session | undefined>;
+  /** Ends the session as of `at`. */
+  revoke(id: string, at: Date): Promise<void>;
+}
+
+/** The append-only audit log. */
+export interface AuditStore {
+  append(event: AuditEvent): Promise<void>;
+  /** The account's events, newest first, optionally of one action. */
+  list(accountId: string, filter: { action?: AuditAction }, page: ListOptions): Promise<AuditEvent[]>;
+}
+
+/** Projects and their deployments. */
+export interface ProjectStore {
+  insertProject(project: Project): Promise<void>;
+  findProject(accountId: string, id: string): Promise<Project | undefined>;
+  listProjects(accountId: string, page: ListOptions): Promise<Project[]>;
+  /** Deletes the project and its deployments. @returns whether it existed. */
+  deleteProject(accountId: string, id: string): Promise<boolean>;
+  insertDeployment(deployment: Deployment): Promise<void>;
+  listDeployments(accountId: string, projectId: string, page: ListOptions): Promise<Deployment[]>;
+  /** Counts of the account's projects and deployments, for billing. */
+  usage(accountId: string): Promise<{ projects: number; deployments: number }>;
+}
+
+/** Every store, bound to one connection or transaction. */
+export interface Stores {
+  accounts: AccountStore;
+  tokens: TokenStore;
+  sessions: SessionStore;
+  audit: AuditStore;
+  projects: ProjectStore;
+}
+
+/**
+ * The database as core sees it: stores outside any transaction, and transactions in which a
+ * change and the audit event recording it commit together or not at all.
+ */
+export interface UnitOfWork {
+  /** Stores for single-statement reads and writes. */
+  readonly stores: Stores;
+  /** Runs `work` in one transaction; a throw rolls everything back. */
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+  /** Whether the database answers a trivial query. */
+  isReachable(): Promise<boolean>;
+}
+
+/** Raised by a store when a unique constraint refuses a write. */
+export class DuplicateError extends Error {
+  constructor(readonly constraint: string) {
+    super(`duplicate value for ${constraint}`);
+    this.name = 'DuplicateError';
+  }
+}

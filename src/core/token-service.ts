@@ -1,0 +1,313 @@
+import type { AuditLog } from './audit.js';
+import type { Clock } from './clock.js';
+import { decodeCursor, toPage } from './cursor.js';
+import { ApiError, invalidField } from './errors.js';
+import type { KeyedHasher } from './keyed-hash.js';
+import type { LastUseRecorder } from './last-use-recorder.js';
+import {
+  type AccessToken,
+  type Page,
+  type RequestContext,
+  type TokenOrigin,
+  type TokenStatus,
+  tokenStatus,
+} from './model.js';
+import type { Stores, UnitOfWork } from './ports.js';
+import { actorOf, type Principal, scopesOf } from './principal.js';
+import { newId, type Random } from './random.js';
+import { firstMissingScope, parseScopes } from './scopes.js';
+import { generateTokenValue, isWellFormedToken, maskToken } from './token-format.js';
+import { type ExpirationInput, nameConflict, parseTokenName, resolveExpiry, successorName } from './token-rules.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
+
+/** Dependencies of {@link TokenService}. */
+export interface TokenServiceDeps {
+  uow: UnitOfWork;
+  hasher: KeyedHasher;
+  clock: Clock;
+  random: Random;
+  audit: AuditLog;
+  lastUse: LastUseRecorder;
+  cache?: VerifiedTokenCache;
+}
+
+/** What a caller asks for when creating a token. */
+export interface CreateTokenInput extends ExpirationInput {
+  name: string;
+  scopes: string[];
+}
+
+/** What a caller may change when rotating a token; everything else is carried over. */
+export interface RotateTokenInput extends ExpirationInput {
+  name?: string;
+  scopes?: string[];
+  /** Revoke the replaced token this many seconds from now (0: at once); absent: keep it. */
+  revokeOldAfterSeconds?: number;
+}
+
+/** A token together with its value, which exists only in this one response. */
+export interface IssuedToken {
+  token: AccessToken;
+  value: string;
+}
+
+/** Longest delay for revoking a replaced token: one week. */
+export const MAX_REVOKE_DELAY_SECONDS = 604_800;
+
+/** Creation, listing, inspection, revocation and rotation of access tokens. */
+export class TokenService {
+  readonly #deps: TokenServiceDeps;
+
+  constructor(deps: TokenServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Issues a new token for the caller's account.
+   * @throws ApiError `validation_failed`, `insufficient_scope` (a token granting a scope it lacks),
+   * `name_conflict`.
+   */
+  async create(principal: Principal, input: CreateTokenInput, context: RequestContext): Promise<IssuedToken> {
+    const now = this.#deps.clock.now();
+    const name = parseTokenName(input.name);
+    const scopes = parseScopes(input.scopes);
+    assertCanGrant(principal, scopes);
+    const expiresAt = resolveExpiry(input, now) ?? null;
+    const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
+
+    return this.#deps.uow.transaction(async (stores) => {
+      await stores.accounts.lock(principal.accountId);
+      if (await stores.tokens.findActiveByName(principal.accountId, name, now)) throw nameConflict(name);
+      const issued = await this.#insert(stores, { accountId: principal.accountId, name, scopes, expiresAt, origin, now });
+      await stores.audit.append(
+        this.#deps.audit.event({
+          accountId: principal.accountId,
+          action: 'token.created',
+          actor: actorOf(principal),
+          target: { type: 'token', id: issued.token.id },
+          context,
+          details: { name, masked: issued.token.masked, scopes, expires_at: expiresAt?.toISOString() ?? null },
+        }),
+      );
+      return issued;
+    });
+  }
+
+  /**
+   * The account's tokens with `status`, newest first.
+   * @throws ApiError `invalid_cursor`.
+   */
+  async list(
+    accountId: string,
+    options: { status: TokenStatus | 'all'; cursor?: string; limit: number },
+  ): Promise<Page<AccessToken>> {
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const rows = await this.#deps.uow.stores.tokens.list(
+      accountId,
+      { status: options.status, now: this.#deps.clock.now() },
+      { ...(after === undefined ? {} : { after }), limit: options.limit + 1 },
+    );
+    const page = toPage(rows, options.limit, (token) => token);
+    return { ...page, items: page.items.map((token) => this.#withPendingUse(token)) };
+  }
+
+  /**
+   * The account's token `id`.
+   * @throws ApiError `not_found`, also for another account's token.
+   */
+  async get(accountId: string, id: string): Promise<AccessToken> {
+    const token = await this.#deps.uow.stores.tokens.findById(accountId, id);
+    if (token === undefined) throw notFound();
+    return this.#withPendingUse(token);
+  }
+
+  /**
+   * Revokes the account's token `id` at once. Revoking a revoked token succeeds and changes nothing.
+   * @throws ApiError `not_found`.
+   */
+  async revoke(principal: Principal, id: string, context: RequestContext): Promise<void> {
+    const now = this.#deps.clock.now();
+    await this.#deps.uow.transaction(async (stores) => {
+      const token = await stores.tokens.findById(principal.accountId, id);
+      if (token === undefined) throw notFound();
+      if (!(await stores.tokens.revoke(id, now, 'revoked'))) return;
+      await stores.audit.append(
+        this.#deps.audit.event({
+          accountId: principal.accountId,
+          action: 'token.revoked',
+          actor: actorOf(principal),
+          target: { type: 'token', id },
+          context,
+          details: { name: token.name, masked: token.masked, reason: 'revoked' },
+        }),
+      );
+    });
+    this.#deps.cache?.evict(id);
+  }
+
+  /**
+   * Issues a replacement for token `id` with the same or fewer scopes, and optionally schedules the
+   * old token's revocation.
+   * @throws ApiError `not_found`, `token_not_active`, `validation_failed` (scopes not a subset, bad
+   * expiry or delay), `insufficient_scope`, `name_conflict`.
+   */
+  async rotate(principal: Principal, id: string, input: RotateTokenInput, context: RequestContext): Promise<IssuedToken> {
+    const now = this.#deps.clock.now();
+    const delay = input.revokeOldAfterSeconds;
+    if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > MAX_REVOKE_DELAY_SECONDS)) {
+      throw invalidField('revoke_old_after_seconds', `must be a whole number from 0 to ${MAX_REVOKE_DELAY_SECONDS}`);
+    }
+    const requestedName = input.name === undefined ? undefined : parseTokenName(input.name);
+    const requestedScopes = input.scopes === undefined ? undefined : parseScopes(input.scopes);
+    const requestedExpiry = resolveExpiry(input, now, true);
+
+    const issued = await this.#deps.uow.transaction(async (stores) => {
+      await stores.accounts.lock(principal.accountId);
+      const old = await stores.tokens.findById(principal.accountId, id);
+      if (old === undefined) throw notFound();
+      if (tokenStatus(old, now) !== 'active' || old.replacedBy !== null) {
+        throw new ApiError('token_not_active', { detail: 'Only an active token that was not yet replaced can be rotated.' });
+      }
+      const scopes = requestedScopes ?? old.scopes;
+      const outside = firstMissingScope(old.scopes, scopes);
+      if (outside !== undefined) {
+        throw invalidField('scopes', `must be a subset of the replaced token's scopes; "${outside}" is not`);
+      }
+      assertCanGrant(principal, scopes);
+      const name = requestedName ?? (await this.#freeSuccessorName(stores, principal.accountId, old.name, now));
+      if (await stores.tokens.findActiveByName(principal.accountId, name, now)) throw nameConflict(name);
+      // Absent an expiry, the replacement gets the old token's lifetime, counted from now.
+      const expiresAt =
+        requestedExpiry !== undefined
+          ? requestedExpiry
+          : old.expiresAt === null
+            ? null
+            : new Date(now.getTime() + (old.expiresAt.getTime() - old.createdAt.getTime()));
+      const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
+      const fresh = await this.#insert(stores, {
+        accountId: principal.accountId,
+        name,
+        scopes,
+        expiresAt,
+        origin,
+        now,
+        replaces: old.id,
+      });
+      await stores.tokens.setReplacedBy(old.id, fresh.token.id);
+      const revokeAt = delay === undefined ? null : new Date(now.getTime() + delay * 1000);
+      if (revokeAt !== null) await stores.tokens.revoke(old.id, revokeAt, 'rotated');
+      await stores.audit.append(
+        this.#deps.audit.event({
+          accountId: principal.accountId,
+          action: 'token.rotated',
+          actor: actorOf(principal),
+          target: { type: 'token', id: old.id },
+          context,
+          details: {
+            replaced_by: fresh.token.id,
+            masked: old.masked,
+            new_masked: fresh.token.masked,
+            scopes,
+            old_revoked_at: revokeAt?.toISOString() ?? null,
+          },
+        }),
+      );
+      return fresh;
+    });
+    this.#deps.cache?.evict(id);
+    return issued;
+  }
+
+  /**
+   * Revokes every active token among `values`, whoever holds them: anyone who finds a leaked token
+   * may kill it. Values that are malformed, unknown or already inactive are skipped.
+   * @returns how many tokens were revoked.
+   */
+  async revokeLeaked(values: readonly string[], context: RequestContext): Promise<number> {
+    const now = this.#deps.clock.now();
+    const hashes = new Set(values.filter(isWellFormedToken).map((value) => this.#deps.hasher.hash('token-hash', value)));
+    let revoked = 0;
+    for (const hash of hashes) {
+      const token = await this.#deps.uow.stores.tokens.findByHash(hash);
+      if (token === undefined || tokenStatus(token, now) !== 'active') continue;
+      const changed = await this.#deps.uow.transaction(async (stores) => {
+        if (!(await stores.tokens.revoke(token.id, now, 'leaked'))) return false;
+        const base = { accountId: token.accountId, target: { type: 'token', id: token.id }, context };
+        const details = { name: token.name, masked: token.masked, reason: 'leaked' };
+        const actor = { type: 'anonymous', id: null } as const;
+        await stores.audit.append(this.#deps.audit.event({ ...base, action: 'token.revoked', actor, details }));
+        // The owner's notice: shown in the audit log and the console.
+        await stores.audit.append(this.#deps.audit.event({ ...base, action: 'token.leak_reported', actor, details }));
+        return true;
+      });
+      this.#deps.cache?.evict(token.id);
+      if (changed) revoked += 1;
+    }
+    return revoked;
+  }
+
+  /** The token with pending (not yet flushed) last-use data applied. */
+  #withPendingUse(token: AccessToken): AccessToken {
+    const use = this.#deps.lastUse.pending(token.id);
+    if (use === undefined || (token.lastUsedAt !== null && token.lastUsedAt >= use.at)) return token;
+    return { ...token, lastUsedAt: use.at, lastUsedIp: use.ip, lastUsedUserAgent: use.userAgent };
+  }
+
+  async #freeSuccessorName(stores: Stores, accountId: string, name: string, now: Date): Promise<string> {
+    let candidate = successorName(name);
+    for (let i = 0; i < 20 && (await stores.tokens.findActiveByName(accountId, candidate, now)); i++) {
+      candidate = successorName(candidate);
+    }
+    return candidate;
+  }
+
+  async #insert(
+    stores: Stores,
+    spec: {
+      accountId: string;
+      name: string;
+      scopes: AccessToken['scopes'];
+      expiresAt: Date | null;
+      origin: TokenOrigin;
+      now: Date;
+      replaces?: string;
+    },
+  ): Promise<IssuedToken> {
+    const value = generateTokenValue(this.#deps.random);
+    const token: AccessToken = {
+      id: newId('tok', this.#deps.random, spec.now),
+      accountId: spec.accountId,
+      name: spec.name,
+      masked: maskToken(value),
+      scopes: spec.scopes,
+      createdAt: spec.now,
+      expiresAt: spec.expiresAt,
+      lastUsedAt: null,
+      lastUsedIp: null,
+      lastUsedUserAgent: null,
+      revokedAt: null,
+      revokedReason: null,
+      createdVia: spec.origin,
+      clientId: null,
+      replaces: spec.replaces ?? null,
+      replacedBy: null,
+    };
+    await stores.tokens.insert(token, this.#deps.hasher.hash('token-hash', value));
+    return { token, value };
+  }
+}
+
+/** A token caller cannot hand out more than it holds. */
+function assertCanGrant(principal: Principal, scopes: AccessToken['scopes']): void {
+  const missing = firstMissingScope(scopesOf(principal), scopes);
+  if (missing !== undefined) {
+    throw new ApiError('insufficient_scope', {
+      detail: `This token cannot grant "${missing}", a scope it does not hold.`,
+      scope: missing,
+    });
+  }
+}
+
+function notFound(): ApiError {
+  return new ApiError('not_found', { detail: 'No such token.' });
+}

@@ -1,0 +1,102 @@
+import type { AuditLog } from './audit.js';
+import type { Clock } from './clock.js';
+import { ApiError, type ErrorCode } from './errors.js';
+import type { KeyedHasher } from './keyed-hash.js';
+import type { LastUseRecorder } from './last-use-recorder.js';
+import { type AccessToken, type RequestContext, tokenStatus } from './model.js';
+import type { UnitOfWork } from './ports.js';
+import { isWellFormedToken, maskToken } from './token-format.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
+
+/** The outcome of one verification, as metrics count it. */
+export type VerificationResult = 'valid' | 'malformed' | 'invalid' | 'expired' | 'revoked';
+
+/** Receives every verification's outcome and duration, e.g. for Prometheus. */
+export type VerificationObserver = (result: VerificationResult, seconds: number) => void;
+
+/** Dependencies of {@link TokenVerifier}. */
+export interface TokenVerifierDeps {
+  uow: UnitOfWork;
+  hasher: KeyedHasher;
+  clock: Clock;
+  audit: AuditLog;
+  lastUse: LastUseRecorder;
+  /** Omit where several processes share the database: every verification then reads through. */
+  cache?: VerifiedTokenCache;
+  observe?: VerificationObserver;
+}
+
+const CODE_OF: Record<Exclude<VerificationResult, 'valid'>, ErrorCode> = {
+  malformed: 'token_malformed',
+  invalid: 'token_invalid',
+  expired: 'token_expired',
+  revoked: 'token_revoked',
+};
+
+const DETAIL_OF: Record<Exclude<VerificationResult, 'valid'>, string> = {
+  malformed: 'The access token is malformed.',
+  invalid: 'The access token is not valid.',
+  expired: 'The access token has expired.',
+  revoked: 'The access token has been revoked.',
+};
+
+/**
+ * The hot path of every request: format and checksum → look-up by keyed hash → revoked? expired?
+ * It never writes to the database on success; last-used data goes to the {@link LastUseRecorder}.
+ */
+export class TokenVerifier {
+  readonly #deps: TokenVerifierDeps;
+
+  constructor(deps: TokenVerifierDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * The active token whose value is `value`.
+   * @throws ApiError `token_malformed` (bad format or checksum, no database access), `token_invalid`,
+   * `token_expired` or `token_revoked`. Each failure is audited with the masked value or prefix only.
+   */
+  async verify(value: string, context: RequestContext): Promise<AccessToken> {
+    const started = performance.now();
+    const { clock, hasher, cache, lastUse } = this.#deps;
+    if (!isWellFormedToken(value)) return this.#fail('malformed', value, undefined, context, started);
+
+    const hash = hasher.hash('token-hash', value);
+    let token = cache?.get(hash);
+    if (token === undefined) {
+      token = await this.#deps.uow.stores.tokens.findByHash(hash);
+      if (token === undefined) return this.#fail('invalid', value, undefined, context, started);
+      cache?.set(hash, token);
+    }
+
+    const now = clock.now();
+    const status = tokenStatus(token, now);
+    if (status !== 'active') return this.#fail(status, value, token, context, started);
+
+    lastUse.record({ tokenId: token.id, at: now, ip: context.ip, userAgent: context.userAgent });
+    this.#deps.observe?.('valid', (performance.now() - started) / 1000);
+    return token;
+  }
+
+  async #fail(
+    result: Exclude<VerificationResult, 'valid'>,
+    value: string,
+    token: AccessToken | undefined,
+    context: RequestContext,
+    started: number,
+  ): Promise<never> {
+    this.#deps.observe?.(result, (performance.now() - started) / 1000);
+    // Never the value: the masked id of a well-formed token, else at most its first four characters.
+    const presented = result === 'malformed' ? { prefix: value.slice(0, 4) } : { masked: maskToken(value) };
+    const event = this.#deps.audit.event({
+      accountId: token?.accountId ?? null,
+      action: 'token.auth_failed',
+      actor: { type: 'anonymous', id: null },
+      target: token === undefined ? null : { type: 'token', id: token.id },
+      context,
+      details: { reason: CODE_OF[result], ...presented },
+    });
+    await this.#deps.uow.stores.audit.append(event);
+    throw new ApiError(CODE_OF[result], { detail: DETAIL_OF[result] });
+  }
+}
