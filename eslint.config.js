@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Imports that would point a layer the wrong way (main → adapters → core, never back). */
-const infrastructure = ['fastify', 'fastify/*', '@fastify/*', 'kysely', 'pg', 'better-sqlite3', 'pino', 'prom-client', 'node:http', 'commander'];
+const infrastructure = [
+  'fastify',
+  'fastify/*',
+  '@fastify/*',
+  'kysely',
+  'pg',
+  'better-sqlite3',
+  'pino',
+  'prom-client',
+  'node:http',
+  'commander',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'web/dist/**', 'bin/**', 'test-results/**'] },
@@ -17,7 +28,9 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Fastify plugins and handlers are async by contract, with or without an await.
+      '@typescript-eslint/require-await': 'off',
       'no-console': 'error',
     },
   },
@@ -29,11 +42,17 @@ export default tseslint.config(
         {
           patterns: [
             { group: infrastructure, message: 'core is pure: no framework, database or HTTP imports.' },
-            { group: ['**/adapters/**', '**/main/**', '**/config/**'], message: 'core depends on nothing else in src.' },
+            {
+              group: ['**/adapters/**', '**/main/**', '**/config/**'],
+              message: 'core depends on nothing else in src.',
+            },
           ],
         },
       ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Pass configuration in.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Pass configuration in.' },
+      ],
       'no-restricted-globals': ['error', { name: 'process', message: 'core does not touch the process.' }],
     },
   },
@@ -44,7 +63,10 @@ export default tseslint.config(
         'error',
         { patterns: [{ group: ['**/main/**'], message: 'Only main composes the pieces.' }] },
       ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through loadConfig.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through loadConfig.' },
+      ],
     },
   },
   {
@@ -52,7 +74,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/main/**', '**/http/**', '**/cli/**', 'fastify', '@fastify/*'], message: 'Storage knows only core.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/main/**', '**/http/**', '**/cli/**', 'fastify', '@fastify/*'],
+              message: 'Storage knows only core.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -61,7 +90,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/main/**', '**/storage/**', '**/cli/**', 'kysely', 'pg', 'better-sqlite3'], message: 'HTTP talks to core services, never to storage.' }] },
+        {
+          patterns: [
+            {
+              group: ['**/main/**', '**/storage/**', '**/cli/**', 'kysely', 'pg', 'better-sqlite3'],
+              message: 'HTTP talks to core services, never to storage.',
+            },
+          ],
+        },
       ],
     },
   },

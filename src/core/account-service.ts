@@ -44,7 +44,11 @@ export class AccountService {
    * @param options.bypassClosedSignup set by the administrator's `create-account` command.
    * @throws ApiError `signup_closed`, `validation_failed`, `email_taken`.
    */
-  async signUp(input: SignUpInput, context: RequestContext, options: { bypassClosedSignup?: boolean } = {}): Promise<Account> {
+  async signUp(
+    input: SignUpInput,
+    context: RequestContext,
+    options: { bypassClosedSignup?: boolean } = {},
+  ): Promise<Account> {
     if (this.#deps.signup === 'closed' && options.bypassClosedSignup !== true) {
       throw new ApiError('signup_closed', { detail: 'Ask the administrator of this server for an account.' });
     }
@@ -75,7 +79,10 @@ export class AccountService {
       });
     } catch (error) {
       if (error instanceof DuplicateError) {
-        throw new ApiError('email_taken', { detail: 'An account with this email already exists.', cause: error });
+        throw new ApiError('email_taken', {
+          detail: 'An account with this email already exists.',
+          cause: error,
+        });
       }
       throw error;
     }
@@ -87,12 +94,19 @@ export class AccountService {
    * same work. Repeated failures are throttled per account and per address.
    * @throws ApiError `rate_limited` (with seconds to wait), `invalid_credentials`.
    */
-  async signIn(email: string, password: string, context: RequestContext): Promise<StartedSession & { account: Account }> {
+  async signIn(
+    email: string,
+    password: string,
+    context: RequestContext,
+  ): Promise<StartedSession & { account: Account }> {
     const normalised = email.trim().toLowerCase();
     const ip = context.ip ?? 'unknown';
     const wait = this.#deps.throttle.retryAfter(normalised, ip);
     if (wait > 0) {
-      throw new ApiError('rate_limited', { detail: 'Too many failed sign-ins. Try again later.', retryAfterSeconds: wait });
+      throw new ApiError('rate_limited', {
+        detail: 'Too many failed sign-ins. Try again later.',
+        retryAfterSeconds: wait,
+      });
     }
     const record = await this.#deps.uow.stores.accounts.findByEmail(normalised);
     const ok =

@@ -46,7 +46,10 @@ export class AuditLog {
    * The account's events, newest first.
    * @throws ApiError `invalid_cursor`.
    */
-  async list(accountId: string, options: { action?: AuditAction; cursor?: string; limit: number }): Promise<Page<AuditEvent>> {
+  async list(
+    accountId: string,
+    options: { action?: AuditAction; cursor?: string; limit: number },
+  ): Promise<Page<AuditEvent>> {
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
     const rows = await this.#uow.stores.audit.list(
       accountId,

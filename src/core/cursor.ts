@@ -16,7 +16,8 @@ export function decodeCursor(cursor: string): PageKey {
     if (Array.isArray(parsed) && parsed.length === 2) {
       const [at, id] = parsed as unknown[];
       const createdAt = new Date(typeof at === 'string' ? at : Number.NaN);
-      if (typeof id === 'string' && id.length <= 64 && !Number.isNaN(createdAt.getTime())) return { createdAt, id };
+      if (typeof id === 'string' && id.length <= 64 && !Number.isNaN(createdAt.getTime()))
+        return { createdAt, id };
     }
   } catch {
     // Falls through to the same error as a well-formed but wrong cursor.
@@ -25,7 +26,11 @@ export function decodeCursor(cursor: string): PageKey {
 }
 
 /** Turns `limit + 1` fetched rows into a page: the extra row only says whether another page exists. */
-export function toPage<T>(rows: T[], limit: number, keyOf: (item: T) => PageKey): { items: T[]; nextCursor: string | null } {
+export function toPage<T>(
+  rows: T[],
+  limit: number,
+  keyOf: (item: T) => PageKey,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };

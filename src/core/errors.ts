@@ -4,6 +4,7 @@
  */
 export const errorCatalogue = {
   validation_failed: { status: 400, title: 'The request is not valid' },
+  bad_request: { status: 400, title: 'The request could not be understood' },
   invalid_json: { status: 400, title: 'The request body is not valid JSON' },
   invalid_cursor: { status: 400, title: 'The paging cursor is not valid' },
   token_missing: { status: 401, title: 'Authentication required' },

@@ -14,7 +14,11 @@ export class KeyedHasher {
   constructor(secret: string) {
     const derive = (purpose: KeyPurpose) =>
       Buffer.from(hkdfSync('sha256', secret, 'skytells', `skytells/${purpose}/v1`, 32));
-    this.#keys = { 'token-hash': derive('token-hash'), 'session-hash': derive('session-hash'), csrf: derive('csrf') };
+    this.#keys = {
+      'token-hash': derive('token-hash'),
+      'session-hash': derive('session-hash'),
+      csrf: derive('csrf'),
+    };
   }
 
   /** HMAC-SHA-256 of `value` under the key for `purpose`, base64url-encoded. */

@@ -57,7 +57,11 @@ export interface TokenStore {
   /** The account's token with this id, if any; another account's id reads as absent. */
   findById(accountId: string, id: string): Promise<AccessToken | undefined>;
   /** The account's tokens with `status` at `now`, newest first. */
-  list(accountId: string, filter: { status: TokenStatus | 'all'; now: Date }, page: ListOptions): Promise<AccessToken[]>;
+  list(
+    accountId: string,
+    filter: { status: TokenStatus | 'all'; now: Date },
+    page: ListOptions,
+  ): Promise<AccessToken[]>;
   /** The account's token named `name` that is active at `now`, if any. */
   findActiveByName(accountId: string, name: string, now: Date): Promise<AccessToken | undefined>;
   /**

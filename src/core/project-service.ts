@@ -40,10 +40,18 @@ export class ProjectService {
   async createProject(principal: Principal, rawName: string, context: RequestContext): Promise<Project> {
     const name = rawName.trim();
     if (!LABEL.test(name)) {
-      throw invalidField('name', 'must be 1 to 63 letters, digits, ".", "_" or "-", starting with a letter or digit');
+      throw invalidField(
+        'name',
+        'must be 1 to 63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+      );
     }
     const now = this.#deps.clock.now();
-    const project: Project = { id: newId('prj', this.#deps.random, now), accountId: principal.accountId, name, createdAt: now };
+    const project: Project = {
+      id: newId('prj', this.#deps.random, now),
+      accountId: principal.accountId,
+      name,
+      createdAt: now,
+    };
     await this.#deps.uow.transaction(async (stores) => {
       await stores.projects.insertProject(project);
       await stores.audit.append(
@@ -106,7 +114,8 @@ export class ProjectService {
     context: RequestContext,
   ): Promise<Deployment> {
     const environment = input.environment ?? 'production';
-    if (!LABEL.test(environment)) throw invalidField('environment', 'must be a short label such as "production"');
+    if (!LABEL.test(environment))
+      throw invalidField('environment', 'must be a short label such as "production"');
     const ref = input.ref?.trim() ?? null;
     if (ref !== null && (ref.length === 0 || ref.length > 200 || /\p{Cc}/u.test(ref))) {
       throw invalidField('ref', 'must be 1 to 200 characters without control characters');
@@ -141,7 +150,11 @@ export class ProjectService {
   }
 
   /** The project's deployments, newest first. @throws ApiError `not_found`, `invalid_cursor`. */
-  async listDeployments(accountId: string, projectId: string, options: { cursor?: string; limit: number }): Promise<Page<Deployment>> {
+  async listDeployments(
+    accountId: string,
+    projectId: string,
+    options: { cursor?: string; limit: number },
+  ): Promise<Page<Deployment>> {
     await this.getProject(accountId, projectId);
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
     const rows = await this.#deps.uow.stores.projects.listDeployments(accountId, projectId, {
@@ -153,6 +166,10 @@ export class ProjectService {
 
   /** The account's plan and usage. */
   async billing(accountId: string): Promise<Billing> {
-    return { plan: 'free', usage: await this.#deps.uow.stores.projects.usage(accountId), limits: FREE_LIMITS };
+    return {
+      plan: 'free',
+      usage: await this.#deps.uow.stores.projects.usage(accountId),
+      limits: FREE_LIMITS,
+    };
   }
 }

@@ -10,7 +10,10 @@ describe('scopes', () => {
   });
 
   it('normalises a list into catalogue order without duplicates', () => {
-    expect(parseScopes(['tokens:write', 'account:read', 'tokens:write'])).toEqual(['account:read', 'tokens:write']);
+    expect(parseScopes(['tokens:write', 'account:read', 'tokens:write'])).toEqual([
+      'account:read',
+      'tokens:write',
+    ]);
   });
 
   it('refuses unknown and empty scope lists with a field error', () => {

@@ -58,39 +58,41 @@ export class SessionService {
         }),
       );
     });
-    return { session, secret, csrfToken: this.csrfTokenFor(session) };
+    return { session, secret, csrfToken: this.csrfTokenFor(session.id) };
   }
 
   /** The live session whose cookie value is `secret`, if any. */
   async authenticate(secret: string): Promise<Session | undefined> {
     if (secret.length === 0 || secret.length > 128) return undefined;
-    const session = await this.#deps.uow.stores.sessions.findBySecretHash(this.#deps.hasher.hash('session-hash', secret));
+    const session = await this.#deps.uow.stores.sessions.findBySecretHash(
+      this.#deps.hasher.hash('session-hash', secret),
+    );
     const now = this.#deps.clock.now();
     if (session === undefined || session.revokedAt !== null || session.expiresAt <= now) return undefined;
     return session;
   }
 
-  /** The CSRF token of `session`: a keyed hash of its id, so nothing more is stored. */
-  csrfTokenFor(session: Session): string {
-    return this.#deps.hasher.hash('csrf', session.id);
+  /** The CSRF token of session `sessionId`: a keyed hash of its id, so nothing more is stored. */
+  csrfTokenFor(sessionId: string): string {
+    return this.#deps.hasher.hash('csrf', sessionId);
   }
 
-  /** Whether `presented` is the CSRF token of `session`, compared in constant time. */
-  isCsrfTokenValid(session: Session, presented: string): boolean {
-    return this.#deps.hasher.verify('csrf', session.id, presented);
+  /** Whether `presented` is the CSRF token of session `sessionId`, compared in constant time. */
+  isCsrfTokenValid(sessionId: string, presented: string): boolean {
+    return this.#deps.hasher.verify('csrf', sessionId, presented);
   }
 
-  /** Ends `session` (sign-out). */
-  async end(session: Session, context: RequestContext): Promise<void> {
+  /** Ends the account's session `sessionId` (sign-out). */
+  async end(accountId: string, sessionId: string, context: RequestContext): Promise<void> {
     const now = this.#deps.clock.now();
     await this.#deps.uow.transaction(async (stores) => {
-      await stores.sessions.revoke(session.id, now);
+      await stores.sessions.revoke(sessionId, now);
       await stores.audit.append(
         this.#deps.audit.event({
-          accountId: session.accountId,
+          accountId,
           action: 'session.deleted',
-          actor: { type: 'session', id: session.id },
-          target: { type: 'session', id: session.id },
+          actor: { type: 'session', id: sessionId },
+          target: { type: 'session', id: sessionId },
           context,
         }),
       );

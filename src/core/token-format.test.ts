@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { findTokens, generateTokenValue, isWellFormedToken, maskToken, tokenChecksum } from './token-format.js';
+import {
+  findTokens,
+  generateTokenValue,
+  isWellFormedToken,
+  maskToken,
+  tokenChecksum,
+} from './token-format.js';
 import { encodeBase62, secureRandom } from './random.js';
 
 describe('token format', () => {

@@ -21,13 +21,18 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
  * past or too distant date.
  */
 export function resolveExpiry(input: ExpirationInput, now: Date, optional = false): Date | null | undefined {
-  const given = (['expiresInDays', 'expiresAt', 'expires'] as const).filter((key) => input[key] !== undefined);
+  const given = (['expiresInDays', 'expiresAt', 'expires'] as const).filter(
+    (key) => input[key] !== undefined,
+  );
   if (given.length === 0) {
     if (optional) return undefined;
     throw invalidField('expires_in_days', 'state one of expires_in_days, expires_at or expires: "never"');
   }
   if (given.length > 1) {
-    throw invalidField('expires_in_days', 'state only one of expires_in_days, expires_at or expires: "never"');
+    throw invalidField(
+      'expires_in_days',
+      'state only one of expires_in_days, expires_at or expires: "never"',
+    );
   }
   if (input.expires !== undefined) return null;
   if (input.expiresInDays !== undefined) {
@@ -67,7 +72,8 @@ export function parseTokenName(raw: string): string {
 /** The suggested name of a replacement: `deploy` → `deploy-2`, `deploy-2` → `deploy-3`. */
 export function successorName(name: string): string {
   const match = /^(.*)-(\d{1,6})$/.exec(name);
-  const next = match?.[1] !== undefined && match[2] !== undefined ? `${match[1]}-${Number(match[2]) + 1}` : `${name}-2`;
+  const next =
+    match?.[1] !== undefined && match[2] !== undefined ? `${match[1]}-${Number(match[2]) + 1}` : `${name}-2`;
   return [...next].length > 100 ? [...next].slice(-100).join('') : next;
 }
 

@@ -17,7 +17,13 @@ import { actorOf, type Principal, scopesOf } from './principal.js';
 import { newId, type Random } from './random.js';
 import { firstMissingScope, parseScopes } from './scopes.js';
 import { generateTokenValue, isWellFormedToken, maskToken } from './token-format.js';
-import { type ExpirationInput, nameConflict, parseTokenName, resolveExpiry, successorName } from './token-rules.js';
+import {
+  type ExpirationInput,
+  nameConflict,
+  parseTokenName,
+  resolveExpiry,
+  successorName,
+} from './token-rules.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** Dependencies of {@link TokenService}. */
@@ -78,7 +84,14 @@ export class TokenService {
     return this.#deps.uow.transaction(async (stores) => {
       await stores.accounts.lock(principal.accountId);
       if (await stores.tokens.findActiveByName(principal.accountId, name, now)) throw nameConflict(name);
-      const issued = await this.#insert(stores, { accountId: principal.accountId, name, scopes, expiresAt, origin, now });
+      const issued = await this.#insert(stores, {
+        accountId: principal.accountId,
+        name,
+        scopes,
+        expiresAt,
+        origin,
+        now,
+      });
       await stores.audit.append(
         this.#deps.audit.event({
           accountId: principal.accountId,
@@ -86,7 +99,12 @@ export class TokenService {
           actor: actorOf(principal),
           target: { type: 'token', id: issued.token.id },
           context,
-          details: { name, masked: issued.token.masked, scopes, expires_at: expiresAt?.toISOString() ?? null },
+          details: {
+            name,
+            masked: issued.token.masked,
+            scopes,
+            expires_at: expiresAt?.toISOString() ?? null,
+          },
         }),
       );
       return issued;
@@ -151,11 +169,19 @@ export class TokenService {
    * @throws ApiError `not_found`, `token_not_active`, `validation_failed` (scopes not a subset, bad
    * expiry or delay), `insufficient_scope`, `name_conflict`.
    */
-  async rotate(principal: Principal, id: string, input: RotateTokenInput, context: RequestContext): Promise<IssuedToken> {
+  async rotate(
+    principal: Principal,
+    id: string,
+    input: RotateTokenInput,
+    context: RequestContext,
+  ): Promise<IssuedToken> {
     const now = this.#deps.clock.now();
     const delay = input.revokeOldAfterSeconds;
     if (delay !== undefined && (!Number.isInteger(delay) || delay < 0 || delay > MAX_REVOKE_DELAY_SECONDS)) {
-      throw invalidField('revoke_old_after_seconds', `must be a whole number from 0 to ${MAX_REVOKE_DELAY_SECONDS}`);
+      throw invalidField(
+        'revoke_old_after_seconds',
+        `must be a whole number from 0 to ${MAX_REVOKE_DELAY_SECONDS}`,
+      );
     }
     const requestedName = input.name === undefined ? undefined : parseTokenName(input.name);
     const requestedScopes = input.scopes === undefined ? undefined : parseScopes(input.scopes);
@@ -166,7 +192,9 @@ export class TokenService {
       const old = await stores.tokens.findById(principal.accountId, id);
       if (old === undefined) throw notFound();
       if (tokenStatus(old, now) !== 'active' || old.replacedBy !== null) {
-        throw new ApiError('token_not_active', { detail: 'Only an active token that was not yet replaced can be rotated.' });
+        throw new ApiError('token_not_active', {
+          detail: 'Only an active token that was not yet replaced can be rotated.',
+        });
       }
       const scopes = requestedScopes ?? old.scopes;
       const outside = firstMissingScope(old.scopes, scopes);
@@ -174,7 +202,8 @@ export class TokenService {
         throw invalidField('scopes', `must be a subset of the replaced token's scopes; "${outside}" is not`);
       }
       assertCanGrant(principal, scopes);
-      const name = requestedName ?? (await this.#freeSuccessorName(stores, principal.accountId, old.name, now));
+      const name =
+        requestedName ?? (await this.#freeSuccessorName(stores, principal.accountId, old.name, now));
       if (await stores.tokens.findActiveByName(principal.accountId, name, now)) throw nameConflict(name);
       // Absent an expiry, the replacement gets the old token's lifetime, counted from now.
       const expiresAt =
@@ -225,7 +254,9 @@ export class TokenService {
    */
   async revokeLeaked(values: readonly string[], context: RequestContext): Promise<number> {
     const now = this.#deps.clock.now();
-    const hashes = new Set(values.filter(isWellFormedToken).map((value) => this.#deps.hasher.hash('token-hash', value)));
+    const hashes = new Set(
+      values.filter(isWellFormedToken).map((value) => this.#deps.hasher.hash('token-hash', value)),
+    );
     let revoked = 0;
     for (const hash of hashes) {
       const token = await this.#deps.uow.stores.tokens.findByHash(hash);
@@ -235,9 +266,13 @@ export class TokenService {
         const base = { accountId: token.accountId, target: { type: 'token', id: token.id }, context };
         const details = { name: token.name, masked: token.masked, reason: 'leaked' };
         const actor = { type: 'anonymous', id: null } as const;
-        await stores.audit.append(this.#deps.audit.event({ ...base, action: 'token.revoked', actor, details }));
+        await stores.audit.append(
+          this.#deps.audit.event({ ...base, action: 'token.revoked', actor, details }),
+        );
         // The owner's notice: shown in the audit log and the console.
-        await stores.audit.append(this.#deps.audit.event({ ...base, action: 'token.leak_reported', actor, details }));
+        await stores.audit.append(
+          this.#deps.audit.event({ ...base, action: 'token.leak_reported', actor, details }),
+        );
         return true;
       });
       this.#deps.cache?.evict(token.id);

@@ -1,0 +1,97 @@
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { parseBearer } from '../../core/bearer.js';
+import { ApiError } from '../../core/errors.js';
+import type { RequestContext } from '../../core/model.js';
+import { type Principal, scopesOf } from '../../core/principal.js';
+import { hasScope, type Scope } from '../../core/scopes.js';
+import type { Services } from './services.js';
+
+/** Name of the console session cookie. */
+export const SESSION_COOKIE = 'skytells_session';
+
+/** Header carrying the CSRF token on unsafe requests of a cookie session. */
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller; set by the `authenticate` hook of protected routes. */
+    principal: Principal | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const WEEK_MS = 7 * 86_400_000;
+
+/** Where the request came from, for audit and last-used data. */
+export function contextOf(request: FastifyRequest): RequestContext {
+  const userAgent = request.headers['user-agent'];
+  return { ip: request.ip, userAgent: userAgent === undefined ? null : userAgent.slice(0, 512) };
+}
+
+/** The authenticated caller of a protected route. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === null) throw new ApiError('token_missing');
+  return request.principal;
+}
+
+/** What a route requires of its caller. */
+export interface Requirement {
+  /** The scope a token must hold (a session holds every scope). */
+  scope?: Scope;
+  /** `session`: console only; `token`: access tokens only. Default: either. */
+  via?: 'session' | 'token';
+}
+
+async function identify(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Principal> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const token = await services.verifier.verify(parseBearer(header), contextOf(request));
+    if (token.expiresAt !== null && token.expiresAt.getTime() - services.clock.now().getTime() < WEEK_MS) {
+      void reply.header('skytells-token-expiration', token.expiresAt.toISOString());
+    }
+    return { kind: 'token', accountId: token.accountId, token };
+  }
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie === undefined || cookie === '') {
+    throw new ApiError('token_missing', { detail: 'Send "Authorization: Bearer <token>" or sign in.' });
+  }
+  const session = await services.sessions.authenticate(cookie);
+  if (session === undefined)
+    throw new ApiError('token_missing', { detail: 'The session has ended. Sign in again.' });
+  if (!SAFE_METHODS.has(request.method)) {
+    const presented = request.headers[CSRF_HEADER];
+    if (typeof presented !== 'string' || !services.sessions.isCsrfTokenValid(session.id, presented)) {
+      throw new ApiError('csrf_token_invalid', {
+        detail: `Send the session's CSRF token in the X-CSRF-Token header.`,
+      });
+    }
+  }
+  return { kind: 'session', accountId: session.accountId, sessionId: session.id };
+}
+
+/**
+ * An `onRequest` hook that authenticates the caller and checks `requirement`, before the body is
+ * even read: a refused request never reaches its handler.
+ */
+export function authenticate(services: Services, requirement: Requirement = {}): onRequestAsyncHookHandler {
+  return async (request, reply) => {
+    const principal = await identify(services, request, reply);
+    if (requirement.via === 'session' && principal.kind !== 'session') {
+      throw new ApiError('session_required', { detail: 'Sign in to the console for this action.' });
+    }
+    if (requirement.via === 'token' && principal.kind !== 'token') {
+      throw new ApiError('token_required', { detail: 'Call this with "Authorization: Bearer <token>".' });
+    }
+    if (requirement.scope !== undefined && !hasScope(scopesOf(principal), requirement.scope)) {
+      throw new ApiError('insufficient_scope', {
+        detail: `This token lacks the "${requirement.scope}" scope.`,
+        scope: requirement.scope,
+      });
+    }
+    request.principal = principal;
+  };
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ApiError } from '../../core/errors.js';
+import { installErrorHandler } from './error-handler.js';
+import type { Metrics } from './metrics.js';
+import { accountRoutes } from './routes/account-routes.js';
+import { credentialRoutes } from './routes/credential-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { resourceRoutes } from './routes/resource-routes.js';
+import { tokenRoutes } from './routes/token-routes.js';
+import type { Services } from './services.js';
+
+/** How the HTTP app is set up; everything else comes from the services. */
+export interface AppOptions {
+  /** The pino logger requests log to; `false` for none. */
+  logger: FastifyBaseLogger | false;
+  metrics: Metrics;
+  /** The URL users reach; an https URL makes the session cookie `Secure`. */
+  publicUrl: string;
+  /** Trust `X-Forwarded-For` from a reverse proxy for client addresses. Default false. */
+  trustProxy?: boolean;
+}
+
+/** Largest request body accepted (CONTRACT §3). */
+export const BODY_LIMIT = 64 * 1024;
+
+/**
+ * The whole HTTP API as a Fastify instance that never listens: tests call `inject()`, `main`
+ * calls `listen()`.
+ */
+export async function buildApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+    // Bodies are never coerced or stripped: a wrong type or an unknown field is a 400.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('principal', null);
+  // Only JSON bodies: text/plain (parsed by Fastify by default) becomes a 415.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandler(app);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/v1/')) void reply.header('cache-control', 'no-store');
+  });
+
+  const secure = options.publicUrl.startsWith('https:');
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    frameguard: { action: 'deny' },
+    // HSTS means nothing over plain http and would pin a later https mistake; send it only on https.
+    strictTransportSecurity: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new ApiError('rate_limited', {
+        detail: 'Too many requests. Slow down.',
+        retryAfterSeconds: Math.ceil(context.ttl / 1000),
+      }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Skytells Access API', version: '1' },
+      servers: [{ url: options.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An access token, skt_…' },
+          session: { type: 'apiKey', in: 'cookie', name: 'skytells_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+
+  await app.register(accountRoutes, { services, cookie: { secure } });
+  await app.register(tokenRoutes, { services });
+  await app.register(resourceRoutes, { services });
+  await app.register(credentialRoutes, { services });
+  await app.register(opsRoutes, { services, registry: options.metrics.registry });
+  return app;
+}

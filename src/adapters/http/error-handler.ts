@@ -1,0 +1,120 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, type ErrorCode, type FieldError } from '../../core/errors.js';
+
+const REALM = 'Bearer realm="skytells"';
+
+/** RFC 6750 §3: the challenge for a 401 or `insufficient_scope` 403. */
+function challenge(error: ApiError): string | undefined {
+  if (error.code === 'insufficient_scope') {
+    return `${REALM}, error="insufficient_scope", scope="${error.scope ?? ''}"`;
+  }
+  if (error.status !== 401) return undefined;
+  // RFC 6750 §3.1: no error attribute when the request carried no credential.
+  if (error.code === 'token_missing' || error.code === 'invalid_credentials') return REALM;
+  return `${REALM}, error="invalid_token", error_description="${error.detail.replace(/["\\]/g, '')}"`;
+}
+
+/** Fastify's own error codes for a body it refused, mapped to the catalogue. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_BAD_URL: 'bad_request',
+  FST_ERR_ASYNC_CONSTRAINT: 'bad_request',
+};
+
+/** Other client errors raised by Fastify or its plugins, by status. */
+const BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+function fieldErrors(error: FastifyError): FieldError[] {
+  return (error.validation ?? []).map((issue) => {
+    const params = issue.params;
+    const path = issue.instancePath.replace(/^\//, '').replace(/\//g, '.');
+    const child = params['missingProperty'] ?? params['additionalProperty'];
+    const field = [
+      error.validationContext === 'body' ? '' : error.validationContext,
+      path,
+      typeof child === 'string' ? child : '',
+    ]
+      .filter((part) => part !== undefined && part !== '')
+      .join('.');
+    const message =
+      typeof params['additionalProperty'] === 'string'
+        ? 'is not an accepted field'
+        : (issue.message ?? 'is not valid');
+    return { field: field || (error.validationContext ?? 'body'), message };
+  });
+}
+
+/** Turns anything thrown into the {@link ApiError} that describes it to a client. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  const fastifyError = error as FastifyError;
+  if (Array.isArray(fastifyError.validation)) {
+    const errors = fieldErrors(fastifyError);
+    const first = errors[0];
+    return new ApiError('validation_failed', {
+      detail: first === undefined ? 'The request is not valid.' : `${first.field}: ${first.message}`,
+      errors,
+    });
+  }
+  const mapped = typeof fastifyError.code === 'string' ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped !== undefined) return new ApiError(mapped, { cause: error });
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new ApiError(BY_STATUS[status] ?? 'bad_request', { cause: error });
+  }
+  return new ApiError('internal_error', { detail: 'Something went wrong on our side.', cause: error });
+}
+
+/** Sends `error` as `application/problem+json` (RFC 9457) with the headers its code calls for. */
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: ApiError): FastifyReply {
+  const auth = challenge(error);
+  if (auth !== undefined) void reply.header('www-authenticate', auth);
+  if (error.retryAfterSeconds !== undefined)
+    void reply.header('retry-after', String(error.retryAfterSeconds));
+  return reply
+    .code(error.status)
+    .header('cache-control', 'no-store')
+    .type('application/problem+json; charset=utf-8')
+    .send(
+      JSON.stringify({
+        type: `https://skytells.dev/errors/${error.code}`,
+        title: error.title,
+        status: error.status,
+        detail: error.detail,
+        code: error.code,
+        ...(error.errors === undefined ? {} : { errors: error.errors }),
+        ...(error.code === 'internal_error' ? { request_id: request.id } : {}),
+      }),
+    );
+}
+
+/** The one error handler: catalogue errors as problems; anything unknown as a 500 that leaks nothing. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toApiError(error);
+    if (problem.status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ code: problem.code, detail: problem.privateDetail }, 'request refused');
+    }
+    return sendProblem(request, reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new ApiError('not_found', {
+        detail: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.`,
+      }),
+    ),
+  );
+}

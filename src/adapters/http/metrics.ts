@@ -1,0 +1,35 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { VerificationObserver } from '../../core/token-verifier.js';
+
+/** The server's Prometheus metrics, in a registry of their own. */
+export interface Metrics {
+  registry: Registry;
+  /** Counts each token verification by result and records its latency. */
+  observeVerification: VerificationObserver;
+}
+
+/** Creates the registry with process metrics and the token-verification counter and histogram. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'skytells_' });
+  const verifications = new Counter({
+    name: 'skytells_token_verifications_total',
+    help: 'Access-token verifications by result.',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'skytells_token_verification_duration_seconds',
+    help: 'Time to verify an access token.',
+    buckets: [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
+    registers: [registry],
+  });
+  for (const result of ['valid', 'malformed', 'invalid', 'expired', 'revoked']) verifications.labels(result);
+  return {
+    registry,
+    observeVerification: (result, seconds) => {
+      verifications.labels(result).inc();
+      latency.observe(seconds);
+    },
+  };
+}

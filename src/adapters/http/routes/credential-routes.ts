@@ -1,0 +1,32 @@
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { contextOf } from '../authenticate.js';
+import type { Services } from '../services.js';
+
+/** Requests per minute and address allowed to the unauthenticated revocation endpoint. */
+export const REVOKE_RATE_LIMIT = 30;
+
+/** `POST /v1/credentials/revoke`: anyone holding a leaked token can kill it. */
+export const credentialRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  app.post(
+    '/v1/credentials/revoke',
+    {
+      config: { rateLimit: { max: REVOKE_RATE_LIMIT, timeWindow: 60_000 } },
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke leaked credentials; no authentication',
+        body: Type.Object(
+          { credentials: Type.Array(Type.String({ maxLength: 200 }), { minItems: 1, maxItems: 1000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 202: Type.Object({ revoked: Type.Integer() }) },
+      },
+    },
+    async (request, reply) => {
+      const revoked = await services.tokens.revokeLeaked(request.body.credentials, contextOf(request));
+      return reply.code(202).send({ revoked });
+    },
+  );
+};

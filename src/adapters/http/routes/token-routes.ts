@@ -1,0 +1,182 @@
+import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { SCOPE_CATALOGUE } from '../../../core/scopes.js';
+import { authenticate, contextOf, principalOf } from '../authenticate.js';
+import {
+  IdParams,
+  IssuedTokenSchema,
+  PageQuery,
+  PageSchema,
+  pageLimit,
+  tokenJson,
+  TokenSchema,
+} from '../schemas.js';
+import type { Services } from '../services.js';
+
+const Expiration = {
+  expires_in_days: Type.Optional(Type.Integer({ description: '1 to 366' })),
+  expires_at: Type.Optional(Type.String({ description: 'RFC 3339, in the future, at most 366 days ahead' })),
+  expires: Type.Optional(Type.Literal('never')),
+};
+
+const CreateBody = Type.Object(
+  { name: Type.String(), scopes: Type.Array(Type.String(), { maxItems: 100 }), ...Expiration },
+  { additionalProperties: false },
+);
+
+const RotateBody = Type.Object(
+  {
+    name: Type.Optional(Type.String()),
+    scopes: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
+    ...Expiration,
+    revoke_old_after_seconds: Type.Optional(
+      Type.Integer({ description: '0 to 604800; absent keeps the old token' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const StatusQuery = Type.Object(
+  {
+    status: Type.Optional(
+      Type.Union([
+        Type.Literal('active'),
+        Type.Literal('expired'),
+        Type.Literal('revoked'),
+        Type.Literal('all'),
+      ]),
+    ),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+function expiration(body: { expires_in_days?: number; expires_at?: string; expires?: 'never' }) {
+  return {
+    ...(body.expires_in_days === undefined ? {} : { expiresInDays: body.expires_in_days }),
+    ...(body.expires_at === undefined ? {} : { expiresAt: body.expires_at }),
+    ...(body.expires === undefined ? {} : { expires: body.expires }),
+  };
+}
+
+/** `/v1/scopes` and `/v1/tokens`: the access-token lifecycle. */
+export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const now = () => services.clock.now();
+
+  app.get('/v1/scopes', { schema: { tags: ['tokens'], summary: 'The scope catalogue' } }, async () => ({
+    data: Object.entries(SCOPE_CATALOGUE).map(([name, description]) => ({ name, description })),
+  }));
+
+  app.get(
+    '/v1/tokens',
+    {
+      onRequest: authenticate(services, { scope: 'tokens:read' }),
+      schema: {
+        tags: ['tokens'],
+        summary: 'List tokens, newest first',
+        querystring: StatusQuery,
+        response: { 200: PageSchema(TokenSchema) },
+      },
+    },
+    async (request) => {
+      const { status = 'active', cursor, limit } = request.query;
+      const page = await services.tokens.list(principalOf(request).accountId, {
+        status,
+        limit: pageLimit(limit),
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      return { data: page.items.map((token) => tokenJson(token, now())), next_cursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    '/v1/tokens',
+    {
+      onRequest: authenticate(services, { scope: 'tokens:write' }),
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create a token; its value is in this response only',
+        body: CreateBody,
+        response: { 201: IssuedTokenSchema },
+      },
+    },
+    async (request, reply) => {
+      const { name, scopes } = request.body;
+      const issued = await services.tokens.create(
+        principalOf(request),
+        { name, scopes, ...expiration(request.body) },
+        contextOf(request),
+      );
+      return reply.code(201).send({ ...tokenJson(issued.token, now()), token: issued.value });
+    },
+  );
+
+  app.get(
+    '/v1/tokens/self',
+    {
+      onRequest: authenticate(services, { via: 'token' }),
+      schema: { tags: ['tokens'], summary: 'The calling token', response: { 200: TokenSchema } },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const token = principal.kind === 'token' ? principal.token : undefined;
+      return tokenJson(await services.tokens.get(principal.accountId, token?.id ?? ''), now());
+    },
+  );
+
+  app.get(
+    '/v1/tokens/:id',
+    {
+      onRequest: authenticate(services, { scope: 'tokens:read' }),
+      schema: { tags: ['tokens'], summary: 'One token', params: IdParams, response: { 200: TokenSchema } },
+    },
+    async (request) =>
+      tokenJson(await services.tokens.get(principalOf(request).accountId, request.params.id), now()),
+  );
+
+  app.delete(
+    '/v1/tokens/:id',
+    {
+      onRequest: authenticate(services, { scope: 'tokens:write' }),
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke a token at once; repeating it succeeds',
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      await services.tokens.revoke(principalOf(request), request.params.id, contextOf(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/v1/tokens/:id/rotate',
+    {
+      onRequest: authenticate(services, { scope: 'tokens:write' }),
+      schema: {
+        tags: ['tokens'],
+        summary: 'Issue a replacement with the same or fewer scopes',
+        params: IdParams,
+        body: Type.Optional(RotateBody),
+        response: { 201: IssuedTokenSchema },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const issued = await services.tokens.rotate(
+        principalOf(request),
+        request.params.id,
+        {
+          ...(body.name === undefined ? {} : { name: body.name }),
+          ...(body.scopes === undefined ? {} : { scopes: body.scopes }),
+          ...(body.revoke_old_after_seconds === undefined
+            ? {}
+            : { revokeOldAfterSeconds: body.revoke_old_after_seconds }),
+          ...expiration(body),
+        },
+        contextOf(request),
+      );
+      return reply.code(201).send({ ...tokenJson(issued.token, now()), token: issued.value });
+    },
+  );
+};

@@ -1,0 +1,20 @@
+import type { AccountService } from '../../core/account-service.js';
+import type { AuditLog } from '../../core/audit.js';
+import type { Clock } from '../../core/clock.js';
+import type { ProjectService } from '../../core/project-service.js';
+import type { SessionService } from '../../core/session-service.js';
+import type { TokenService } from '../../core/token-service.js';
+import type { TokenVerifier } from '../../core/token-verifier.js';
+
+/** The use cases the HTTP API exposes; composed in `main`. */
+export interface Services {
+  clock: Clock;
+  accounts: AccountService;
+  sessions: SessionService;
+  tokens: TokenService;
+  verifier: TokenVerifier;
+  projects: ProjectService;
+  audit: AuditLog;
+  /** Whether the database answers, for `/readyz`. */
+  isReady(): Promise<boolean>;
+}

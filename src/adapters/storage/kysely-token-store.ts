@@ -1,0 +1,153 @@
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { AccessToken, RevocationReason, TokenOrigin, TokenStatus } from '../../core/model.js';
+import type { LastUse, ListOptions, TokenStore } from '../../core/ports.js';
+import type { Scope } from '../../core/scopes.js';
+import { olderThan } from './paging.js';
+import { type AccessTokensTable, type Schema, toDate, toDateOrNull } from './schema.js';
+
+function toToken(row: Selectable<AccessTokensTable>): AccessToken {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    name: row.name,
+    masked: row.masked,
+    scopes: JSON.parse(row.scopes) as Scope[],
+    createdAt: toDate(row.created_at),
+    expiresAt: toDateOrNull(row.expires_at),
+    lastUsedAt: toDateOrNull(row.last_used_at),
+    lastUsedIp: row.last_used_ip,
+    lastUsedUserAgent: row.last_used_user_agent,
+    revokedAt: toDateOrNull(row.revoked_at),
+    revokedReason: row.revoked_reason as RevocationReason | null,
+    createdVia: row.created_via as TokenOrigin,
+    clientId: row.client_id,
+    replaces: row.replaces,
+    replacedBy: row.replaced_by,
+  };
+}
+
+type TokenExpression = ExpressionBuilder<Schema, 'access_tokens'>;
+
+/** Rows whose token has `status` at the ISO instant `now`; revoked wins over expired. */
+function statusFilter(status: TokenStatus, now: string) {
+  const notRevoked = (eb: TokenExpression) =>
+    eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]);
+  switch (status) {
+    case 'revoked':
+      return (eb: TokenExpression) => eb.and([eb('revoked_at', 'is not', null), eb('revoked_at', '<=', now)]);
+    case 'expired':
+      return (eb: TokenExpression) =>
+        eb.and([notRevoked(eb), eb('expires_at', 'is not', null), eb('expires_at', '<=', now)]);
+    case 'active':
+      return (eb: TokenExpression) =>
+        eb.and([notRevoked(eb), eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])]);
+  }
+}
+
+/** {@link TokenStore} on Kysely. */
+export class KyselyTokenStore implements TokenStore {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  async insert(token: AccessToken, tokenHash: string): Promise<void> {
+    await this.db
+      .insertInto('access_tokens')
+      .values({
+        id: token.id,
+        account_id: token.accountId,
+        name: token.name,
+        token_hash: tokenHash,
+        masked: token.masked,
+        scopes: JSON.stringify(token.scopes),
+        created_at: token.createdAt.toISOString(),
+        expires_at: token.expiresAt?.toISOString() ?? null,
+        last_used_at: null,
+        last_used_ip: null,
+        last_used_user_agent: null,
+        revoked_at: token.revokedAt?.toISOString() ?? null,
+        revoked_reason: token.revokedReason,
+        created_via: token.createdVia,
+        client_id: token.clientId,
+        replaces: token.replaces,
+        replaced_by: token.replacedBy,
+      })
+      .execute();
+  }
+
+  async findByHash(tokenHash: string): Promise<AccessToken | undefined> {
+    // Looked up by the keyed hash through the unique index: no comparison of secret values at all.
+    const row = await this.db
+      .selectFrom('access_tokens')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toToken(row);
+  }
+
+  async findById(accountId: string, id: string): Promise<AccessToken | undefined> {
+    const row = await this.db
+      .selectFrom('access_tokens')
+      .selectAll()
+      .where('id', '=', id)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : toToken(row);
+  }
+
+  async list(
+    accountId: string,
+    filter: { status: TokenStatus | 'all'; now: Date },
+    page: ListOptions,
+  ): Promise<AccessToken[]> {
+    let query = this.db.selectFrom('access_tokens').selectAll().where('account_id', '=', accountId);
+    if (filter.status !== 'all') query = query.where(statusFilter(filter.status, filter.now.toISOString()));
+    if (page.after !== undefined) query = query.where(olderThan(page.after));
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
+    return rows.map(toToken);
+  }
+
+  async findActiveByName(accountId: string, name: string, now: Date): Promise<AccessToken | undefined> {
+    const row = await this.db
+      .selectFrom('access_tokens')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('name', '=', name)
+      .where(statusFilter('active', now.toISOString()))
+      .executeTakeFirst();
+    return row === undefined ? undefined : toToken(row);
+  }
+
+  async revoke(id: string, at: Date, reason: RevocationReason): Promise<boolean> {
+    const iso = at.toISOString();
+    const result = await this.db
+      .updateTable('access_tokens')
+      .set({ revoked_at: iso, revoked_reason: reason })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', iso)]))
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async setReplacedBy(id: string, replacedBy: string): Promise<void> {
+    await this.db
+      .updateTable('access_tokens')
+      .set({ replaced_by: replacedBy })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async recordLastUse(uses: readonly LastUse[]): Promise<void> {
+    const write = async (db: Kysely<Schema>) => {
+      for (const use of uses) {
+        const at = use.at.toISOString();
+        await db
+          .updateTable('access_tokens')
+          .set({ last_used_at: at, last_used_ip: use.ip, last_used_user_agent: use.userAgent })
+          .where('id', '=', use.tokenId)
+          .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
+          .execute();
+      }
+    };
+    if (this.db.isTransaction) await write(this.db);
+    else await this.db.transaction().execute(write);
+  }
+}

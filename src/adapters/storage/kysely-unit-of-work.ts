@@ -1,0 +1,44 @@
+import { type Kysely, sql } from 'kysely';
+import type { Stores, UnitOfWork } from '../../core/ports.js';
+import { KyselyAccountStore } from './kysely-account-store.js';
+import { KyselyAuditStore } from './kysely-audit-store.js';
+import { KyselyProjectStore } from './kysely-project-store.js';
+import { KyselySessionStore } from './kysely-session-store.js';
+import { KyselyTokenStore } from './kysely-token-store.js';
+import type { DialectName } from './migrations.js';
+import type { Schema } from './schema.js';
+
+function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
+  return {
+    accounts: new KyselyAccountStore(db, dialect),
+    tokens: new KyselyTokenStore(db),
+    sessions: new KyselySessionStore(db),
+    audit: new KyselyAuditStore(db),
+    projects: new KyselyProjectStore(db),
+  };
+}
+
+/** {@link UnitOfWork} on Kysely: the same stores, bound to the pool or to one transaction. */
+export class KyselyUnitOfWork implements UnitOfWork {
+  readonly stores: Stores;
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly dialect: DialectName,
+  ) {
+    this.stores = storesOn(db, dialect);
+  }
+
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(storesOn(trx, this.dialect)));
+  }
+
+  async isReachable(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

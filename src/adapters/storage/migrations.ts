@@ -1,0 +1,131 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+/** The SQL dialects the platform runs on. */
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * Versioned migrations, applied in name order. Never edit a released migration: add the next one.
+ * Column types differ only where the dialects do (time stamps).
+ */
+export function migrationsFor(dialect: DialectName): Record<string, Migration> {
+  const time = dialect === 'postgres' ? 'timestamptz' : 'text';
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('accounts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('secret_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time, (c) => c.notNull())
+          .addColumn('ip', 'text')
+          .addColumn('user_agent', 'text')
+          .addColumn('revoked_at', time)
+          .execute();
+
+        await db.schema
+          .createTable('access_tokens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('masked', 'text', (c) => c.notNull())
+          .addColumn('scopes', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time)
+          .addColumn('last_used_at', time)
+          .addColumn('last_used_ip', 'text')
+          .addColumn('last_used_user_agent', 'text')
+          .addColumn('revoked_at', time)
+          .addColumn('revoked_reason', 'text')
+          .addColumn('created_via', 'text', (c) => c.notNull())
+          .addColumn('client_id', 'text')
+          .addColumn('replaces', 'text')
+          .addColumn('replaced_by', 'text')
+          .execute();
+        await db.schema
+          .createIndex('access_tokens_account_created')
+          .on('access_tokens')
+          .columns(['account_id', 'created_at', 'id'])
+          .execute();
+
+        await db.schema
+          .createTable('audit_events')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text')
+          .addColumn('at', time, (c) => c.notNull())
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('actor_type', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text')
+          .addColumn('actor_label', 'text')
+          .addColumn('target_type', 'text')
+          .addColumn('target_id', 'text')
+          .addColumn('ip', 'text')
+          .addColumn('user_agent', 'text')
+          .addColumn('details', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('audit_events_account_at')
+          .on('audit_events')
+          .columns(['account_id', 'at', 'id'])
+          .execute();
+
+        await db.schema
+          .createTable('projects')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('projects_account_created')
+          .on('projects')
+          .columns(['account_id', 'created_at', 'id'])
+          .execute();
+
+        await db.schema
+          .createTable('deployments')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+          .addColumn('environment', 'text', (c) => c.notNull())
+          .addColumn('ref', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('deployments_project_created')
+          .on('deployments')
+          .columns(['project_id', 'created_at', 'id'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const table of [
+          'deployments',
+          'projects',
+          'audit_events',
+          'access_tokens',
+          'sessions',
+          'accounts',
+        ]) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
+  };
+}
+
+/** Serves {@link migrationsFor} to Kysely's migrator. */
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return { getMigrations: () => Promise.resolve(migrationsFor(dialect)) };
+}

@@ -1,0 +1,98 @@
+/**
+ * Row types as the database holds them. Times are RFC 3339 text on SQLite and `timestamptz` on
+ * PostgreSQL: written as ISO strings, read back as a string or a Date, mapped at the edge.
+ * These types never leave `adapters/storage`.
+ */
+export type DbTime = string | Date;
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  created_at: DbTime;
+}
+
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  secret_hash: string;
+  created_at: DbTime;
+  expires_at: DbTime;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: DbTime | null;
+}
+
+export interface AccessTokensTable {
+  id: string;
+  account_id: string;
+  name: string;
+  token_hash: string;
+  masked: string;
+  /** JSON array of scope names. */
+  scopes: string;
+  created_at: DbTime;
+  expires_at: DbTime | null;
+  last_used_at: DbTime | null;
+  last_used_ip: string | null;
+  last_used_user_agent: string | null;
+  revoked_at: DbTime | null;
+  revoked_reason: string | null;
+  created_via: string;
+  client_id: string | null;
+  replaces: string | null;
+  replaced_by: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  account_id: string | null;
+  at: DbTime;
+  action: string;
+  actor_type: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON object. */
+  details: string;
+}
+
+export interface ProjectsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  created_at: DbTime;
+}
+
+export interface DeploymentsTable {
+  id: string;
+  account_id: string;
+  project_id: string;
+  environment: string;
+  ref: string | null;
+  status: string;
+  created_at: DbTime;
+}
+
+export interface Schema {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  access_tokens: AccessTokensTable;
+  audit_events: AuditEventsTable;
+  projects: ProjectsTable;
+  deployments: DeploymentsTable;
+}
+
+/** Converts a stored time to a Date. */
+export function toDate(value: DbTime): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** Converts a nullable stored time to a Date or null. */
+export function toDateOrNull(value: DbTime | null): Date | null {
+  return value === null ? null : toDate(value);
+}

@@ -1,0 +1,108 @@
+/**
+ * The server's configuration: one schema, read once from the environment at start-up into a
+ * frozen object that is passed down explicitly. Every variable is optional (CONTRACT §1).
+ */
+export interface Config {
+  /** `HOST`: listen address. Default `127.0.0.1`. */
+  readonly host: string;
+  /** `PORT`: listen port, 0 for any free port. Default `8080`. */
+  readonly port: number;
+  /** `SKYTELLS_DATA_DIR`: where the SQLite file and the generated secret live. Default `./data`. */
+  readonly dataDir: string;
+  /** `DATABASE_URL`: a `postgres://` URL selects PostgreSQL instead of SQLite. */
+  readonly databaseUrl: string | undefined;
+  /** `SKYTELLS_SECRET`: server secret (at least 32 characters); else generated into the data dir. */
+  readonly secret: string | undefined;
+  /** `SKYTELLS_PUBLIC_URL`: the URL users reach. Default `http://HOST:PORT`. */
+  readonly publicUrl: string;
+  /** `SKYTELLS_SIGNUP`: `open`, or `closed` so that only `skytells-server create-account` makes accounts. */
+  readonly signup: 'open' | 'closed';
+  /** `SKYTELLS_LAST_USED_FLUSH_MS`: how often batched last-used data is written. Default 60000. */
+  readonly lastUsedFlushMs: number;
+  /** `SKYTELLS_LOG_LEVEL`: pino level. Default `info`. */
+  readonly logLevel: LogLevel;
+}
+
+/** pino's levels. */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** A configuration variable with a value the server cannot use. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
+  }
+  return raw as T;
+}
+
+function httpUrl(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an absolute http(s) URL (got "${raw}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http or https URL (got "${raw}")`);
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+/**
+ * Reads and validates the configuration from `env`.
+ * @throws ConfigError naming the first variable with an unusable value.
+ */
+export function loadConfig(env: Env): Config {
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  const port = integer(env, 'PORT', 8080, 0, 65_535);
+  const databaseUrl = read(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  const secret = read(env, 'SKYTELLS_SECRET');
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError('SKYTELLS_SECRET', 'must be at least 32 characters long');
+  }
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return Object.freeze({
+    host,
+    port,
+    dataDir: read(env, 'SKYTELLS_DATA_DIR') ?? './data',
+    databaseUrl,
+    secret,
+    publicUrl: httpUrl(env, 'SKYTELLS_PUBLIC_URL') ?? `http://${urlHost}:${port}`,
+    signup: oneOf(env, 'SKYTELLS_SIGNUP', ['open', 'closed'], 'open'),
+    lastUsedFlushMs: integer(env, 'SKYTELLS_LAST_USED_FLUSH_MS', 60_000, 10, 86_400_000),
+    logLevel: oneOf(env, 'SKYTELLS_LOG_LEVEL', LOG_LEVELS, 'info'),
+  });
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { AccountService } from '../core/account-service.js';
+import { AuditLog } from '../core/audit.js';
+import { type Clock, systemClock } from '../core/clock.js';
+import { KeyedHasher } from '../core/keyed-hash.js';
+import { LastUseRecorder } from '../core/last-use-recorder.js';
+import { PasswordHasher, type ScryptParams } from '../core/password-hasher.js';
+import { ProjectService } from '../core/project-service.js';
+import { type Random, secureRandom } from '../core/random.js';
+import { SessionService } from '../core/session-service.js';
+import { SignInThrottle } from '../core/sign-in-throttle.js';
+import { TokenService } from '../core/token-service.js';
+import { TokenVerifier } from '../core/token-verifier.js';
+import { VerifiedTokenCache } from '../core/verified-token-cache.js';
+import { buildApp } from '../adapters/http/build-app.js';
+import { createMetrics } from '../adapters/http/metrics.js';
+import type { Services } from '../adapters/http/services.js';
+import {
+  type DatabaseTarget,
+  migrateToLatest,
+  type OpenDatabase,
+  openDatabase,
+} from '../adapters/storage/database.js';
+import { KyselyUnitOfWork } from '../adapters/storage/kysely-unit-of-work.js';
+import type { Config } from '../config/config.js';
+
+/**
+ * The server secret: `SKYTELLS_SECRET`, else the one generated into the data directory on first
+ * start (mode 0600) and read back on every later start.
+ */
+export function resolveSecret(config: Config): string {
+  if (config.secret !== undefined) return config.secret;
+  const file = join(config.dataDir, 'secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString('base64url');
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    // Another process created it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
+    throw error;
+  }
+}
+
+/** Where the configuration says the data lives. */
+export function databaseTarget(config: Config): DatabaseTarget {
+  if (config.databaseUrl !== undefined) return { dialect: 'postgres', url: config.databaseUrl };
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  return { dialect: 'sqlite', file: resolve(config.dataDir, 'skytells.db') };
+}
+
+/** Everything a running server is made of. */
+export interface Platform {
+  services: Services;
+  database: OpenDatabase;
+  lastUse: LastUseRecorder;
+  app: FastifyInstance;
+}
+
+/** Knobs for tests and benchmarks; production uses the defaults. */
+export interface PlatformOptions {
+  config: Config;
+  /** Overrides the target derived from the configuration. */
+  target?: DatabaseTarget;
+  logger: FastifyBaseLogger | false;
+  clock?: Clock;
+  random?: Random;
+  /** scrypt cost; the OWASP parameters by default. */
+  scrypt?: ScryptParams;
+}
+
+/** Opens the database, migrates it, and wires core services into the HTTP app. */
+export async function composePlatform(options: PlatformOptions): Promise<Platform> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? secureRandom;
+  const database = openDatabase(options.target ?? databaseTarget(config));
+  await migrateToLatest(database);
+
+  const uow = new KyselyUnitOfWork(database.db, database.dialect);
+  const hasher = new KeyedHasher(resolveSecret(config));
+  const audit = new AuditLog({ uow, clock, random });
+  const lastUse = new LastUseRecorder(uow.stores.tokens);
+  // One process owns a SQLite file and sees every revocation; PostgreSQL may be shared, so read through.
+  const cache = database.dialect === 'sqlite' ? new VerifiedTokenCache() : undefined;
+  const metrics = createMetrics();
+  const sessions = new SessionService({ uow, hasher, clock, random, audit });
+  const services: Services = {
+    clock,
+    audit,
+    sessions,
+    accounts: new AccountService({
+      uow,
+      clock,
+      random,
+      audit,
+      sessions,
+      passwords: new PasswordHasher(options.scrypt),
+      throttle: new SignInThrottle(clock),
+      signup: config.signup,
+    }),
+    tokens: new TokenService({ uow, hasher, clock, random, audit, lastUse, ...(cache ? { cache } : {}) }),
+    verifier: new TokenVerifier({
+      uow,
+      hasher,
+      clock,
+      audit,
+      lastUse,
+      observe: metrics.observeVerification,
+      ...(cache ? { cache } : {}),
+    }),
+    projects: new ProjectService({ uow, clock, random, audit }),
+    isReady: () => uow.isReachable(),
+  };
+  const app = await buildApp(services, { logger: options.logger, metrics, publicUrl: config.publicUrl });
+  return { services, database, lastUse, app };
+}

@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { composePlatform, type Platform } from './compose.js';
+
+/** A listening server and how to stop it cleanly. */
+export interface RunningServer {
+  platform: Platform;
+  /** The address it listens on, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** Stops accepting, finishes requests in flight, flushes last-used data, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Starts the server described by `config` and flushes last-used data on its interval. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const platform = await composePlatform({ config, logger });
+  const flush = () =>
+    platform.lastUse
+      .flush()
+      .catch((error: unknown) => logger.error({ err: error }, 'writing last-used data failed'));
+  const timer = setInterval(() => void flush(), config.lastUsedFlushMs);
+  timer.unref();
+
+  const url = await platform.app.listen({ host: config.host, port: config.port });
+  logger.info({ url, database: platform.database.dialect }, 'skytells server listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(timer);
+      await platform.app.close();
+      await flush();
+      await platform.database.close();
+      logger.info('skytells server stopped');
+    })();
+    return stopping;
+  };
+  return { platform, url, stop };
+}
