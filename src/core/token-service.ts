@@ -281,6 +281,14 @@ export class TokenService {
     return revoked;
   }
 
+  /**
+   * `token` as a reader should see it now: with last-use data not yet written applied. Used for the
+   * calling token itself, which verification has just loaded.
+   */
+  present(token: AccessToken): AccessToken {
+    return this.#withPendingUse(token);
+  }
+
   /** The token with pending (not yet flushed) last-use data applied. */
   #withPendingUse(token: AccessToken): AccessToken {
     const use = this.#deps.lastUse.pending(token.id);

@@ -1,7 +1,8 @@
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type { AccessToken, RevocationReason, TokenOrigin, TokenStatus } from '../../core/model.js';
 import type { LastUse, ListOptions, TokenStore } from '../../core/ports.js';
 import type { Scope } from '../../core/scopes.js';
+import type { DialectName } from './migrations.js';
 import { olderThan } from './paging.js';
 import { type AccessTokensTable, type Schema, toDate, toDateOrNull } from './schema.js';
 
@@ -26,6 +27,9 @@ function toToken(row: Selectable<AccessTokensTable>): AccessToken {
   };
 }
 
+/** Rows per statement when writing last-used data (4 parameters each). */
+const LAST_USE_CHUNK = 500;
+
 type TokenExpression = ExpressionBuilder<Schema, 'access_tokens'>;
 
 /** Rows whose token has `status` at the ISO instant `now`; revoked wins over expired. */
@@ -46,7 +50,10 @@ function statusFilter(status: TokenStatus, now: string) {
 
 /** {@link TokenStore} on Kysely. */
 export class KyselyTokenStore implements TokenStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly dialect: DialectName,
+  ) {}
 
   async insert(token: AccessToken, tokenHash: string): Promise<void> {
     await this.db
@@ -136,15 +143,19 @@ export class KyselyTokenStore implements TokenStore {
   }
 
   async recordLastUse(uses: readonly LastUse[]): Promise<void> {
+    // One statement per chunk rather than one per token: a flush of thousands of tokens must not
+    // hold SQLite's single connection (and so the event loop) for long.
+    const at = this.dialect === 'postgres' ? sql`v.at::timestamptz` : sql`v.at`;
     const write = async (db: Kysely<Schema>) => {
-      for (const use of uses) {
-        const at = use.at.toISOString();
-        await db
-          .updateTable('access_tokens')
-          .set({ last_used_at: at, last_used_ip: use.ip, last_used_user_agent: use.userAgent })
-          .where('id', '=', use.tokenId)
-          .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)]))
-          .execute();
+      for (let i = 0; i < uses.length; i += LAST_USE_CHUNK) {
+        const rows = uses
+          .slice(i, i + LAST_USE_CHUNK)
+          .map((use) => sql`(${use.tokenId}, ${use.at.toISOString()}, ${use.ip}, ${use.userAgent})`);
+        await sql`with v(id, at, ip, ua) as (values ${sql.join(rows)})
+          update access_tokens set last_used_at = ${at}, last_used_ip = v.ip, last_used_user_agent = v.ua
+          from v
+          where access_tokens.id = v.id
+            and (access_tokens.last_used_at is null or access_tokens.last_used_at < ${at})`.execute(db);
       }
     };
     if (this.db.isTransaction) await write(this.db);

@@ -11,7 +11,7 @@ import type { Schema } from './schema.js';
 function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
   return {
     accounts: new KyselyAccountStore(db, dialect),
-    tokens: new KyselyTokenStore(db),
+    tokens: new KyselyTokenStore(db, dialect),
     sessions: new KyselySessionStore(db),
     audit: new KyselyAuditStore(db),
     projects: new KyselyProjectStore(db),

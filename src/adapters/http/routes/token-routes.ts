@@ -1,4 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import { ApiError } from '../../../core/errors.js';
 import { SCOPE_CATALOGUE } from '../../../core/scopes.js';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
 import {
@@ -118,8 +119,9 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     },
     async (request) => {
       const principal = principalOf(request);
-      const token = principal.kind === 'token' ? principal.token : undefined;
-      return tokenJson(await services.tokens.get(principal.accountId, token?.id ?? ''), now());
+      // The hook admits tokens only; the token was loaded by verification, so no second read.
+      if (principal.kind !== 'token') throw new ApiError('token_required');
+      return tokenJson(services.tokens.present(principal.token), now());
     },
   );
 
