@@ -53,7 +53,9 @@ export class AccountService {
       throw new ApiError('signup_closed', { detail: 'Ask the administrator of this server for an account.' });
     }
     const email = input.email.trim().toLowerCase();
-    if (email.length > 254 || !EMAIL.test(email)) throw invalidField('email', 'must be an email address');
+    if (email.length > 254 || !EMAIL.test(email) || CONTROL.test(email)) {
+      throw invalidField('email', 'must be an email address');
+    }
     if (input.password.length < 8) throw invalidField('password', 'must be at least 8 characters');
     if (input.password.length > 1024) throw invalidField('password', 'must be at most 1024 characters');
     const name = (input.name ?? '').trim() || email.split('@')[0] || email;
@@ -108,7 +110,10 @@ export class AccountService {
         retryAfterSeconds: wait,
       });
     }
-    const record = await this.#deps.uow.stores.accounts.findByEmail(normalised);
+    // No account has an email with control characters; PostgreSQL would refuse a NUL in the query.
+    const record = CONTROL.test(normalised)
+      ? undefined
+      : await this.#deps.uow.stores.accounts.findByEmail(normalised);
     const ok =
       record === undefined
         ? await this.#deps.passwords.verifyNothing(password)

@@ -16,7 +16,15 @@ export function decodeCursor(cursor: string): PageKey {
     if (Array.isArray(parsed) && parsed.length === 2) {
       const [at, id] = parsed as unknown[];
       const createdAt = new Date(typeof at === 'string' ? at : Number.NaN);
-      if (typeof id === 'string' && id.length <= 64 && !Number.isNaN(createdAt.getTime()))
+      if (
+        typeof id === 'string' &&
+        id.length <= 64 &&
+        !/\p{Cc}/u.test(id) &&
+        !Number.isNaN(createdAt.getTime()) &&
+        // Four-digit years only: both databases store these, and every cursor we issue has one.
+        createdAt.getUTCFullYear() >= 1970 &&
+        createdAt.getUTCFullYear() <= 9999
+      )
         return { createdAt, id };
     }
   } catch {

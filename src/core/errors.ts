@@ -92,3 +92,50 @@ export function invalidField(field: string, message: string): ApiError {
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
+
+/**
+ * OAuth 2 error codes, exactly as RFC 6749 §4.1.2.1 / §5.2, RFC 8628 §3.5 and RFC 7009 §2.2.1 spell
+ * them. These are answered in the OAuth wire format (`{error, error_description}`), not as problems.
+ */
+export const oauthErrorCatalogue = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  unsupported_response_type: 400,
+  invalid_scope: 400,
+  access_denied: 400,
+  server_error: 500,
+  temporarily_unavailable: 503,
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
+  unsupported_token_type: 400,
+} as const satisfies Record<string, number>;
+
+/** An OAuth 2 error code. */
+export type OAuthErrorCode = keyof typeof oauthErrorCatalogue;
+
+/** A refusal by the authorization server, in the RFC's own vocabulary. */
+export class OAuthError extends Error {
+  readonly code: OAuthErrorCode;
+  readonly status: number;
+  /** Public `error_description`. */
+  readonly description: string;
+  /** Private detail: logged, never sent. */
+  readonly privateDetail: string | undefined;
+
+  constructor(
+    code: OAuthErrorCode,
+    description: string,
+    options: { privateDetail?: string; cause?: unknown } = {},
+  ) {
+    super(description, { cause: options.cause });
+    this.name = 'OAuthError';
+    this.code = code;
+    this.status = oauthErrorCatalogue[code];
+    this.description = description;
+    this.privateDetail = options.privateDetail;
+  }
+}

@@ -1,7 +1,17 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 /** What a derived key is used for; each purpose gets its own key from the server secret. */
-export type KeyPurpose = 'token-hash' | 'session-hash' | 'csrf';
+export type KeyPurpose =
+  'token-hash' | 'session-hash' | 'csrf' | 'client-secret' | 'oauth-code' | 'device-code';
+
+const PURPOSES: readonly KeyPurpose[] = [
+  'token-hash',
+  'session-hash',
+  'csrf',
+  'client-secret',
+  'oauth-code',
+  'device-code',
+];
 
 /**
  * Keyed hashing with subkeys derived from the server secret (HKDF-SHA-256, RFC 5869), so a
@@ -14,11 +24,10 @@ export class KeyedHasher {
   constructor(secret: string) {
     const derive = (purpose: KeyPurpose) =>
       Buffer.from(hkdfSync('sha256', secret, 'skytells', `skytells/${purpose}/v1`, 32));
-    this.#keys = {
-      'token-hash': derive('token-hash'),
-      'session-hash': derive('session-hash'),
-      csrf: derive('csrf'),
-    };
+    this.#keys = Object.fromEntries(PURPOSES.map((purpose) => [purpose, derive(purpose)])) as Record<
+      KeyPurpose,
+      Buffer
+    >;
   }
 
   /** HMAC-SHA-256 of `value` under the key for `purpose`, base64url-encoded. */

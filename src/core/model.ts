@@ -17,7 +17,7 @@ export interface AccountRecord extends Account {
 export type TokenOrigin = 'console' | 'api' | 'oauth';
 
 /** Why a token was revoked. */
-export type RevocationReason = 'revoked' | 'rotated' | 'leaked';
+export type RevocationReason = 'revoked' | 'rotated' | 'leaked' | 'code_reused' | 'app_removed';
 
 /** A stored access token. Only the keyed hash of its value is ever kept. */
 export interface AccessToken {
@@ -65,7 +65,7 @@ export interface Session {
 
 /** Who performed an audited action. */
 export interface Actor {
-  type: 'session' | 'token' | 'anonymous' | 'system';
+  type: 'session' | 'token' | 'account' | 'client' | 'anonymous' | 'system';
   /** Session or token id; for a token also its masked value in `label`. */
   id: string | null;
   label?: string;
@@ -96,6 +96,14 @@ export type AuditAction =
   | 'token.rotated'
   | 'token.auth_failed'
   | 'token.leak_reported'
+  | 'oauth.authorized'
+  | 'oauth.device_approved'
+  | 'oauth.device_denied'
+  | 'oauth.authorization_revoked'
+  | 'app.created'
+  | 'app.updated'
+  | 'app.secret_rotated'
+  | 'app.deleted'
   | 'project.created'
   | 'project.deleted'
   | 'deployment.created';

@@ -1,3 +1,4 @@
+import type { OAuthStore } from './oauth/oauth-store.js';
 import type {
   AccessToken,
   AccountRecord,
@@ -69,6 +70,11 @@ export interface TokenStore {
    * @returns whether the row changed.
    */
   revoke(id: string, at: Date, reason: RevocationReason): Promise<boolean>;
+  /**
+   * Active tokens at `now` held by OAuth clients: of one client (or any, with `clientId` null), for
+   * one account (or all, with `accountId` null).
+   */
+  findActiveByClient(accountId: string | null, clientId: string | null, now: Date): Promise<AccessToken[]>;
   /** Links a token to the one that replaces it. */
   setReplacedBy(id: string, replacedBy: string): Promise<void>;
   /** Writes batched last-used data; a later observation never goes back in time. */
@@ -105,6 +111,7 @@ export interface ProjectStore {
 
 /** Every store, bound to one connection or transaction. */
 export interface Stores {
+  oauth: OAuthStore;
   accounts: AccountStore;
   tokens: TokenStore;
   sessions: SessionStore;

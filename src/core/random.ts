@@ -37,7 +37,7 @@ export function encodeBase62(value: number, width: number): string {
 }
 
 /** Kinds of identifier, each with its own prefix so that logs and support tickets are unambiguous. */
-export type IdPrefix = 'acc' | 'tok' | 'ses' | 'aud' | 'prj' | 'dep';
+export type IdPrefix = 'acc' | 'tok' | 'ses' | 'aud' | 'prj' | 'dep' | 'dev' | 'app';
 
 /**
  * A new identifier: prefix, 9 base62 characters of the creation time (so ids sort by age), then

@@ -12,6 +12,8 @@ export const SCOPE_CATALOGUE = {
   'deployments:write': 'Create deployments.',
   'billing:read': 'Read the plan and usage.',
   'audit:read': 'Read the audit log.',
+  'apps:read': 'List and inspect registered OAuth applications and authorized apps.',
+  'apps:write': 'Register, change and delete OAuth applications; remove authorized apps.',
 } as const;
 
 /** A scope name, `resource:access`. */

@@ -12,7 +12,13 @@ export interface ExpirationInput {
   expires?: 'never';
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** RFC 3339 §5.7: the day must exist in its month; `Date` would roll 2027-02-30 over to March. */
+function isCalendarDate(match: RegExpExecArray): boolean {
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
 
 /**
  * The expiry instant `input` asks for at `now`: a date, `null` for never, or `undefined` when none
@@ -44,7 +50,8 @@ export function resolveExpiry(input: ExpirationInput, now: Date, optional = fals
   }
   const text = input.expiresAt ?? '';
   const at = new Date(text);
-  if (!RFC3339.test(text) || Number.isNaN(at.getTime())) {
+  const match = RFC3339.exec(text);
+  if (match === null || !isCalendarDate(match) || Number.isNaN(at.getTime())) {
     throw invalidField('expires_at', 'must be an RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z');
   }
   if (at.getTime() <= now.getTime()) throw invalidField('expires_at', 'must be in the future');

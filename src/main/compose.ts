@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { AccountService } from '../core/account-service.js';
@@ -7,6 +7,11 @@ import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
 import { LastUseRecorder } from '../core/last-use-recorder.js';
+import { ApplicationService } from '../core/oauth/application-service.js';
+import { AuthorizationServer } from '../core/oauth/authorization-server.js';
+import { ClientRegistry } from '../core/oauth/client-registry.js';
+import { DeviceFlow } from '../core/oauth/device-flow.js';
+import { TokenEndpoints } from '../core/oauth/token-endpoints.js';
 import { PasswordHasher, type ScryptParams } from '../core/password-hasher.js';
 import { ProjectService } from '../core/project-service.js';
 import { type Random, secureRandom } from '../core/random.js';
@@ -41,13 +46,19 @@ export function resolveSecret(config: Config): string {
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('base64url');
+  // Written aside and linked into place, so a process starting at the same moment never reads a
+  // created but still empty file; link() fails with EEXIST if another process won the race.
+  const draft = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+  writeFileSync(draft, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+    linkSync(draft, file);
     return secret;
   } catch (error) {
     // Another process created it first: use theirs.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();
     throw error;
+  } finally {
+    rmSync(draft, { force: true });
   }
 }
 
@@ -94,10 +105,22 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const cache = database.dialect === 'sqlite' ? new VerifiedTokenCache() : undefined;
   const metrics = createMetrics();
   const sessions = new SessionService({ uow, hasher, clock, random, audit });
+  const tokens = new TokenService({
+    uow,
+    hasher,
+    clock,
+    random,
+    audit,
+    lastUse,
+    ...(cache ? { cache } : {}),
+  });
+  const clients = new ClientRegistry({ uow, hasher });
+  const issuer = config.publicUrl;
   const services: Services = {
     clock,
     audit,
     sessions,
+    tokens,
     accounts: new AccountService({
       uow,
       clock,
@@ -108,7 +131,6 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       throttle: new SignInThrottle(clock),
       signup: config.signup,
     }),
-    tokens: new TokenService({ uow, hasher, clock, random, audit, lastUse, ...(cache ? { cache } : {}) }),
     verifier: new TokenVerifier({
       uow,
       hasher,
@@ -119,6 +141,29 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       ...(cache ? { cache } : {}),
     }),
     projects: new ProjectService({ uow, clock, random, audit }),
+    oauth: {
+      issuer,
+      server: new AuthorizationServer({ uow, hasher, clock, random, audit, tokens, clients, issuer }),
+      device: new DeviceFlow({
+        uow,
+        hasher,
+        clock,
+        random,
+        audit,
+        tokens,
+        clients,
+        // Ten wrong user codes per account and address in fifteen minutes.
+        throttle: new SignInThrottle(clock, {
+          windowMs: 15 * 60_000,
+          perAccountAndIp: 10,
+          perIp: 30,
+          perAccount: 30,
+        }),
+        verificationUri: `${issuer}/device`,
+      }),
+      endpoints: new TokenEndpoints({ uow, hasher, clock, tokens, clients }),
+      apps: new ApplicationService({ uow, hasher, clock, random, audit, tokens, clients }),
+    },
     isReady: () => uow.isReachable(),
   };
   const app = await buildApp(services, { logger: options.logger, metrics, publicUrl: config.publicUrl });

@@ -21,7 +21,39 @@ export const REDACTED_PATHS = [
   '*.csrf_token',
 ];
 
+// Anything shaped like an access token, checksum valid or not: a client may put one in a URL by mistake.
+const TOKEN_LIKE = /skt_[0-9A-Za-z]+/g;
+
+/** The URL of a request as logged: any token-like value in the path or query is replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(TOKEN_LIKE, 'skt_[redacted]');
+}
+
+/** The request fields Fastify logs by default, with the URL redacted. */
+function requestSerializer(request: {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) {
+  return {
+    method: request.method,
+    url: request.url === undefined ? undefined : redactUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
+
 /** The server's structured logger. */
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { req: requestSerializer },
+    },
+    destination,
+  );
 }

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiError } from '../../core/errors.js';
-import { installErrorHandler } from './error-handler.js';
+import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import type { Metrics } from './metrics.js';
+import { securityHeaders } from './security-headers.js';
+import { oauthPages } from './oauth/oauth-pages.js';
+import { oauthRoutes } from './oauth/oauth-routes.js';
 import { accountRoutes } from './routes/account-routes.js';
+import { appRoutes } from './routes/app-routes.js';
+import { consoleRoutes } from './routes/console-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { resourceRoutes } from './routes/resource-routes.js';
@@ -25,6 +29,8 @@ export interface AppOptions {
   /** Trust `X-Forwarded-For` from a reverse proxy for client addresses. Default false. */
   trustProxy?: boolean;
 }
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** Largest request body accepted (CONTRACT §3). */
 export const BODY_LIMIT = 64 * 1024;
@@ -43,34 +49,28 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     // Bodies are never coerced or stripped: a wrong type or an unknown field is a 400.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: sendFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('principal', null);
   // Only JSON bodies: text/plain (parsed by Fastify by default) becomes a 415.
   app.removeContentTypeParser('text/plain');
   installErrorHandler(app);
-
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/v1/')) void reply.header('cache-control', 'no-store');
+  // A POST that sends no body at all means "no options": routes whose fields are all optional
+  // (rotate, deploy) accept it, and the others name their missing fields instead of "body".
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.body === undefined && BODY_METHODS.has(request.method)) request.body = {};
+    done();
   });
 
   const secure = options.publicUrl.startsWith('https:');
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'none'"],
-      },
-    },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    frameguard: { action: 'deny' },
-    // HSTS means nothing over plain http and would pin a later https mistake; send it only on https.
-    strictTransportSecurity: secure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  const headers = securityHeaders({ https: secure });
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.headers(headers).header('x-request-id', request.id);
+    if (request.url.startsWith('/v1/')) void reply.header('cache-control', 'no-store');
+    done();
   });
+
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -100,5 +100,9 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(resourceRoutes, { services });
   await app.register(credentialRoutes, { services });
   await app.register(opsRoutes, { services, registry: options.metrics.registry });
+  await app.register(appRoutes, { services });
+  await app.register(oauthRoutes, { services });
+  await app.register(oauthPages, { services });
+  await app.register(consoleRoutes);
   return app;
 }

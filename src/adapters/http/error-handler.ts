@@ -22,6 +22,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_BAD_URL: 'bad_request',
+  FST_ERR_MAX_PARAM_LENGTH: 'bad_request',
   FST_ERR_ASYNC_CONSTRAINT: 'bad_request',
 };
 
@@ -95,6 +96,15 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
         ...(error.code === 'internal_error' ? { request_id: request.id } : {}),
       }),
     );
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised before routing (a malformed percent-encoding, an
+ * over-long path parameter) go out as problems like every other error, not as Fastify's own JSON.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.log.info({ code: error.code }, 'request refused');
+  void sendProblem(request, reply, toApiError(error));
 }
 
 /** The one error handler: catalogue errors as problems; anything unknown as a 500 that leaks nothing. */

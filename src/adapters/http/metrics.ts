@@ -24,7 +24,9 @@ export function createMetrics(): Metrics {
     buckets: [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05],
     registers: [registry],
   });
-  for (const result of ['valid', 'malformed', 'invalid', 'expired', 'revoked']) verifications.labels(result);
+  // Every result is exposed from the start, at 0, so rate() and alerts see the series before the first event.
+  for (const result of ['valid', 'malformed', 'invalid', 'expired', 'revoked'])
+    verifications.inc({ result }, 0);
   return {
     registry,
     observeVerification: (result, seconds) => {

@@ -1,6 +1,10 @@
 import type { AccountService } from '../../core/account-service.js';
 import type { AuditLog } from '../../core/audit.js';
 import type { Clock } from '../../core/clock.js';
+import type { ApplicationService } from '../../core/oauth/application-service.js';
+import type { AuthorizationServer } from '../../core/oauth/authorization-server.js';
+import type { DeviceFlow } from '../../core/oauth/device-flow.js';
+import type { TokenEndpoints } from '../../core/oauth/token-endpoints.js';
 import type { ProjectService } from '../../core/project-service.js';
 import type { SessionService } from '../../core/session-service.js';
 import type { TokenService } from '../../core/token-service.js';
@@ -15,6 +19,14 @@ export interface Services {
   verifier: TokenVerifier;
   projects: ProjectService;
   audit: AuditLog;
+  oauth: {
+    server: AuthorizationServer;
+    device: DeviceFlow;
+    endpoints: TokenEndpoints;
+    apps: ApplicationService;
+    /** The issuer identifier and base URL of the authorization server (RFC 8414 §2). */
+    issuer: string;
+  };
   /** Whether the database answers, for `/readyz`. */
   isReady(): Promise<boolean>;
 }

@@ -49,7 +49,8 @@ const MIGRATION_LOCK_KEY = 7_411_202_613;
 
 /**
  * Applies every pending migration. Safe when several processes start at once: on PostgreSQL they
- * queue on an advisory lock; SQLite runs the migration in one transaction on its single connection.
+ * queue on an advisory lock; on SQLite they queue on the database's write lock, taken up front by
+ * one `begin immediate` transaction around the whole run.
  * @throws the migration error, after rolling back the failed step.
  */
 export async function migrateToLatest(database: OpenDatabase): Promise<MigrationResultSet> {
@@ -63,7 +64,21 @@ export async function migrateToLatest(database: OpenDatabase): Promise<Migration
     }
     return result;
   };
-  if (database.dialect === 'sqlite') return run(database.db);
+  if (database.dialect === 'sqlite') {
+    // Kysely runs SQLite migrations outside any transaction; without this, two processes both see
+    // the migration pending and the second fails on "table already exists".
+    return database.db.connection().execute(async (connection) => {
+      await sql`begin immediate`.execute(connection);
+      try {
+        const result = await run(connection);
+        await sql`commit`.execute(connection);
+        return result;
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
+    });
+  }
   return database.db.connection().execute(async (connection) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
     try {

@@ -123,6 +123,22 @@ export class KyselyTokenStore implements TokenStore {
     return row === undefined ? undefined : toToken(row);
   }
 
+  async findActiveByClient(
+    accountId: string | null,
+    clientId: string | null,
+    now: Date,
+  ): Promise<AccessToken[]> {
+    let query = this.db
+      .selectFrom('access_tokens')
+      .selectAll()
+      .where(statusFilter('active', now.toISOString()));
+    query =
+      clientId === null ? query.where('client_id', 'is not', null) : query.where('client_id', '=', clientId);
+    if (accountId !== null) query = query.where('account_id', '=', accountId);
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(10_000).execute();
+    return rows.map(toToken);
+  }
+
   async revoke(id: string, at: Date, reason: RevocationReason): Promise<boolean> {
     const iso = at.toISOString();
     const result = await this.db

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Stores, UnitOfWork } from '../../core/ports.js';
 import { KyselyAccountStore } from './kysely-account-store.js';
+import { KyselyOAuthStore } from './kysely-oauth-store.js';
 import { KyselyAuditStore } from './kysely-audit-store.js';
 import { KyselyProjectStore } from './kysely-project-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
@@ -10,6 +11,7 @@ import type { Schema } from './schema.js';
 
 function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
   return {
+    oauth: new KyselyOAuthStore(db),
     accounts: new KyselyAccountStore(db, dialect),
     tokens: new KyselyTokenStore(db, dialect),
     sessions: new KyselySessionStore(db),

@@ -122,6 +122,75 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0002_oauth': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('oauth_clients')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('redirect_uris', 'text', (c) => c.notNull())
+          .addColumn('is_native', 'integer', (c) => c.notNull())
+          .addColumn('secret_hash', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('updated_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('oauth_clients_account')
+          .on('oauth_clients')
+          .column('account_id')
+          .execute();
+
+        await db.schema
+          .createTable('oauth_codes')
+          .addColumn('code_hash', 'text', (c) => c.primaryKey())
+          .addColumn('client_id', 'text', (c) => c.notNull())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('redirect_uri', 'text', (c) => c.notNull())
+          .addColumn('scopes', 'text', (c) => c.notNull())
+          .addColumn('code_challenge', 'text')
+          .addColumn('device_name', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time, (c) => c.notNull())
+          .addColumn('redeemed_at', time)
+          .addColumn('token_id', 'text')
+          .execute();
+
+        await db.schema
+          .createTable('oauth_device_codes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('device_code_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('client_id', 'text', (c) => c.notNull())
+          .addColumn('user_code', 'text', (c) => c.notNull())
+          .addColumn('scopes', 'text', (c) => c.notNull())
+          .addColumn('device_name', 'text')
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('account_id', 'text', (c) => c.references('accounts.id').onDelete('cascade'))
+          .addColumn('granted_scopes', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time, (c) => c.notNull())
+          .addColumn('interval_seconds', 'integer', (c) => c.notNull())
+          .addColumn('last_polled_at', time)
+          .execute();
+        await db.schema
+          .createIndex('oauth_device_codes_user_code')
+          .on('oauth_device_codes')
+          .column('user_code')
+          .execute();
+        await db.schema
+          .createIndex('access_tokens_client')
+          .on('access_tokens')
+          .columns(['client_id', 'account_id'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop index if exists access_tokens_client`.execute(db);
+        for (const table of ['oauth_device_codes', 'oauth_codes', 'oauth_clients']) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
   };
 }
 

@@ -78,7 +78,56 @@ export interface DeploymentsTable {
   created_at: DbTime;
 }
 
+export interface OAuthClientsTable {
+  id: string;
+  account_id: string;
+  name: string;
+  type: string;
+  /** JSON array. */
+  redirect_uris: string;
+  is_native: number;
+  secret_hash: string | null;
+  created_at: DbTime;
+  updated_at: DbTime;
+}
+
+export interface OAuthCodesTable {
+  code_hash: string;
+  client_id: string;
+  account_id: string;
+  redirect_uri: string;
+  /** JSON array. */
+  scopes: string;
+  code_challenge: string | null;
+  device_name: string | null;
+  created_at: DbTime;
+  expires_at: DbTime;
+  redeemed_at: DbTime | null;
+  token_id: string | null;
+}
+
+export interface OAuthDeviceCodesTable {
+  id: string;
+  device_code_hash: string;
+  client_id: string;
+  user_code: string;
+  /** JSON array. */
+  scopes: string;
+  device_name: string | null;
+  status: string;
+  account_id: string | null;
+  /** JSON array. */
+  granted_scopes: string | null;
+  created_at: DbTime;
+  expires_at: DbTime;
+  interval_seconds: number;
+  last_polled_at: DbTime | null;
+}
+
 export interface Schema {
+  oauth_clients: OAuthClientsTable;
+  oauth_codes: OAuthCodesTable;
+  oauth_device_codes: OAuthDeviceCodesTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
   access_tokens: AccessTokensTable;

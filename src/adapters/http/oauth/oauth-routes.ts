@@ -1,0 +1,146 @@
+import formbody from '@fastify/formbody';
+import type { FastifyPluginAsync } from 'fastify';
+import { ApiError, OAuthError } from '../../../core/errors.js';
+import { ALL_SCOPES } from '../../../core/scopes.js';
+import { authenticate, contextOf } from '../authenticate.js';
+import { sendProblem, toApiError } from '../error-handler.js';
+import type { Services } from '../services.js';
+import { clientCredentialsOf, paramsOf, sendNoStore, sendOAuthError } from './oauth-protocol.js';
+
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** The authorization server's protocol endpoints (CONTRACT §4). */
+export const oauthRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const { issuer } = services.oauth;
+  // RFC 6749 §4.1.3 and friends: form-encoded bodies, in this plugin only (the /v1 API stays JSON).
+  await app.register(formbody, { bodyLimit: 16 * 1024 });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof OAuthError) return sendOAuthError(request, reply, error);
+    const problem = toApiError(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'oauth request failed');
+    // Malformed bodies and the like, in the OAuth vocabulary.
+    if (
+      problem.status < 500 &&
+      problem.code !== 'token_missing' &&
+      problem.status !== 401 &&
+      problem.status !== 403
+    ) {
+      return sendOAuthError(request, reply, new OAuthError('invalid_request', problem.detail));
+    }
+    return sendProblem(request, reply, problem);
+  });
+
+  // RFC 8414 §3: metadata at the well-known URI derived from the issuer.
+  app.get(
+    '/.well-known/oauth-authorization-server',
+    { schema: { tags: ['oauth'], summary: 'RFC 8414 metadata' } },
+    async () => ({
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      token_endpoint: `${issuer}/oauth/token`,
+      device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
+      introspection_endpoint: `${issuer}/oauth/introspect`,
+      scopes_supported: ALL_SCOPES,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', DEVICE_CODE_GRANT],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'bearer'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+      service_documentation: `${issuer}/openapi.json`,
+    }),
+  );
+
+  app.post(
+    '/oauth/token',
+    { schema: { tags: ['oauth'], summary: 'Token endpoint (RFC 6749 §3.2, RFC 8628 §3.4)' } },
+    async (request, reply) => {
+      const params = paramsOf(request.body);
+      const credentials = clientCredentialsOf(request, params);
+      const context = contextOf(request);
+      switch (params['grant_type']) {
+        case 'authorization_code': {
+          const response = await services.oauth.server.redeemAuthorizationCode(
+            credentials,
+            {
+              ...(params['code'] === undefined ? {} : { code: params['code'] }),
+              ...(params['redirect_uri'] === undefined ? {} : { redirectUri: params['redirect_uri'] }),
+              ...(params['code_verifier'] === undefined ? {} : { codeVerifier: params['code_verifier'] }),
+            },
+            context,
+          );
+          return sendNoStore(reply, 200, response);
+        }
+        case DEVICE_CODE_GRANT:
+          return sendNoStore(
+            reply,
+            200,
+            await services.oauth.device.pollDeviceCode(credentials, params['device_code'], context),
+          );
+        case undefined:
+          throw new OAuthError('invalid_request', 'The grant_type parameter is missing.');
+        default:
+          throw new OAuthError('unsupported_grant_type', 'Supported: authorization_code and device_code.');
+      }
+    },
+  );
+
+  app.post(
+    '/oauth/device_authorization',
+    { schema: { tags: ['oauth'], summary: 'Device authorization endpoint (RFC 8628 §3.1)' } },
+    async (request, reply) => {
+      const params = paramsOf(request.body);
+      const response = await services.oauth.device.startDeviceAuthorization(
+        clientCredentialsOf(request, params),
+        {
+          ...(params['scope'] === undefined ? {} : { scope: params['scope'] }),
+          ...(params['device_name'] === undefined ? {} : { deviceName: params['device_name'] }),
+        },
+      );
+      return sendNoStore(reply, 200, response);
+    },
+  );
+
+  app.post(
+    '/oauth/revoke',
+    { schema: { tags: ['oauth'], summary: 'Token revocation (RFC 7009)' } },
+    async (request, reply) => {
+      const params = paramsOf(request.body);
+      await services.oauth.endpoints.revoke(
+        clientCredentialsOf(request, params),
+        params['token'],
+        contextOf(request),
+      );
+      return sendNoStore(reply, 200, {});
+    },
+  );
+
+  const bearerCaller = authenticate(services, { scope: 'tokens:read', via: 'token' });
+  app.post(
+    '/oauth/introspect',
+    { schema: { tags: ['oauth'], summary: 'Token introspection (RFC 7662)' } },
+    async (request, reply) => {
+      const params = paramsOf(request.body);
+      if (/^bearer /i.test(request.headers.authorization ?? '')) {
+        // RFC 7662 §2.1: a bearer token authorized for introspection; ours needs tokens:read.
+        await bearerCaller.call(app, request, reply);
+        if (request.principal === null) throw new ApiError('token_missing');
+        return sendNoStore(
+          reply,
+          200,
+          await services.oauth.endpoints.introspect({ principal: request.principal }, params['token']),
+        );
+      }
+      const credentials = clientCredentialsOf(request, params);
+      return sendNoStore(
+        reply,
+        200,
+        await services.oauth.endpoints.introspect({ credentials }, params['token']),
+      );
+    },
+  );
+};
