@@ -1,23 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { errorCatalogue } from './errors.js';
+import { errorCatalogue, oauthErrorCatalogue } from './errors.js';
 
-const documented = new Map(
-  [
-    ...readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8').matchAll(
-      /^\| `([a-z_]+)` \| (\d{3}) \|/gm,
-    ),
-  ].map((match) => [match[1], Number(match[2])]),
-);
+const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+const [problemPart = '', oauthPart = ''] = doc.split(/^## OAuth errors$/m);
 
-describe('error catalogue and docs/errors.md', () => {
-  it('documents every code with its status', () => {
-    for (const [code, entry] of Object.entries(errorCatalogue)) {
-      expect(documented.get(code), `docs/errors.md lacks ${code}`).toBe(entry.status);
+/** The `code → status` rows of the markdown tables in `text`. */
+function documented(text: string): Map<string, number> {
+  return new Map(
+    [...text.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((match) => [
+      match[1]!,
+      Number(match[2]),
+    ]),
+  );
+}
+
+describe('error catalogues and docs/errors.md', () => {
+  it.each([
+    [
+      'problem',
+      errorCatalogue as Record<string, { status: number }>,
+      problemPart,
+      (entry: { status: number }) => entry.status,
+    ],
+    ['OAuth', oauthErrorCatalogue as Record<string, number>, oauthPart, (status: number) => status],
+  ] as const)('documents every %s code with its status, and no other', (_name, catalogue, text, statusOf) => {
+    const rows = documented(text);
+    for (const [code, entry] of Object.entries(catalogue)) {
+      expect(rows.get(code), `docs/errors.md lacks ${code}`).toBe(statusOf(entry as never));
     }
-  });
-
-  it('documents no code the catalogue lacks', () => {
-    for (const code of documented.keys()) expect(Object.keys(errorCatalogue)).toContain(code);
+    for (const code of rows.keys())
+      expect(Object.keys(catalogue), `${code} is documented but not in the catalogue`).toContain(code);
   });
 });

@@ -54,7 +54,8 @@ export class TokenVerifier {
   /**
    * The active token whose value is `value`.
    * @throws ApiError `token_malformed` (bad format or checksum, no database access), `token_invalid`,
-   * `token_expired` or `token_revoked`. Each failure is audited with the masked value or prefix only.
+   * `token_expired` or `token_revoked`. A failure of a known (expired or revoked) token is audited
+   * on its account, with the masked value only.
    */
   async verify(value: string, context: RequestContext): Promise<AccessToken> {
     const started = performance.now();
@@ -86,17 +87,21 @@ export class TokenVerifier {
     started: number,
   ): Promise<never> {
     this.#deps.observe?.(result, (performance.now() - started) / 1000);
-    // Never the value: the masked id of a well-formed token, else at most its first four characters.
-    const presented = result === 'malformed' ? { prefix: value.slice(0, 4) } : { masked: maskToken(value) };
-    const event = this.#deps.audit.event({
-      accountId: token?.accountId ?? null,
-      action: 'token.auth_failed',
-      actor: { type: 'anonymous', id: null },
-      target: token === undefined ? null : { type: 'token', id: token.id },
-      context,
-      details: { reason: CODE_OF[result], ...presented },
-    });
-    await this.#deps.uow.stores.audit.append(event);
+    // Only a known token's failure belongs to an account whose owner can read the audit log. A
+    // malformed or unknown value never touches the database: a flood of them costs no writes, and a
+    // bad checksum is rejected before any look-up at all. Metrics and the request log count those.
+    if (token !== undefined) {
+      const event = this.#deps.audit.event({
+        accountId: token.accountId,
+        action: 'token.auth_failed',
+        actor: { type: 'anonymous', id: null },
+        target: { type: 'token', id: token.id },
+        context,
+        // Never the value: the masked id only.
+        details: { reason: CODE_OF[result], masked: maskToken(value) },
+      });
+      await this.#deps.uow.stores.audit.append(event);
+    }
     throw new ApiError(CODE_OF[result], { detail: DETAIL_OF[result] });
   }
 }

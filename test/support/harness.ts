@@ -100,9 +100,17 @@ export async function signUpAndSignIn(app: FastifyInstance, email?: string): Pro
   counter += 1;
   const address = email ?? `user${counter}-${randomBytes(4).toString('hex')}@example.com`;
   const password = 'correct horse battery staple';
-  const created = await app.inject({ method: 'POST', url: '/v1/accounts', payload: { email: address, password } });
+  const created = await app.inject({
+    method: 'POST',
+    url: '/v1/accounts',
+    payload: { email: address, password },
+  });
   if (created.statusCode !== 201) throw new Error(`sign-up failed: ${created.body}`);
-  const signedIn = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { email: address, password } });
+  const signedIn = await app.inject({
+    method: 'POST',
+    url: '/v1/sessions',
+    payload: { email: address, password },
+  });
   if (signedIn.statusCode !== 201) throw new Error(`sign-in failed: ${signedIn.body}`);
   const cookie = sessionCookie(signedIn);
   const { csrf_token: csrf } = signedIn.json<{ csrf_token: string }>();

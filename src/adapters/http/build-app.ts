@@ -55,6 +55,14 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   app.decorateRequest('principal', null);
   // Only JSON bodies: text/plain (parsed by Fastify by default) becomes a 415.
   app.removeContentTypeParser('text/plain');
+  // Many clients send `Content-Type: application/json` on every request, bodiless DELETEs included:
+  // an empty body means no body, anything else goes through Fastify's own (prototype-safe) parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    return parseJson(request, body.toString(), done);
+  });
   installErrorHandler(app);
   // A POST that sends no body at all means "no options": routes whose fields are all optional
   // (rotate, deploy) accept it, and the others name their missing fields instead of "body".

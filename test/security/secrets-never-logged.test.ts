@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/main/logger.js';
+import {
+  bearer,
+  createTestPlatform,
+  createToken,
+  signUpAndSignIn,
+  type TestPlatform,
+} from '../support/harness.js';
+import { unissuedToken, withBadChecksum } from '../support/http.js';
+
+/** Every line pino writes, kept in memory. */
+class MemoryLog {
+  readonly lines: string[] = [];
+  write(line: string): void {
+    this.lines.push(line);
+  }
+  get text(): string {
+    return this.lines.join('');
+  }
+}
+
+describe('secrets never reach the logs', () => {
+  let platform: TestPlatform;
+  const log = new MemoryLog();
+  beforeAll(async () => {
+    platform = await createTestPlatform({ logger: createLogger('trace', log) });
+  });
+  afterAll(async () => platform.close());
+
+  /** Asserts that no log line holds any of `secrets`, nor the random part of a token among them. */
+  function expectAbsent(secrets: string[]): void {
+    expect(log.lines.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(7);
+      const needles = secret.startsWith('skt_') ? [secret, secret.slice(8, 36)] : [secret];
+      for (const needle of needles) {
+        const leaking = log.lines.filter((line) => line.includes(needle));
+        expect({ secret: needle, leaking }).toEqual({ secret: needle, leaking: [] });
+      }
+    }
+  }
+
+  it('a whole session of sign-up, sign-in, token work and failures at level trace logs no secret', async () => {
+    const { app } = platform;
+    const user = await signUpAndSignIn(app);
+    const wrongPassword = 'not-the-password-9f8e7d';
+    await app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      payload: { email: user.email, password: wrongPassword },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      payload: { email: 'nobody@example.com', password: wrongPassword },
+    });
+
+    const token = await createToken(app, user, { scopes: ['tokens:write', 'audit:read'] });
+    await app.inject({ method: 'GET', url: '/v1/tokens/self', headers: bearer(token.token) });
+    await app.inject({ method: 'GET', url: '/v1/audit', headers: bearer(token.token) });
+    const child = await app.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      headers: bearer(token.token),
+      payload: { name: 'child', scopes: ['tokens:read'], expires_in_days: 1 },
+    });
+    const rotated = await app.inject({
+      method: 'POST',
+      url: `/v1/tokens/${token.id}/rotate`,
+      headers: user.headers,
+      payload: { revoke_old_after_seconds: 0 },
+    });
+    const fresh = rotated.json<{ id: string; token: string }>();
+    // Refused requests: revoked, malformed, unknown, insufficient scope, bad CSRF.
+    await app.inject({ method: 'GET', url: '/v1/tokens', headers: bearer(token.token) });
+    const malformed = withBadChecksum(fresh.token);
+    await app.inject({ method: 'GET', url: '/v1/tokens', headers: bearer(malformed) });
+    const unknown = unissuedToken();
+    await app.inject({ method: 'GET', url: '/v1/tokens', headers: bearer(unknown) });
+    await app.inject({ method: 'GET', url: '/v1/billing', headers: bearer(fresh.token) });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      headers: { cookie: user.cookie, 'x-csrf-token': 'wrong' },
+      payload: { name: 'x', scopes: ['tokens:read'], expires_in_days: 1 },
+    });
+    // A body that fails validation while carrying a secret.
+    await app.inject({
+      method: 'POST',
+      url: '/v1/accounts',
+      payload: { email: 'x@example.com', password: wrongPassword, extra: fresh.token },
+    });
+    await app.inject({ method: 'DELETE', url: `/v1/tokens/${fresh.id}`, headers: user.headers });
+
+    const leakedChild = child.json<{ token: string }>().token;
+    await app.inject({
+      method: 'POST',
+      url: '/v1/credentials/revoke',
+      payload: { credentials: [leakedChild, unknown] },
+    });
+    await app.inject({ method: 'DELETE', url: '/v1/sessions/current', headers: user.headers });
+
+    const cookieValue = user.cookie.split('=')[1] ?? '';
+    expectAbsent([
+      token.token,
+      fresh.token,
+      leakedChild,
+      malformed,
+      unknown,
+      user.password,
+      wrongPassword,
+      cookieValue,
+      user.csrf,
+    ]);
+  });
+
+  it('a token sent by mistake in the query string is not logged with the URL', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const token = await createToken(platform.app, user);
+    await platform.app.inject({
+      method: 'GET',
+      url: `/v1/tokens?access_token=${token.token}`,
+      headers: bearer(token.token),
+    });
+    await platform.app.inject({ method: 'GET', url: `/v1/tokens/${token.token}`, headers: user.headers });
+    expectAbsent([token.token]);
+    expect(log.text).toContain('"url":"/v1/tokens?access_token=skt_[redacted]"');
+  });
+
+  it('logs requests at all, so the assertions above are not vacuous', () => {
+    expect(log.text).toContain('"url":"/v1/tokens/self"');
+    expect(log.text).toContain('request refused');
+  });
+});
