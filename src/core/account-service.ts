@@ -69,15 +69,13 @@ export class AccountService {
     try {
       await this.#deps.uow.transaction(async (stores) => {
         await stores.accounts.insert({ ...account, passwordHash });
-        await stores.audit.append(
-          this.#deps.audit.event({
-            accountId: account.id,
-            action: 'account.created',
-            actor: { type: 'anonymous', id: null },
-            target: { type: 'account', id: account.id },
-            context,
-          }),
-        );
+        await this.#deps.audit.record(stores, {
+          accountId: account.id,
+          action: 'account.created',
+          actor: { type: 'anonymous', id: null },
+          target: { type: 'account', id: account.id },
+          context,
+        });
       });
     } catch (error) {
       if (error instanceof DuplicateError) {
@@ -120,15 +118,13 @@ export class AccountService {
         : await this.#deps.passwords.verify(password, record.passwordHash);
     if (record === undefined || !ok) {
       this.#deps.throttle.recordFailure(normalised, ip);
-      await this.#deps.uow.stores.audit.append(
-        this.#deps.audit.event({
-          accountId: record?.id ?? null,
-          action: 'session.failed',
-          actor: { type: 'anonymous', id: null },
-          context,
-          details: { reason: 'invalid_credentials' },
-        }),
-      );
+      await this.#deps.audit.record(this.#deps.uow.stores, {
+        accountId: record?.id ?? null,
+        action: 'session.failed',
+        actor: { type: 'anonymous', id: null },
+        context,
+        details: { reason: 'invalid_credentials' },
+      });
       throw new ApiError('invalid_credentials', { detail: 'Wrong email or password.' });
     }
     this.#deps.throttle.recordSuccess(normalised, ip);

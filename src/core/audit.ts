@@ -1,7 +1,7 @@
 import type { Clock } from './clock.js';
 import { decodeCursor, toPage } from './cursor.js';
 import type { Actor, AuditAction, AuditEvent, Page, RequestContext } from './model.js';
-import type { UnitOfWork } from './ports.js';
+import type { Stores, UnitOfWork } from './ports.js';
 import { newId, type Random } from './random.js';
 
 /** What a caller says about an event; id and time are filled in. */
@@ -40,6 +40,11 @@ export class AuditLog {
       userAgent: input.context.userAgent,
       details: input.details ?? {},
     };
+  }
+
+  /** Appends the event for `input` through `stores`: pass a transaction's stores to commit it with the change. */
+  async record(stores: Pick<Stores, 'audit'>, input: AuditInput): Promise<void> {
+    await stores.audit.append(this.event(input));
   }
 
   /**

@@ -54,16 +54,14 @@ export class ProjectService {
     };
     await this.#deps.uow.transaction(async (stores) => {
       await stores.projects.insertProject(project);
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId: principal.accountId,
-          action: 'project.created',
-          actor: actorOf(principal),
-          target: { type: 'project', id: project.id },
-          context,
-          details: { name },
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId: principal.accountId,
+        action: 'project.created',
+        actor: actorOf(principal),
+        target: { type: 'project', id: project.id },
+        context,
+        details: { name },
+      });
     });
     return project;
   }
@@ -91,15 +89,13 @@ export class ProjectService {
       if (!(await stores.projects.deleteProject(principal.accountId, id))) {
         throw new ApiError('not_found', { detail: 'No such project.' });
       }
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId: principal.accountId,
-          action: 'project.deleted',
-          actor: actorOf(principal),
-          target: { type: 'project', id },
-          context,
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId: principal.accountId,
+        action: 'project.deleted',
+        actor: actorOf(principal),
+        target: { type: 'project', id },
+        context,
+      });
     });
   }
 
@@ -135,16 +131,14 @@ export class ProjectService {
         createdAt: now,
       };
       await stores.projects.insertDeployment(deployment);
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId: principal.accountId,
-          action: 'deployment.created',
-          actor: actorOf(principal),
-          target: { type: 'deployment', id: deployment.id },
-          context,
-          details: { project_id: projectId, environment, ref },
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId: principal.accountId,
+        action: 'deployment.created',
+        actor: actorOf(principal),
+        target: { type: 'deployment', id: deployment.id },
+        context,
+        details: { project_id: projectId, environment, ref },
+      });
       return deployment;
     });
   }

@@ -48,15 +48,13 @@ export class SessionService {
     };
     await this.#deps.uow.transaction(async (stores) => {
       await stores.sessions.insert(session, this.#deps.hasher.hash('session-hash', secret));
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId,
-          action: 'session.created',
-          actor: { type: 'session', id: session.id },
-          target: { type: 'session', id: session.id },
-          context,
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId,
+        action: 'session.created',
+        actor: { type: 'session', id: session.id },
+        target: { type: 'session', id: session.id },
+        context,
+      });
     });
     return { session, secret, csrfToken: this.csrfTokenFor(session.id) };
   }
@@ -87,15 +85,13 @@ export class SessionService {
     const now = this.#deps.clock.now();
     await this.#deps.uow.transaction(async (stores) => {
       await stores.sessions.revoke(sessionId, now);
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId,
-          action: 'session.deleted',
-          actor: { type: 'session', id: sessionId },
-          target: { type: 'session', id: sessionId },
-          context,
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId,
+        action: 'session.deleted',
+        actor: { type: 'session', id: sessionId },
+        target: { type: 'session', id: sessionId },
+        context,
+      });
     });
   }
 }

@@ -93,21 +93,19 @@ export class TokenService {
         origin,
         now,
       });
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId: principal.accountId,
-          action: 'token.created',
-          actor: actorOf(principal),
-          target: { type: 'token', id: issued.token.id },
-          context,
-          details: {
-            name,
-            masked: issued.token.masked,
-            scopes,
-            expires_at: expiresAt?.toISOString() ?? null,
-          },
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId: principal.accountId,
+        action: 'token.created',
+        actor: actorOf(principal),
+        target: { type: 'token', id: issued.token.id },
+        context,
+        details: {
+          name,
+          masked: issued.token.masked,
+          scopes,
+          expires_at: expiresAt?.toISOString() ?? null,
+        },
+      });
       return issued;
     });
   }
@@ -150,16 +148,14 @@ export class TokenService {
       const token = await stores.tokens.findById(principal.accountId, id);
       if (token === undefined) throw notFound();
       if (!(await stores.tokens.revoke(id, now, 'revoked'))) return;
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId: principal.accountId,
-          action: 'token.revoked',
-          actor: actorOf(principal),
-          target: { type: 'token', id },
-          context,
-          details: { name: token.name, masked: token.masked, reason: 'revoked' },
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId: principal.accountId,
+        action: 'token.revoked',
+        actor: actorOf(principal),
+        target: { type: 'token', id },
+        context,
+        details: { name: token.name, masked: token.masked, reason: 'revoked' },
+      });
     });
     this.#deps.cache?.evict(id);
   }
@@ -226,22 +222,20 @@ export class TokenService {
       await stores.tokens.setReplacedBy(old.id, fresh.token.id);
       const revokeAt = delay === undefined ? null : new Date(now.getTime() + delay * 1000);
       if (revokeAt !== null) await stores.tokens.revoke(old.id, revokeAt, 'rotated');
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId: principal.accountId,
-          action: 'token.rotated',
-          actor: actorOf(principal),
-          target: { type: 'token', id: old.id },
-          context,
-          details: {
-            replaced_by: fresh.token.id,
-            masked: old.masked,
-            new_masked: fresh.token.masked,
-            scopes,
-            old_revoked_at: revokeAt?.toISOString() ?? null,
-          },
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId: principal.accountId,
+        action: 'token.rotated',
+        actor: actorOf(principal),
+        target: { type: 'token', id: old.id },
+        context,
+        details: {
+          replaced_by: fresh.token.id,
+          masked: old.masked,
+          new_masked: fresh.token.masked,
+          scopes,
+          old_revoked_at: revokeAt?.toISOString() ?? null,
+        },
+      });
       return fresh;
     });
     this.#deps.cache?.evict(id);
@@ -267,13 +261,9 @@ export class TokenService {
         const base = { accountId: token.accountId, target: { type: 'token', id: token.id }, context };
         const details = { name: token.name, masked: token.masked, reason: 'leaked' };
         const actor = { type: 'anonymous', id: null } as const;
-        await stores.audit.append(
-          this.#deps.audit.event({ ...base, action: 'token.revoked', actor, details }),
-        );
+        await this.#deps.audit.record(stores, { ...base, action: 'token.revoked', actor, details });
         // The owner's notice: shown in the audit log and the console.
-        await stores.audit.append(
-          this.#deps.audit.event({ ...base, action: 'token.leak_reported', actor, details }),
-        );
+        await this.#deps.audit.record(stores, { ...base, action: 'token.leak_reported', actor, details });
         return true;
       });
       this.#deps.cache?.evict(token.id);
@@ -314,16 +304,14 @@ export class TokenService {
       now,
       clientId: spec.client.id,
     });
-    await stores.audit.append(
-      this.#deps.audit.event({
-        accountId: spec.accountId,
-        action: 'token.created',
-        actor: { type: 'client', id: spec.client.id, label: spec.client.name },
-        target: { type: 'token', id: issued.token.id },
-        context: spec.context,
-        details: { name, masked: issued.token.masked, scopes: spec.scopes, client_id: spec.client.id },
-      }),
-    );
+    await this.#deps.audit.record(stores, {
+      accountId: spec.accountId,
+      action: 'token.created',
+      actor: { type: 'client', id: spec.client.id, label: spec.client.name },
+      target: { type: 'token', id: issued.token.id },
+      context: spec.context,
+      details: { name, masked: issued.token.masked, scopes: spec.scopes, client_id: spec.client.id },
+    });
     return issued;
   }
 
@@ -341,16 +329,14 @@ export class TokenService {
     await this.#deps.uow.transaction(async (stores) => {
       const token = await stores.tokens.findById(accountId, tokenId);
       if (token === undefined || !(await stores.tokens.revoke(tokenId, now, reason))) return;
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId,
-          action: 'token.revoked',
-          actor: { type: 'system', id: null },
-          target: { type: 'token', id: tokenId },
-          context,
-          details: { name: token.name, masked: token.masked, reason },
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId,
+        action: 'token.revoked',
+        actor: { type: 'system', id: null },
+        target: { type: 'token', id: tokenId },
+        context,
+        details: { name: token.name, masked: token.masked, reason },
+      });
     });
     this.#deps.cache?.evict(tokenId);
   }

@@ -91,7 +91,7 @@ export class TokenVerifier {
     // malformed or unknown value never touches the database: a flood of them costs no writes, and a
     // bad checksum is rejected before any look-up at all. Metrics and the request log count those.
     if (token !== undefined) {
-      const event = this.#deps.audit.event({
+      await this.#deps.audit.record(this.#deps.uow.stores, {
         accountId: token.accountId,
         action: 'token.auth_failed',
         actor: { type: 'anonymous', id: null },
@@ -100,7 +100,6 @@ export class TokenVerifier {
         // Never the value: the masked id only.
         details: { reason: CODE_OF[result], masked: maskToken(value) },
       });
-      await this.#deps.uow.stores.audit.append(event);
     }
     throw new ApiError(CODE_OF[result], { detail: DETAIL_OF[result] });
   }

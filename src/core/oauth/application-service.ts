@@ -105,16 +105,14 @@ export class ApplicationService {
     };
     await this.#deps.uow.transaction(async (stores) => {
       await stores.oauth.insertClient({ ...client, secretHash: secret?.hash ?? null });
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId: principal.accountId,
-          action: 'app.created',
-          actor: actorOf(principal),
-          target: { type: 'client', id: client.id },
-          context,
-          details: { name, type, redirect_uris: redirectUris },
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId: principal.accountId,
+        action: 'app.created',
+        actor: actorOf(principal),
+        target: { type: 'client', id: client.id },
+        context,
+        details: { name, type, redirect_uris: redirectUris },
+      });
     });
     return { client, clientSecret: secret?.secret ?? null };
   }
@@ -147,16 +145,14 @@ export class ApplicationService {
     await this.#deps.uow.transaction(async (stores) => {
       if (!(await stores.oauth.updateClient(principal.accountId, id, changes)))
         throw new ApiError('not_found', { detail: 'No such application.' });
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId: principal.accountId,
-          action: 'app.updated',
-          actor: actorOf(principal),
-          target: { type: 'client', id },
-          context,
-          details: { name: changes.name ?? null, redirect_uris: changes.redirectUris ?? null },
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId: principal.accountId,
+        action: 'app.updated',
+        actor: actorOf(principal),
+        target: { type: 'client', id },
+        context,
+        details: { name: changes.name ?? null, redirect_uris: changes.redirectUris ?? null },
+      });
     });
     return this.get(principal.accountId, id);
   }
@@ -178,15 +174,13 @@ export class ApplicationService {
         secretHash: secret.hash,
         updatedAt: this.#deps.clock.now(),
       });
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId: principal.accountId,
-          action: 'app.secret_rotated',
-          actor: actorOf(principal),
-          target: { type: 'client', id },
-          context,
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId: principal.accountId,
+        action: 'app.secret_rotated',
+        actor: actorOf(principal),
+        target: { type: 'client', id },
+        context,
+      });
     });
     return { client, clientSecret: secret.secret };
   }
@@ -196,15 +190,13 @@ export class ApplicationService {
     await this.#deps.uow.transaction(async (stores) => {
       if (!(await stores.oauth.deleteClient(principal.accountId, id)))
         throw new ApiError('not_found', { detail: 'No such application.' });
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId: principal.accountId,
-          action: 'app.deleted',
-          actor: actorOf(principal),
-          target: { type: 'client', id },
-          context,
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId: principal.accountId,
+        action: 'app.deleted',
+        actor: actorOf(principal),
+        target: { type: 'client', id },
+        context,
+      });
     });
     await this.#deps.tokens.revokeForClient(null, id, 'app_removed', context);
   }
@@ -238,16 +230,14 @@ export class ApplicationService {
     );
     if (revoked === 0)
       throw new ApiError('not_found', { detail: 'This application holds no tokens of the account.' });
-    await this.#deps.uow.stores.audit.append(
-      this.#deps.audit.event({
-        accountId: principal.accountId,
-        action: 'oauth.authorization_revoked',
-        actor: actorOf(principal),
-        target: { type: 'client', id: clientId },
-        context,
-        details: { tokens_revoked: revoked },
-      }),
-    );
+    await this.#deps.audit.record(this.#deps.uow.stores, {
+      accountId: principal.accountId,
+      action: 'oauth.authorization_revoked',
+      actor: actorOf(principal),
+      target: { type: 'client', id: clientId },
+      context,
+      details: { tokens_revoked: revoked },
+    });
     return revoked;
   }
 }

@@ -190,16 +190,14 @@ export class AuthorizationServer {
     };
     await this.#deps.uow.transaction(async (stores) => {
       await stores.oauth.insertCode(this.#deps.hasher.hash('oauth-code', code), record);
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId,
-          action: 'oauth.authorized',
-          actor: { type: 'account', id: accountId },
-          target: { type: 'client', id: request.client.id },
-          context,
-          details: { client_name: request.client.name, scopes: grantedScopes },
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId,
+        action: 'oauth.authorized',
+        actor: { type: 'account', id: accountId },
+        target: { type: 'client', id: request.client.id },
+        context,
+        details: { client_name: request.client.name, scopes: grantedScopes },
+      });
     });
     return withQuery(request.redirectUri, { code, state: request.state, iss: this.#deps.issuer });
   }

@@ -233,20 +233,18 @@ export class DeviceFlow {
         grantedScopes: decision.approve ? granted : null,
       });
       if (!decided) throw new ApiError('not_found', { detail: 'That request is no longer pending.' });
-      await stores.audit.append(
-        this.#deps.audit.event({
-          accountId,
-          action: decision.approve ? 'oauth.device_approved' : 'oauth.device_denied',
-          actor: { type: 'account', id: accountId },
-          target: { type: 'client', id: client.id },
-          context,
-          details: {
-            client_name: client.name,
-            device_name: device.deviceName,
-            scopes: decision.approve ? granted : [],
-          },
-        }),
-      );
+      await this.#deps.audit.record(stores, {
+        accountId,
+        action: decision.approve ? 'oauth.device_approved' : 'oauth.device_denied',
+        actor: { type: 'account', id: accountId },
+        target: { type: 'client', id: client.id },
+        context,
+        details: {
+          client_name: client.name,
+          device_name: device.deviceName,
+          scopes: decision.approve ? granted : [],
+        },
+      });
     });
   }
 

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessToken } from './model.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+function aToken(id: string): AccessToken {
+  return {
+    id,
+    accountId: 'acc_1',
+    name: id,
+    masked: 'skt_abcd…wxyz',
+    scopes: ['tokens:read'],
+    createdAt: new Date('2026-01-01T00:00:00.000Z'),
+    expiresAt: null,
+    lastUsedAt: null,
+    lastUsedIp: null,
+    lastUsedUserAgent: null,
+    revokedAt: null,
+    revokedReason: null,
+    createdVia: 'api',
+    clientId: null,
+    replaces: null,
+    replacedBy: null,
+  };
+}
+
+describe('VerifiedTokenCache', () => {
+  it('returns a remembered token by its hash and nothing for an unknown hash', () => {
+    const cache = new VerifiedTokenCache();
+    const token = aToken('tok_1');
+
+    cache.set('hash-1', token);
+
+    expect(cache.get('hash-1')).toBe(token);
+    expect(cache.get('hash-2')).toBeUndefined();
+    expect(cache.size).toBe(1);
+  });
+
+  it('forgets a token by its id, so the next look-up goes to the database', () => {
+    const cache = new VerifiedTokenCache();
+    cache.set('hash-1', aToken('tok_1'));
+    cache.set('hash-2', aToken('tok_2'));
+
+    cache.evict('tok_1');
+
+    expect(cache.get('hash-1')).toBeUndefined();
+    expect(cache.get('hash-2')).toBeDefined();
+    expect(cache.size).toBe(1);
+  });
+
+  it('ignores the eviction of a token it does not hold', () => {
+    const cache = new VerifiedTokenCache();
+    cache.set('hash-1', aToken('tok_1'));
+
+    cache.evict('tok_unknown');
+    cache.evict('tok_1');
+    cache.evict('tok_1');
+
+    expect(cache.size).toBe(0);
+  });
+
+  it('replaces the entry of a hash with the newer token, which evict then removes', () => {
+    const cache = new VerifiedTokenCache();
+    const revoked = { ...aToken('tok_1'), revokedAt: new Date('2026-01-02T00:00:00.000Z') };
+    cache.set('hash-1', aToken('tok_1'));
+
+    cache.set('hash-1', revoked);
+
+    expect(cache.get('hash-1')).toBe(revoked);
+    cache.evict('tok_1');
+    expect(cache.get('hash-1')).toBeUndefined();
+  });
+
+  it('holds at most its capacity, dropping the least recently inserted token first', () => {
+    const cache = new VerifiedTokenCache(2);
+    cache.set('hash-1', aToken('tok_1'));
+    cache.set('hash-2', aToken('tok_2'));
+
+    cache.set('hash-3', aToken('tok_3'));
+
+    expect(cache.size).toBe(2);
+    expect(cache.get('hash-1')).toBeUndefined();
+    expect(cache.get('hash-2')?.id).toBe('tok_2');
+    expect(cache.get('hash-3')?.id).toBe('tok_3');
+    // The dropped token's id mapping went with it: evicting it disturbs nobody else.
+    cache.evict('tok_1');
+    expect(cache.size).toBe(2);
+  });
+});
