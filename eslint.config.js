@@ -114,5 +114,24 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  {
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '**/core/**', '**/adapters/**', '**/main/**', '**/config/**', 'node:*'],
+              message: 'The console talks to the HTTP API only; it never imports the server.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // The console's build configuration runs in Node, outside web/tsconfig.json.
+  { files: ['web/vite.config.ts'], ...tseslint.configs.disableTypeChecked },
+  { files: ['web/vite.config.ts'], rules: { 'no-restricted-imports': 'off' } },
   { files: ['*.js', '*.ts'], ...tseslint.configs.disableTypeChecked },
 );

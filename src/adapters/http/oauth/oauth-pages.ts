@@ -172,9 +172,7 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
 
   app.post('/oauth/authorize', { schema: { hide: true } }, async (request, reply) => {
     const body = paramsOf(
-      Object.fromEntries(
-        Object.entries((request.body ?? {})).filter(([key]) => key !== 'granted_scope'),
-      ),
+      Object.fromEntries(Object.entries(request.body ?? {}).filter(([key]) => key !== 'granted_scope')),
     );
     const authorization = await services.oauth.server
       .validateAuthorizationRequest(body)
@@ -236,9 +234,7 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
     const session = await sessionOf(request);
     if (session === undefined) return signInFirst(reply, '/device');
     const body = paramsOf(
-      Object.fromEntries(
-        Object.entries((request.body ?? {})).filter(([key]) => key !== 'granted_scope'),
-      ),
+      Object.fromEntries(Object.entries(request.body ?? {}).filter(([key]) => key !== 'granted_scope')),
     );
     if (!csrfOk(session, body))
       return errorPage(reply, 403, 'This form has expired. Reload the page and try again.');

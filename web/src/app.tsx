@@ -1,0 +1,161 @@
+import { type ReactNode, useEffect, useRef } from 'react';
+import { AuditPage } from './audit/audit-page';
+import { SignInPage } from './auth/sign-in-page';
+import { SignUpPage } from './auth/sign-up-page';
+import { Link, matchPath, navigate, resolvePendingLeave, usePath, usePendingLeave } from './router';
+import { useSession } from './session';
+import { CreateTokenPage } from './tokens/create-token-page';
+import { RotatePage } from './tokens/rotate-page';
+import { RotationPage } from './tokens/rotation-page';
+import { TokenDetailsPage } from './tokens/token-details-page';
+import { TokensPage } from './tokens/tokens-page';
+import { BrandMark } from './ui/brand';
+import { ConfirmDialog } from './ui/dialog';
+
+/** The Settings sections that exist; later issues add API Keys, Providers, Security, Applications. */
+const SETTINGS_SECTIONS = [
+  { to: '/settings/tokens', label: 'Tokens' },
+  { to: '/settings/audit', label: 'Audit log' },
+] as const;
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true, force: true }), [to]);
+  return null;
+}
+
+function safeNext(path: string): string {
+  const next = new URLSearchParams(path.split('?')[1] ?? '').get('next');
+  // Only paths of this console: never an open redirect.
+  return next !== null && /^\/settings(\/|$|\?)/.test(next) ? next : '/settings/tokens';
+}
+
+/** The console: sign-in pages when signed out, the Settings pages when signed in. */
+export function App() {
+  const path = usePath();
+  const { state } = useSession();
+  const pathname = path.split('?')[0] ?? '/';
+
+  if (state.status === 'loading') {
+    return (
+      <p className="boot muted" aria-busy="true">
+        Loading…
+      </p>
+    );
+  }
+
+  const isAuthPage = pathname === '/signin' || pathname === '/signup';
+  if (state.status === 'signed-out') {
+    if (pathname === '/signup') return <SignUpPage />;
+    if (pathname === '/signin') {
+      const notice =
+        state.reason === 'expired' ? 'Your session has ended. Sign in again to continue.' : undefined;
+      return <SignInPage notice={notice} />;
+    }
+    const next = pathname.startsWith('/settings') ? `?next=${encodeURIComponent(path)}` : '';
+    return <Redirect to={`/signin${next}`} />;
+  }
+  if (isAuthPage) return <Redirect to={safeNext(path)} />;
+  return (
+    <Shell>
+      <SettingsRoutes pathname={pathname} />
+    </Shell>
+  );
+}
+
+function SettingsRoutes({ pathname }: { pathname: string }) {
+  if (pathname === '/' || pathname === '/settings' || pathname === '/settings/') {
+    return <Redirect to="/settings/tokens" />;
+  }
+  let page: ReactNode;
+  let params: Record<string, string> | null;
+  if (matchPath('/settings/tokens', pathname)) page = <TokensPage />;
+  else if (matchPath('/settings/tokens/new', pathname)) page = <CreateTokenPage />;
+  else if ((params = matchPath('/settings/tokens/:id/rotate', pathname)))
+    page = <RotatePage key={params['id']} id={params['id'] ?? ''} />;
+  else if ((params = matchPath('/settings/tokens/:id/rotation', pathname)))
+    page = <RotationPage key={params['id']} id={params['id'] ?? ''} />;
+  else if ((params = matchPath('/settings/tokens/:id', pathname)))
+    page = <TokenDetailsPage key={params['id']} id={params['id'] ?? ''} />;
+  else if (matchPath('/settings/audit', pathname)) page = <AuditPage />;
+  else
+    page = (
+      <div className="page">
+        <h1 className="page-title">Page not found</h1>
+        <p>
+          This page does not exist. <Link to="/settings/tokens">Go to Tokens</Link>
+        </p>
+      </div>
+    );
+  return <SettingsLayout pathname={pathname}>{page}</SettingsLayout>;
+}
+
+function Shell({ children }: { children: ReactNode }) {
+  const { state, signOut } = useSession();
+  const pending = usePendingLeave();
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/settings/tokens" className="brand">
+          <BrandMark />
+          Skytells Access
+        </Link>
+        <div className="topbar-account">
+          {state.status === 'signed-in' ? (
+            <span className="topbar-email" title={state.account.email}>
+              {state.account.email}
+            </span>
+          ) : null}
+          <button type="button" className="button button-small button-quiet" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      {children}
+      {pending !== null ? (
+        <ConfirmDialog
+          title={pending.guard.title}
+          confirmLabel={pending.guard.confirmLabel}
+          cancelLabel={pending.guard.cancelLabel}
+          onConfirm={() => resolvePendingLeave(true)}
+          onCancel={() => resolvePendingLeave(false)}
+        >
+          <p>{pending.guard.message}</p>
+        </ConfirmDialog>
+      ) : null}
+    </>
+  );
+}
+
+function SettingsLayout({ pathname, children }: { pathname: string; children: ReactNode }) {
+  const first = useRef(true);
+  useEffect(() => {
+    // After an in-app navigation, start keyboard and screen-reader users at the new page's content.
+    if (first.current) first.current = false;
+    else document.getElementById('main')?.focus({ preventScroll: true });
+  }, [pathname]);
+  return (
+    <div className="settings">
+      <nav className="rail" aria-label="Settings">
+        <p className="rail-title">Settings</p>
+        <ul>
+          {SETTINGS_SECTIONS.map((section) => {
+            const current = pathname === section.to || pathname.startsWith(`${section.to}/`);
+            return (
+              <li key={section.to}>
+                <Link to={section.to} className="rail-link" aria-current={current ? 'page' : undefined}>
+                  {section.label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

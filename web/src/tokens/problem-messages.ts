@@ -1,0 +1,36 @@
+import { ApiProblem } from '../api';
+
+/** Field errors of a failed token request, in the form's words. */
+export interface TokenFormErrors {
+  name?: string;
+  scopes?: string;
+  expiration?: string;
+  form?: string;
+}
+
+/** Maps an API problem of `POST /v1/tokens` or `/rotate` to the form's fields. */
+export function tokenFormErrors(failure: unknown, name: string): TokenFormErrors {
+  if (!(failure instanceof ApiProblem)) return { form: 'Something went wrong. Try again.' };
+  switch (failure.code) {
+    case 'name_conflict':
+      return {
+        name: `An active token is already named “${name.trim()}”. Pick another name, or revoke that token first.`,
+      };
+    case 'validation_failed': {
+      const errors: TokenFormErrors = {};
+      for (const error of failure.errors) {
+        if (error.field === 'name') errors.name = `Name ${error.message}.`;
+        else if (error.field.startsWith('scopes')) errors.scopes = `Scopes: ${error.message}.`;
+        else if (error.field.startsWith('expires')) errors.expiration = `Expiration ${error.message}.`;
+        else errors.form = failure.detail;
+      }
+      return Object.keys(errors).length === 0 ? { form: failure.detail } : errors;
+    }
+    case 'token_not_active':
+      return { form: 'This token is no longer active or was already replaced, so it cannot be rotated.' };
+    case 'rate_limited':
+      return { form: `Too many requests. Try again in ${failure.retryAfter ?? 60} seconds.` };
+    default:
+      return { form: failure.detail };
+  }
+}

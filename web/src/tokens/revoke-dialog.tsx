@@ -1,0 +1,58 @@
+import { useCallback, useState } from 'react';
+import { api, ApiProblem } from '../api';
+import type { Token } from '../types';
+import { ConfirmDialog } from '../ui/dialog';
+
+/** Props of {@link RevokeDialog}. */
+export interface RevokeDialogProps {
+  token: Token;
+  onRevoked: (token: Token) => void;
+  onClose: () => void;
+  /** The confirm button's label; "Revoke token" by default. */
+  confirmLabel?: string;
+  /** A warning to show first, e.g. that the replacement was never used. */
+  warning?: string | undefined;
+}
+
+/** Asks before revoking, naming the token and what stops working; revokes on confirmation. */
+export function RevokeDialog({ token, onRevoked, onClose, confirmLabel, warning }: RevokeDialogProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.revokeToken(token.id);
+      const now = new Date().toISOString();
+      onRevoked({ ...token, status: 'revoked', revoked_at: now });
+    } catch (failure) {
+      setError(failure instanceof ApiProblem ? failure.detail : 'The token could not be revoked. Try again.');
+      setBusy(false);
+    }
+  };
+
+  const cancel = useCallback(() => {
+    if (!busy) onClose();
+  }, [busy, onClose]);
+
+  return (
+    <ConfirmDialog
+      title={`Revoke ${token.name}?`}
+      confirmLabel={confirmLabel ?? 'Revoke token'}
+      tone="danger"
+      busy={busy}
+      error={error}
+      onConfirm={() => void confirm()}
+      onCancel={cancel}
+    >
+      {warning ? <p className="alert alert-warning">{warning}</p> : null}
+      <p>
+        <span className="mono">{token.masked}</span> stops working at once. Anything that uses it — the CLI on
+        a laptop, a CI/CD pipeline, an integration — will be refused with <code>token_revoked</code> from its
+        next request, and loses access to: <strong>{token.scopes.join(', ')}</strong>.
+      </p>
+      <p>This cannot be undone. Other tokens are not affected.</p>
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,57 @@
+import { exactDay, relativeTime } from '../format';
+import { type ScopeDefinition, summarize } from '../scopes';
+
+/** Props of {@link TokenSummary}. */
+export interface TokenSummaryProps {
+  name: string;
+  scopes: Iterable<string>;
+  catalogue: readonly ScopeDefinition[];
+  expiry: Date | null | undefined;
+  now: Date;
+}
+
+/** What the token being made will be able to do, in plain words. */
+export function TokenSummary({ name, scopes, catalogue, expiry, now }: TokenSummaryProps) {
+  const { can, untouched } = summarize(scopes, catalogue);
+  const who = name.trim() === '' ? 'This token' : name.trim();
+  return (
+    <section className="summary card" aria-labelledby="summary-heading">
+      <h2 id="summary-heading" className="section-title">
+        Summary
+      </h2>
+      {can.length === 0 ? (
+        <p className="muted">Select at least one scope to see what {who} will be able to do.</p>
+      ) : (
+        <>
+          <p>
+            <strong className="break">{who}</strong> will be able to:
+          </p>
+          <ul className="capabilities">
+            {can.map((capability) => (
+              <li key={capability.scope}>
+                <span className="mono">{capability.scope}</span> {capability.description}
+                {capability.impliedBy ? <span className="muted"> (with {capability.impliedBy})</span> : null}
+              </li>
+            ))}
+          </ul>
+          {untouched.length > 0 ? (
+            <p className="muted">No access to: {untouched.join(', ')}.</p>
+          ) : (
+            <p className="alert alert-warning">This token can do everything on your account.</p>
+          )}
+        </>
+      )}
+      <p>
+        {expiry instanceof Date ? (
+          <>
+            Expires on <strong>{exactDay(expiry)}</strong> ({relativeTime(expiry, now)}).
+          </>
+        ) : expiry === null ? (
+          <strong className="text-warning">Never expires.</strong>
+        ) : (
+          'Pick an expiration.'
+        )}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+/** Wire types of the HTTP API (CONTRACT §3), as the console reads them. */
+
+export type TokenStatus = 'active' | 'expired' | 'revoked';
+
+export interface Token {
+  id: string;
+  name: string;
+  masked: string;
+  scopes: string[];
+  status: TokenStatus;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+  last_used_user_agent: string | null;
+  revoked_at: string | null;
+  created_via: 'console' | 'api' | 'oauth';
+  client_id: string | null;
+  replaces: string | null;
+  replaced_by: string | null;
+}
+
+/** A token together with its value, from the one response that creates it. */
+export interface IssuedToken {
+  token: Token;
+  value: string;
+}
+
+export interface Account {
+  id: string;
+  email: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ScopeInfo {
+  name: string;
+  description: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  action: string;
+  actor: { type: string; id: string | null; label?: string };
+  target: { type: string; id: string } | null;
+  ip: string | null;
+  user_agent: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface Page<T> {
+  data: T[];
+  next_cursor: string | null;
+}
+
+/** How long a new token lives: days, an exact instant, or never. */
+export type Expiration = { expires_in_days: number } | { expires_at: string } | { expires: 'never' };
