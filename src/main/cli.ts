@@ -51,7 +51,9 @@ function run<O = CommonOptions>(body: Body<O>) {
   return async (...raw: unknown[]): Promise<void> => {
     const command = raw.at(-1) as Command;
     const options = command.optsWithGlobals<CommonOptions & Record<string, unknown>>();
-    const args = raw.slice(0, -2).flatMap((arg) => (Array.isArray(arg) ? (arg as string[]) : [arg as string]));
+    const args = raw
+      .slice(0, -2)
+      .flatMap((arg) => (Array.isArray(arg) ? (arg as string[]) : [arg as string]));
     const [{ CliContext }, { CliError, cancelled }] = await Promise.all([
       import('../adapters/cli/context.js'),
       import('../adapters/cli/errors.js'),
@@ -90,16 +92,24 @@ function buildProgram(): Command {
   const program = new Command('skytells')
     .description('Skytells Access from the terminal: log in, manage tokens and projects, find leaked tokens.')
     .version(`skytells ${VERSION}`, '-V, --version', 'print the version')
-    .option('--host <url>', 'the Skytells server (else $SKYTELLS_HOST, else the last login, else http://127.0.0.1:8080)')
+    .option(
+      '--host <url>',
+      'the Skytells server (else $SKYTELLS_HOST, else the last login, else http://127.0.0.1:8080)',
+    )
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
 
   program
     .command('login')
-    .description('log in: in a browser (--web), with a device code (--device), or with a pasted token (--with-token)')
+    .description(
+      'log in: in a browser (--web), with a device code (--device), or with a pasted token (--with-token)',
+    )
     .option('--web', 'authorize in a browser (the default where one can open)')
-    .option('--device', 'show a code to enter on any device (the default over SSH, in containers, without a display)')
+    .option(
+      '--device',
+      'show a code to enter on any device (the default over SSH, in containers, without a display)',
+    )
     .option('--with-token', 'read a token from standard input (hidden prompt on a terminal)')
     .option('--scopes <scopes>', 'scopes to ask for, comma-separated')
     .option('--insecure-storage', 'store the token in a 0600 file instead of the system keychain')
@@ -139,9 +149,11 @@ function buildProgram(): Command {
     .description('list tokens, newest first')
     .option('--status <status>', 'active, expired, revoked or all', 'active')
     .option('--json', 'machine-readable output')
-    .action(run<{ status?: string; json?: boolean }>(async (ctx, _args, options) =>
+    .action(
+      run<{ status?: string; json?: boolean }>(async (ctx, _args, options) =>
         (await load.tokens()).listTokens(ctx, options),
-      ));
+      ),
+    );
   tokens
     .command('create')
     .description('create a token; its value is printed once')
@@ -151,7 +163,9 @@ function buildProgram(): Command {
     .option('--expires-at <time>', 'RFC 3339, at most 366 days ahead')
     .option('--no-expiration', 'never expires (think twice)')
     .option('--json', 'machine-readable output, with the value in "token"')
-    .action(run<CreateTokenOptions>(async (ctx, _args, options) => (await load.tokens()).createToken(ctx, options)));
+    .action(
+      run<CreateTokenOptions>(async (ctx, _args, options) => (await load.tokens()).createToken(ctx, options)),
+    );
   tokens
     .command('show')
     .argument('<id>', 'token ID, tok_…')
@@ -170,7 +184,11 @@ function buildProgram(): Command {
     .option('--scopes <scopes>', 'narrower scopes for the replacement, comma-separated')
     .option('--revoke-old-after <seconds>', 'revoke the old token after this many seconds (0 to 604800)')
     .option('--json', 'machine-readable output, with the value in "token"')
-    .action(run<RotateTokenOptions>(async (ctx, [id], options) => (await load.tokens()).rotateToken(ctx, id!, options)));
+    .action(
+      run<RotateTokenOptions>(async (ctx, [id], options) =>
+        (await load.tokens()).rotateToken(ctx, id!, options),
+      ),
+    );
 
   const projects = program.command('projects').description("the account's projects");
   projects
@@ -205,9 +223,11 @@ function buildProgram(): Command {
     .option('--environment <name>', 'target environment')
     .option('--ref <ref>', 'git ref or version to deploy')
     .option('--json', 'machine-readable output')
-    .action(run<CreateDeploymentOptions>(async (ctx, [id], options) =>
+    .action(
+      run<CreateDeploymentOptions>(async (ctx, [id], options) =>
         (await load.deployments()).createDeployment(ctx, id!, options),
-      ));
+      ),
+    );
 
   program
     .command('scan')
@@ -216,7 +236,10 @@ function buildProgram(): Command {
     .option('--staged', 'scan what the next commit adds (for a pre-commit hook)')
     .option('--revoke', 'revoke every token found, through POST /v1/credentials/revoke')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', '\nAs a git pre-commit hook:\n  printf \'#!/bin/sh\\nexec npx skytells scan --staged\\n\' > .git/hooks/pre-commit\n  chmod +x .git/hooks/pre-commit')
+    .addHelpText(
+      'after',
+      "\nAs a git pre-commit hook:\n  printf '#!/bin/sh\\nexec npx skytells scan --staged\\n' > .git/hooks/pre-commit\n  chmod +x .git/hooks/pre-commit",
+    )
     .action(run<ScanOptions>(async (ctx, paths, options) => (await load.scan()).scan(ctx, paths, options)));
 
   return program;

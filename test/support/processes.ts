@@ -139,7 +139,7 @@ export async function startServerProcess(options: {
     },
   };
 
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 45_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`server exited before it was healthy:\n${output}`);

@@ -1,4 +1,12 @@
-import { type AuthSituation, cancelled, CliError, isAbortError, type Problem, problemToCliError } from './errors.js';
+import type { PageJson } from './api-types.js';
+import {
+  type AuthSituation,
+  cancelled,
+  CliError,
+  isAbortError,
+  type Problem,
+  problemToCliError,
+} from './errors.js';
 
 /** How long one API request may take. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -56,6 +64,20 @@ export class ApiClient {
     return this.request<void>('DELETE', path, options);
   }
 
+  /** Every item of a paged listing (CONTRACT §3), following `next_cursor`. */
+  async listAll<T>(path: string, options: RequestOptions = {}): Promise<T[]> {
+    const items: T[] = [];
+    const separator = path.includes('?') ? '&' : '?';
+    let cursor: string | null = null;
+    do {
+      const after = cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`;
+      const page: PageJson<T> = await this.get(`${path}${separator}limit=100${after}`, options);
+      items.push(...page.data);
+      cursor = page.next_cursor;
+    } while (cursor !== null);
+    return items;
+  }
+
   /** @throws CliError */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const { host, token, userAgent, signal } = this.#options;
@@ -91,7 +113,12 @@ export class ApiClient {
       this.#options.onTokenExpiring?.(expiring);
     }
     const text = await response.text().catch(() => '');
-    if (!response.ok) throw problemToCliError(this.#problemOf(response.status, text), this.#options.situation, options.subject);
+    if (!response.ok)
+      throw problemToCliError(
+        this.#problemOf(response.status, text),
+        this.#options.situation,
+        options.subject,
+      );
     if (text === '') return undefined as T;
     try {
       return JSON.parse(text) as T;

@@ -133,7 +133,10 @@ export function problemToCliError(problem: Problem, situation: AuthSituation, su
     case 'rate_limited':
       return make('Too many requests.', 'Wait a minute and try again.');
     case 'session_required':
-      return make('This action is only available in the web console.', `Open ${situation.host} in a browser.`);
+      return make(
+        'This action is only available in the web console.',
+        `Open ${situation.host} in a browser.`,
+      );
     case 'signup_closed':
       return make('Sign-up is closed on this server.', 'Ask the administrator for an account.');
     default:

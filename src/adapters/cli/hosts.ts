@@ -49,7 +49,11 @@ export interface ResolvedHost {
 /**
  * `--host` > `SKYTELLS_HOST` > the host of the most recent login > {@link DEFAULT_HOST}.
  */
-export function resolveHost(flag: string | undefined, env: string | undefined, lastLogin?: string): ResolvedHost {
+export function resolveHost(
+  flag: string | undefined,
+  env: string | undefined,
+  lastLogin?: string,
+): ResolvedHost {
   if (flag !== undefined && flag !== '') return { host: normaliseHost(flag), source: 'flag' };
   if (env !== undefined && env !== '') return { host: normaliseHost(env), source: 'env' };
   if (lastLogin !== undefined) return { host: lastLogin, source: 'default-login' };

@@ -5,6 +5,8 @@
  * absent keychain never hangs a command.
  */
 
+import type { AsyncEntry } from '@napi-rs/keyring';
+
 /** The keychain service name entries are stored under; the account is the host URL. */
 export const KEYRING_SERVICE = 'skytells';
 
@@ -42,10 +44,20 @@ function reasonOf(error: unknown): string {
 }
 
 /** The system keychain, bounded by `timeoutMs` per call. */
-export function systemKeyring(timeoutMs = KEYRING_TIMEOUT_MS): SecretBackend {
-
+export function systemKeyring(options: {
+  platform: NodeJS.Platform;
+  env: Readonly<Record<string, string | undefined>>;
+  timeoutMs?: number;
+}): SecretBackend {
+  const timeoutMs = options.timeoutMs ?? KEYRING_TIMEOUT_MS;
+  // The Secret Service is reached over the session bus; without one there is nothing to ask.
+  const noBus =
+    options.platform === 'linux' && (options.env['DBUS_SESSION_BUS_ADDRESS'] ?? '') === ''
+      ? 'no D-Bus session, so no Secret Service'
+      : undefined;
   const entry = async (host: string): Promise<AsyncEntryLike> => {
-    let keyring: typeof import('@napi-rs/keyring');
+    if (noBus !== undefined) throw new KeyringUnavailableError(noBus);
+    let keyring: { AsyncEntry: typeof AsyncEntry };
     try {
       keyring = await import('@napi-rs/keyring');
     } catch (error) {

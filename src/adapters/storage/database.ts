@@ -55,8 +55,13 @@ const MIGRATION_LOCK_KEY = 7_411_202_613;
  */
 export async function migrateToLatest(database: OpenDatabase): Promise<MigrationResultSet> {
   const provider = migrationProvider(database.dialect);
-  const run = async (db: Kysely<Schema>) => {
-    const result = await new Migrator({ db, provider }).migrateToLatest();
+  const run = async (db: Kysely<Schema>, migrationTableSchema?: string) => {
+    const migrator = new Migrator({
+      db,
+      provider,
+      ...(migrationTableSchema ? { migrationTableSchema } : {}),
+    });
+    const result = await migrator.migrateToLatest();
     if (result.error !== undefined) {
       throw result.error instanceof Error
         ? result.error
@@ -82,7 +87,12 @@ export async function migrateToLatest(database: OpenDatabase): Promise<Migration
   return database.db.connection().execute(async (connection) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
     try {
-      return await run(connection);
+      // Kysely looks for its bookkeeping tables in every schema unless told one: name ours, or a
+      // neighbouring schema's tables would be taken for this one's.
+      const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+        connection,
+      );
+      return await run(connection, rows[0]?.schema ?? undefined);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
     }
