@@ -97,7 +97,7 @@ suite(suiteName, () => {
     expect(await empty.textContent()).toContain('github-actions-prod');
     expect(
       await page.getByRole('navigation', { name: 'Settings' }).getByRole('link').allTextContents(),
-    ).toEqual(['Tokens', 'Audit log']);
+    ).toEqual(['Tokens', 'Applications', 'Audit log']);
     await screenshot(page, 'tokens-empty');
 
     // Create a token with two scopes.

@@ -1,8 +1,11 @@
 import type {
   Account,
   AuditEvent,
+  AuthorizedApp,
   Expiration,
+  IssuedAppSecret,
   IssuedToken,
+  OAuthApp,
   Page,
   ScopeInfo,
   Token,
@@ -123,6 +126,18 @@ function issued(body: Token & { token: string }): IssuedToken {
   return { token, value };
 }
 
+/** Splits the creating response into the application and its client secret. */
+function issuedSecret(body: OAuthApp & { client_secret?: string | null }): IssuedAppSecret {
+  const { client_secret: secret, ...app } = body;
+  return { app, secret: secret ?? null };
+}
+
+/** What registering or editing an application sends. */
+export interface AppInput {
+  name: string;
+  redirect_uris: string[];
+}
+
 interface SessionBody {
   account: Account;
   csrf_token: string;
@@ -154,4 +169,18 @@ export const api = {
     ),
   audit: (options: { action?: string; cursor?: string; limit?: number }) =>
     call<Page<AuditEvent>>('GET', `/v1/audit${query(options)}`),
+  listApps: () => call<{ data: OAuthApp[] }>('GET', '/v1/apps'),
+  getApp: (id: string) => call<OAuthApp>('GET', `/v1/apps/${encodeURIComponent(id)}`),
+  registerApp: async (body: AppInput & { type: OAuthApp['type'] }) =>
+    issuedSecret(await call<OAuthApp & { client_secret?: string | null }>('POST', '/v1/apps', body)),
+  updateApp: (id: string, body: Partial<AppInput>) =>
+    call<OAuthApp>('PATCH', `/v1/apps/${encodeURIComponent(id)}`, body),
+  rotateAppSecret: async (id: string) =>
+    issuedSecret(
+      await call<OAuthApp & { client_secret: string }>('POST', `/v1/apps/${encodeURIComponent(id)}/secret`),
+    ),
+  deleteApp: (id: string) => call<undefined>('DELETE', `/v1/apps/${encodeURIComponent(id)}`),
+  authorizedApps: () => call<{ data: AuthorizedApp[] }>('GET', '/v1/authorized-apps'),
+  revokeAuthorizedApp: (clientId: string) =>
+    call<undefined>('DELETE', `/v1/authorized-apps/${encodeURIComponent(clientId)}`),
 };

@@ -1,5 +1,9 @@
 import { type ReactNode, useEffect, useRef } from 'react';
+import { ApplicationsPage } from './applications/applications-page';
+import { EditApplicationPage } from './applications/edit-application-page';
+import { RegisterApplicationPage } from './applications/register-application-page';
 import { AuditPage } from './audit/audit-page';
+import { destinationAfterSignIn, searchOf } from './auth/next-path';
 import { SignInPage } from './auth/sign-in-page';
 import { SignUpPage } from './auth/sign-up-page';
 import { Link, matchPath, navigate, resolvePendingLeave, usePath, usePendingLeave } from './router';
@@ -12,9 +16,10 @@ import { TokensPage } from './tokens/tokens-page';
 import { BrandMark } from './ui/brand';
 import { ConfirmDialog } from './ui/dialog';
 
-/** The Settings sections that exist; later issues add API Keys, Providers, Security, Applications. */
+/** The Settings sections that exist; later issues add API Keys, Providers, Security. */
 const SETTINGS_SECTIONS = [
   { to: '/settings/tokens', label: 'Tokens' },
+  { to: '/settings/applications', label: 'Applications' },
   { to: '/settings/audit', label: 'Audit log' },
 ] as const;
 
@@ -23,10 +28,28 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-function safeNext(path: string): string {
-  const next = new URLSearchParams(path.split('?')[1] ?? '').get('next');
-  // Only paths of this console: never an open redirect.
-  return next !== null && /^\/settings(\/|$|\?)/.test(next) ? next : '/settings/tokens';
+/**
+ * Loads a page the server renders (consent, device) as a whole document: it is not part of this app.
+ * It replaces the sign-in entry, so Back from the consent page does not land on a sign-in page that
+ * would forward straight back to it.
+ */
+function LeaveForServerPage({ to }: { to: string }) {
+  useEffect(() => window.location.replace(to), [to]);
+  return (
+    <p className="boot muted" aria-busy="true">
+      Continuing…
+    </p>
+  );
+}
+
+/** Where a signed-in visitor of /signin or /signup goes: `next` when it is safe, else the console's home. */
+function AfterSignIn({ path }: { path: string }) {
+  const destination = destinationAfterSignIn(searchOf(path));
+  return destination.kind === 'server' ? (
+    <LeaveForServerPage to={destination.path} />
+  ) : (
+    <Redirect to={destination.path} />
+  );
 }
 
 /** The console: sign-in pages when signed out, the Settings pages when signed in. */
@@ -48,13 +71,17 @@ export function App() {
     if (pathname === '/signup') return <SignUpPage />;
     if (pathname === '/signin') {
       const notice =
-        state.reason === 'expired' ? 'Your session has ended. Sign in again to continue.' : undefined;
+        state.reason === 'expired'
+          ? 'Your session has ended. Sign in again to continue.'
+          : destinationAfterSignIn(searchOf(path)).kind === 'server'
+            ? 'Sign in to continue connecting an application or device to your account.'
+            : undefined;
       return <SignInPage notice={notice} />;
     }
     const next = pathname.startsWith('/settings') ? `?next=${encodeURIComponent(path)}` : '';
     return <Redirect to={`/signin${next}`} />;
   }
-  if (isAuthPage) return <Redirect to={safeNext(path)} />;
+  if (isAuthPage) return <AfterSignIn path={path} />;
   return (
     <Shell>
       <SettingsRoutes pathname={pathname} />
@@ -76,6 +103,10 @@ function SettingsRoutes({ pathname }: { pathname: string }) {
     page = <RotationPage key={params['id']} id={params['id'] ?? ''} />;
   else if ((params = matchPath('/settings/tokens/:id', pathname)))
     page = <TokenDetailsPage key={params['id']} id={params['id'] ?? ''} />;
+  else if (matchPath('/settings/applications', pathname)) page = <ApplicationsPage />;
+  else if (matchPath('/settings/applications/new', pathname)) page = <RegisterApplicationPage />;
+  else if ((params = matchPath('/settings/applications/:id', pathname)))
+    page = <EditApplicationPage key={params['id']} id={params['id'] ?? ''} />;
   else if (matchPath('/settings/audit', pathname)) page = <AuditPage />;
   else
     page = (

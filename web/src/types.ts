@@ -56,3 +56,29 @@ export interface Page<T> {
 
 /** How long a new token lives: days, an exact instant, or never. */
 export type Expiration = { expires_in_days: number } | { expires_at: string } | { expires: 'never' };
+
+/** An OAuth application registered by this account (`GET /v1/apps`). */
+export interface OAuthApp {
+  client_id: string;
+  name: string;
+  type: 'confidential' | 'public';
+  redirect_uris: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** An application together with its client secret, from the one response that creates it. */
+export interface IssuedAppSecret {
+  app: OAuthApp;
+  /** `null` for a public application, which has no secret. */
+  secret: string | null;
+}
+
+/** An application holding tokens of this account (`GET /v1/authorized-apps`). */
+export interface AuthorizedApp {
+  client_id: string;
+  name: string;
+  /** Made by Skytells (the CLI), rather than registered by a developer. */
+  official: boolean;
+  tokens: Token[];
+}

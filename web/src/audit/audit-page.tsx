@@ -20,6 +20,12 @@ export const AUDIT_ACTIONS = [
   'project.created',
   'project.deleted',
   'deployment.created',
+  'app.created',
+  'app.updated',
+  'app.secret_rotated',
+  'app.deleted',
+  'oauth.authorized',
+  'oauth.authorization_revoked',
 ] as const;
 
 const PAGE_SIZE = 25;

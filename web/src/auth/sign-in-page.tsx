@@ -1,9 +1,10 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api, ApiProblem } from '../api';
-import { Link } from '../router';
+import { Link, usePath } from '../router';
 import { useSession } from '../session';
 import { useTitle } from '../ui/hooks';
 import { AuthLayout, retryText } from './auth-layout';
+import { carryNext, searchOf } from './next-path';
 
 function signInError(failure: unknown): string {
   if (!(failure instanceof ApiProblem)) return 'Something went wrong. Try again.';
@@ -30,6 +31,7 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
+  const path = usePath();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -90,7 +92,7 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
         </button>
       </form>
       <p className="auth-switch">
-        New here? <Link to="/signup">Create an account</Link>
+        New here? <Link to={`/signup${carryNext(searchOf(path))}`}>Create an account</Link>
       </p>
     </AuthLayout>
   );

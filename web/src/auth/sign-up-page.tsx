@@ -1,9 +1,10 @@
 import { type FormEvent, type InputHTMLAttributes, useId, useState } from 'react';
 import { api, ApiProblem } from '../api';
-import { Link } from '../router';
+import { Link, usePath } from '../router';
 import { useSession } from '../session';
 import { useTitle } from '../ui/hooks';
 import { AuthLayout, retryText } from './auth-layout';
+import { carryNext, searchOf } from './next-path';
 
 interface Errors {
   name?: string;
@@ -48,6 +49,7 @@ export function SignUpPage() {
   const [errors, setErrors] = useState<Errors>({});
   const [busy, setBusy] = useState(false);
   const id = useId();
+  const path = usePath();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -139,7 +141,7 @@ export function SignUpPage() {
         </button>
       </form>
       <p className="auth-switch">
-        Already have an account? <Link to="/signin">Sign in</Link>
+        Already have an account? <Link to={`/signin${carryNext(searchOf(path))}`}>Sign in</Link>
       </p>
     </AuthLayout>
   );

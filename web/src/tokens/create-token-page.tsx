@@ -199,9 +199,9 @@ export function focusFirstInvalid(form: HTMLFormElement | null): void {
   window.requestAnimationFrame(() => {
     const target = form?.querySelector<HTMLElement>('[aria-invalid="true"], .field-error, .alert-danger');
     if (target === null || target === undefined) return;
-    const field = target.matches('input, select')
+    const field = target.matches('input, select, textarea')
       ? target
-      : target.closest('.field')?.querySelector('input, select');
+      : target.closest('.field')?.querySelector('input, select, textarea');
     (field instanceof HTMLElement ? field : target).focus();
   });
 }

@@ -6,6 +6,7 @@ import { effectiveScopes } from '../scopes';
 import type { Token } from '../types';
 import { usePolling, useNow, useScopes, useTitle } from '../ui/hooks';
 import { Time } from '../ui/time';
+import { useClientNames } from './client-names';
 import { RevokeDialog } from './revoke-dialog';
 import { Expiry, LastUsed, originLabel, StatusBadge } from './token-bits';
 
@@ -61,6 +62,7 @@ export function TokenDetailsPage({ id }: { id: string }) {
   const { scopes: catalogue } = useScopes();
   const { token, error, setToken } = useToken(id, 5_000);
   const [revoking, setRevoking] = useState(false);
+  const clientNames = useClientNames(token === null ? null : [token]);
   useTitle(token?.name ?? 'Token');
 
   if (error?.status === 404) {
@@ -177,7 +179,12 @@ export function TokenDetailsPage({ id }: { id: string }) {
             {token.client_id === null ? (
               <span className="muted">—</span>
             ) : (
-              <span className="mono">{token.client_id}</span>
+              <>
+                {clientNames.get(token.client_id) ?? null}{' '}
+                <span className={clientNames.has(token.client_id) ? 'mono muted' : 'mono'}>
+                  {token.client_id}
+                </span>
+              </>
             )}
           </Fact>
           <Fact term="Expires">

@@ -4,6 +4,7 @@ import { Link, navigate, usePath } from '../router';
 import type { Token } from '../types';
 import { usePolling, useNow, useTitle } from '../ui/hooks';
 import { Time } from '../ui/time';
+import { clientLabel, useClientNames } from './client-names';
 import { RevokeDialog } from './revoke-dialog';
 import { Expiry, LastUsed, ScopeChips, StatusBadge } from './token-bits';
 
@@ -57,6 +58,7 @@ export function TokensPage() {
   const [revoking, setRevoking] = useState<Token | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const changed = useRef(new Map<string, Token>());
+  const clientNames = useClientNames(tokens);
   const generation = useRef(0);
 
   const load = useCallback(
@@ -188,7 +190,13 @@ export function TokensPage() {
             </thead>
             <tbody>
               {tokens.map((token) => (
-                <TokenRow key={token.id} token={token} now={now} onRevoke={() => setRevoking(token)} />
+                <TokenRow
+                  key={token.id}
+                  token={token}
+                  client={clientLabel(token, clientNames)}
+                  now={now}
+                  onRevoke={() => setRevoking(token)}
+                />
               ))}
             </tbody>
           </table>
@@ -210,7 +218,15 @@ export function TokensPage() {
   );
 }
 
-function TokenRow({ token, now, onRevoke }: { token: Token; now: Date; onRevoke: () => void }) {
+interface TokenRowProps {
+  token: Token;
+  /** "via Skytells CLI" for a token an OAuth client holds. */
+  client: string | null;
+  now: Date;
+  onRevoke: () => void;
+}
+
+function TokenRow({ token, client, now, onRevoke }: TokenRowProps) {
   const isActive = token.status === 'active';
   const canRotate = isActive && token.replaced_by === null && token.revoked_at === null;
   return (
@@ -220,6 +236,7 @@ function TokenRow({ token, now, onRevoke }: { token: Token; now: Date; onRevoke:
           {token.name}
         </Link>
         <span className="cell-sub mono">{token.masked}</span>
+        {client !== null ? <span className="cell-sub token-client">{client}</span> : null}
       </th>
       <td data-label="Scopes">
         <ScopeChips scopes={token.scopes} />
