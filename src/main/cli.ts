@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { Command, CommanderError } from 'commander';
+import type * as Commander from 'commander';
 // Type-only imports: erased at run time, so no command module loads before its command runs.
 import type { LoginOptions } from '../adapters/cli/commands/login.js';
 import type { LogoutOptions } from '../adapters/cli/commands/logout.js';
@@ -49,7 +49,7 @@ type Body<O> = (ctx: CliContext, args: string[], options: O) => Promise<number |
 /** Wraps a command body: builds its context, runs it, turns its outcome into output and an exit code. */
 function run<O = CommonOptions>(body: Body<O>) {
   return async (...raw: unknown[]): Promise<void> => {
-    const command = raw.at(-1) as Command;
+    const command = raw.at(-1) as Commander.Command;
     const options = command.optsWithGlobals<CommonOptions & Record<string, unknown>>();
     const args = raw
       .slice(0, -2)
@@ -88,8 +88,8 @@ const load = {
   scan: () => import('../adapters/cli/commands/scan.js'),
 };
 
-function buildProgram(): Command {
-  const program = new Command('skytells')
+function buildProgram(commander: typeof Commander): Commander.Command {
+  const program = new commander.Command('skytells')
     .description('Skytells Access from the terminal: log in, manage tokens and projects, find leaked tokens.')
     .version(`skytells ${VERSION}`, '-V, --version', 'print the version')
     .option(
@@ -260,11 +260,17 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // The most frequent probe of a CLI's health answers before even the argument parser loads.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    process.stdout.write(`skytells ${VERSION}\n`);
+    return;
+  }
+  const commander = await import('commander');
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await buildProgram(commander).parseAsync(argv, { from: 'user' });
   } catch (error) {
     // Commander has already printed its message (or the help, or the version).
-    if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
+    if (error instanceof commander.CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
     else throw error;
   }
 }

@@ -141,7 +141,9 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
           ${hidden}
           <input type="hidden" name="csrf_token" value="${services.sessions.csrfTokenFor(session.id)}" />
           ${scopeList(request.scopes)}
-          <p class="muted">You can revoke its access at any time under Settings → Tokens or Settings → Applications.</p>
+          <p class="muted">
+            You can revoke its access at any time under Settings → Tokens or Settings → Applications.
+          </p>
           <div class="actions">
             <button type="submit" name="decision" value="deny">Cancel</button>
             <button type="submit" name="decision" value="approve" class="primary">Authorize</button>
