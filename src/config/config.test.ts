@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+/** The error `loadConfig(env)` throws, for assertions on its fields. */
+function configErrorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults of CONTRACT §1 when no variable is set', () => {
+    expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: './data',
+      databaseUrl: undefined,
+      secret: undefined,
+      publicUrl: 'http://127.0.0.1:8080',
+      signup: 'open',
+      lastUsedFlushMs: 60_000,
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty and blank variables as unset', () => {
+    expect(loadConfig({ HOST: '', PORT: '  ', SKYTELLS_SIGNUP: '', DATABASE_URL: ' ' })).toEqual(
+      loadConfig({}),
+    );
+  });
+
+  it('returns a frozen object that cannot be changed later', () => {
+    const config = loadConfig({});
+
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it('reads every variable', () => {
+    const secret = 'x'.repeat(32);
+    expect(
+      loadConfig({
+        HOST: '0.0.0.0',
+        PORT: '9000',
+        SKYTELLS_DATA_DIR: '/var/lib/skytells',
+        DATABASE_URL: 'postgres://app@db:5432/skytells',
+        SKYTELLS_SECRET: secret,
+        SKYTELLS_PUBLIC_URL: 'https://access.example.com',
+        SKYTELLS_SIGNUP: 'closed',
+        SKYTELLS_LAST_USED_FLUSH_MS: '5000',
+        SKYTELLS_LOG_LEVEL: 'debug',
+      }),
+    ).toEqual({
+      host: '0.0.0.0',
+      port: 9000,
+      dataDir: '/var/lib/skytells',
+      databaseUrl: 'postgres://app@db:5432/skytells',
+      secret,
+      publicUrl: 'https://access.example.com',
+      signup: 'closed',
+      lastUsedFlushMs: 5000,
+      logLevel: 'debug',
+    });
+  });
+
+  it('trims surrounding whitespace from values', () => {
+    expect(loadConfig({ PORT: ' 9001 ', SKYTELLS_SIGNUP: ' closed\n' })).toMatchObject({
+      port: 9001,
+      signup: 'closed',
+    });
+  });
+
+  it('derives the public URL from HOST and PORT, bracketing an IPv6 host', () => {
+    expect(loadConfig({ HOST: 'example.test', PORT: '3000' }).publicUrl).toBe('http://example.test:3000');
+    expect(loadConfig({ HOST: '::1', PORT: '3000' }).publicUrl).toBe('http://[::1]:3000');
+  });
+
+  it('normalises the public URL: origin and path, without a trailing slash', () => {
+    expect(loadConfig({ SKYTELLS_PUBLIC_URL: 'https://example.com/' }).publicUrl).toBe('https://example.com');
+    expect(loadConfig({ SKYTELLS_PUBLIC_URL: 'https://example.com/access//' }).publicUrl).toBe(
+      'https://example.com/access',
+    );
+  });
+
+  it('accepts both postgres:// and postgresql:// database URLs', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/skytells' }).databaseUrl).toBe(
+      'postgresql://db/skytells',
+    );
+  });
+
+  it('accepts port 0 and 65535, and every pino level', () => {
+    expect(loadConfig({ PORT: '0' }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).port).toBe(65_535);
+    for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) {
+      expect(loadConfig({ SKYTELLS_LOG_LEVEL: level }).logLevel).toBe(level);
+    }
+  });
+
+  it.for([
+    ['PORT', 'abc'],
+    ['PORT', '-1'],
+    ['PORT', '65536'],
+    ['PORT', '80.5'],
+    ['PORT', '0x50'],
+    ['SKYTELLS_SIGNUP', 'maybe'],
+    ['SKYTELLS_SIGNUP', 'OPEN'],
+    ['SKYTELLS_LAST_USED_FLUSH_MS', 'soon'],
+    ['SKYTELLS_LAST_USED_FLUSH_MS', '0'],
+    ['SKYTELLS_LAST_USED_FLUSH_MS', '86400001'],
+    ['SKYTELLS_LOG_LEVEL', 'verbose'],
+    ['DATABASE_URL', 'mysql://db/skytells'],
+    ['DATABASE_URL', '/var/lib/skytells.db'],
+    ['SKYTELLS_SECRET', 'too-short'],
+    ['SKYTELLS_PUBLIC_URL', 'not a url'],
+    ['SKYTELLS_PUBLIC_URL', 'ftp://example.com'],
+  ] as const)('rejects %s=%s with a ConfigError naming the variable', ([variable, value]) => {
+    const error = configErrorOf({ [variable]: value });
+
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable} `)).toBe(true);
+  });
+
+  it('never repeats a rejected secret or database password in the error message', () => {
+    expect(configErrorOf({ SKYTELLS_SECRET: 'hunter2-hunter2' }).message).not.toContain('hunter2');
+    expect(configErrorOf({ DATABASE_URL: 'mysql://app:hunter2@db/x' }).message).not.toContain('hunter2');
+  });
+});

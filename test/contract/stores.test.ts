@@ -1,0 +1,658 @@
+/**
+ * One contract for every store port of `src/core/ports.ts`, run against each database the server
+ * supports: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set. The suite talks to the ports
+ * only, so any implementation that passes it can back the platform.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type {
+  AccessToken,
+  AccountRecord,
+  AuditEvent,
+  Deployment,
+  Project,
+  Session,
+} from '../../src/core/model.js';
+import { DuplicateError, type UnitOfWork } from '../../src/core/ports.js';
+import { migrateToLatest, type OpenDatabase, openDatabase } from '../../src/adapters/storage/database.js';
+import { KyselyUnitOfWork } from '../../src/adapters/storage/kysely-unit-of-work.js';
+import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../support/harness.js';
+
+const T0 = new Date('2026-03-04T05:06:07.891Z');
+const at = (offsetMs: number) => new Date(T0.getTime() + offsetMs);
+const DAY = 86_400_000;
+
+const unique = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
+
+function anAccount(overrides: Partial<AccountRecord> = {}): AccountRecord {
+  const id = unique('acc');
+  return {
+    id,
+    email: `${id}@example.com`,
+    name: 'Ada',
+    passwordHash: 'scrypt$1024$8$1$salt$key',
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+function aToken(accountId: string, overrides: Partial<AccessToken> = {}): AccessToken {
+  return {
+    id: unique('tok'),
+    accountId,
+    name: unique('name'),
+    masked: 'skt_abcd…wxyz',
+    scopes: ['tokens:read'],
+    createdAt: T0,
+    expiresAt: at(30 * DAY),
+    lastUsedAt: null,
+    lastUsedIp: null,
+    lastUsedUserAgent: null,
+    revokedAt: null,
+    revokedReason: null,
+    createdVia: 'api',
+    clientId: null,
+    replaces: null,
+    replacedBy: null,
+    ...overrides,
+  };
+}
+
+function aSession(accountId: string, overrides: Partial<Session> = {}): Session {
+  return {
+    id: unique('ses'),
+    accountId,
+    createdAt: T0,
+    expiresAt: at(DAY),
+    ip: '203.0.113.7',
+    userAgent: 'Mozilla/5.0',
+    revokedAt: null,
+    ...overrides,
+  };
+}
+
+function anEvent(accountId: string | null, overrides: Partial<AuditEvent> = {}): AuditEvent {
+  return {
+    id: unique('aud'),
+    accountId,
+    at: T0,
+    action: 'token.created',
+    actor: { type: 'session', id: 'ses_1' },
+    target: { type: 'token', id: 'tok_1' },
+    ip: '198.51.100.2',
+    userAgent: 'curl/8',
+    details: {},
+    ...overrides,
+  };
+}
+
+function aProject(accountId: string, overrides: Partial<Project> = {}): Project {
+  return { id: unique('prj'), accountId, name: 'site', createdAt: T0, ...overrides };
+}
+
+function aDeployment(accountId: string, projectId: string, overrides: Partial<Deployment> = {}): Deployment {
+  return {
+    id: unique('dep'),
+    accountId,
+    projectId,
+    environment: 'production',
+    ref: 'main',
+    status: 'queued',
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+const dialects = TEST_DATABASE_URL === undefined ? (['sqlite'] as const) : (['sqlite', 'postgres'] as const);
+const LABEL = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
+
+describe.each(dialects)('%s store contract', (dialect) => {
+  let testDatabase: TestDatabase;
+  let database: OpenDatabase;
+  let uow: UnitOfWork;
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase(dialect);
+    database = openDatabase(testDatabase.target);
+    await migrateToLatest(database);
+    uow = new KyselyUnitOfWork(database.db, database.dialect);
+  });
+
+  afterAll(async () => {
+    await database?.close();
+    await testDatabase?.dispose();
+  });
+
+  /** A stored account of its own for one test. */
+  async function givenAccount(): Promise<AccountRecord> {
+    const account = anAccount();
+    await uow.stores.accounts.insert(account);
+    return account;
+  }
+
+  /** Stores `token` under a hash of its own and returns that hash. */
+  async function givenToken(token: AccessToken): Promise<string> {
+    const hash = randomBytes(32).toString('base64url');
+    await uow.stores.tokens.insert(token, hash);
+    return hash;
+  }
+
+  it(`runs on ${LABEL[dialect]}`, () => {
+    expect(database.dialect).toBe(dialect);
+  });
+
+  describe('AccountStore', () => {
+    it('finds a stored account by id and by email, with every field intact', async () => {
+      const account = anAccount({ createdAt: new Date('2026-01-02T03:04:05.006Z') });
+      await uow.stores.accounts.insert(account);
+
+      expect(await uow.stores.accounts.findById(account.id)).toEqual(account);
+      expect(await uow.stores.accounts.findByEmail(account.email)).toEqual(account);
+    });
+
+    it('reads an unknown id or email as absent', async () => {
+      expect(await uow.stores.accounts.findById(unique('acc'))).toBeUndefined();
+      expect(await uow.stores.accounts.findByEmail(`${unique('nobody')}@example.com`)).toBeUndefined();
+    });
+
+    it('refuses a second account with the same email with a DuplicateError', async () => {
+      const first = await givenAccount();
+      const second = anAccount({ email: first.email });
+
+      await expect(uow.stores.accounts.insert(second)).rejects.toBeInstanceOf(DuplicateError);
+      expect(await uow.stores.accounts.findById(second.id)).toBeUndefined();
+    });
+
+    it('lets a transaction lock an account so that check-then-insert holds under concurrency', async () => {
+      const account = await givenAccount();
+      const name = 'deploy';
+      const createIfFree = () =>
+        uow.transaction(async (stores) => {
+          await stores.accounts.lock(account.id);
+          if (await stores.tokens.findActiveByName(account.id, name, T0)) return false;
+          await stores.tokens.insert(aToken(account.id, { name }), randomBytes(32).toString('base64url'));
+          return true;
+        });
+
+      const outcomes = await Promise.all([createIfFree(), createIfFree(), createIfFree()]);
+
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+      const tokens = await uow.stores.tokens.list(account.id, { status: 'all', now: T0 }, { limit: 10 });
+      expect(tokens.map((t) => t.name)).toEqual([name]);
+    });
+  });
+
+  describe('TokenStore', () => {
+    it('finds a token by the hash it was stored under, with scopes and times round-tripped exactly', async () => {
+      const account = await givenAccount();
+      const token = aToken(account.id, {
+        scopes: ['tokens:read', 'projects:write', 'audit:read'],
+        createdAt: new Date('2026-03-04T05:06:07.001Z'),
+        expiresAt: new Date('2026-04-04T05:06:07.999Z'),
+        createdVia: 'oauth',
+        clientId: 'skytells-cli',
+        replaces: 'tok_previous',
+      });
+      const hash = await givenToken(token);
+
+      expect(await uow.stores.tokens.findByHash(hash)).toEqual(token);
+      expect(await uow.stores.tokens.findByHash(randomBytes(32).toString('base64url'))).toBeUndefined();
+    });
+
+    it('keeps a token without expiry as never expiring', async () => {
+      const account = await givenAccount();
+      const token = aToken(account.id, { expiresAt: null, scopes: [] });
+      const hash = await givenToken(token);
+
+      expect(await uow.stores.tokens.findByHash(hash)).toEqual(token);
+    });
+
+    it("finds a token by id only within its own account; another account's id reads as absent", async () => {
+      const owner = await givenAccount();
+      const stranger = await givenAccount();
+      const token = aToken(owner.id);
+      await givenToken(token);
+
+      expect(await uow.stores.tokens.findById(owner.id, token.id)).toEqual(token);
+      expect(await uow.stores.tokens.findById(stranger.id, token.id)).toBeUndefined();
+      expect(await uow.stores.tokens.findById(owner.id, unique('tok'))).toBeUndefined();
+    });
+
+    it('lists tokens by their status at the given instant, newest first', async () => {
+      const account = await givenAccount();
+      const now = at(10 * DAY);
+      const active = aToken(account.id, { createdAt: at(1), expiresAt: at(20 * DAY) });
+      const neverExpires = aToken(account.id, { createdAt: at(2), expiresAt: null });
+      const expired = aToken(account.id, { createdAt: at(3), expiresAt: at(5 * DAY) });
+      const expiresExactlyNow = aToken(account.id, { createdAt: at(4), expiresAt: now });
+      const revoked = aToken(account.id, { createdAt: at(5), revokedAt: at(DAY), revokedReason: 'revoked' });
+      const revokedAndExpired = aToken(account.id, {
+        createdAt: at(6),
+        expiresAt: at(2 * DAY),
+        revokedAt: at(DAY),
+        revokedReason: 'leaked',
+      });
+      const revocationScheduled = aToken(account.id, {
+        createdAt: at(7),
+        revokedAt: at(11 * DAY),
+        revokedReason: 'rotated',
+      });
+      const all = [
+        active,
+        neverExpires,
+        expired,
+        expiresExactlyNow,
+        revoked,
+        revokedAndExpired,
+        revocationScheduled,
+      ];
+      for (const token of all) await givenToken(token);
+      const other = await givenAccount();
+      await givenToken(aToken(other.id, { createdAt: at(8) }));
+
+      const ids = async (status: 'active' | 'expired' | 'revoked' | 'all') =>
+        (await uow.stores.tokens.list(account.id, { status, now }, { limit: 100 })).map((t) => t.id);
+
+      expect(await ids('active')).toEqual([revocationScheduled.id, neverExpires.id, active.id]);
+      expect(await ids('expired')).toEqual([expiresExactlyNow.id, expired.id]);
+      expect(await ids('revoked')).toEqual([revokedAndExpired.id, revoked.id]);
+      expect(await ids('all')).toEqual(all.map((t) => t.id).reverse());
+    });
+
+    it('pages a listing with after/limit, breaking ties of equal created_at by id, without gaps or repeats', async () => {
+      const account = await givenAccount();
+      const sameInstant = at(DAY);
+      const base = unique('tok');
+      const tokens = [
+        aToken(account.id, { id: `${base}a`, createdAt: sameInstant }),
+        aToken(account.id, { id: `${base}c`, createdAt: sameInstant }),
+        aToken(account.id, { id: `${base}b`, createdAt: sameInstant }),
+        aToken(account.id, { createdAt: at(2 * DAY) }),
+        aToken(account.id, { createdAt: at(1) }),
+      ];
+      for (const token of tokens) await givenToken(token);
+      const expected = [tokens[3]!, tokens[1]!, tokens[2]!, tokens[0]!, tokens[4]!].map((t) => t.id);
+
+      const seen: string[] = [];
+      let after: { createdAt: Date; id: string } | undefined;
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await uow.stores.tokens.list(
+          account.id,
+          { status: 'all', now: T0 },
+          { limit: 2, ...(after === undefined ? {} : { after }) },
+        );
+        expect(page.length).toBeLessThanOrEqual(2);
+        if (page.length === 0) break;
+        seen.push(...page.map((t) => t.id));
+        const last = page.at(-1)!;
+        after = { createdAt: last.createdAt, id: last.id };
+      }
+
+      expect(seen).toEqual(expected);
+    });
+
+    it('finds the active token of a name, ignoring revoked and expired tokens of the same name', async () => {
+      const account = await givenAccount();
+      const now = at(10 * DAY);
+      await givenToken(aToken(account.id, { name: 'ci', revokedAt: at(DAY), revokedReason: 'revoked' }));
+      await givenToken(aToken(account.id, { name: 'ci', expiresAt: at(2 * DAY) }));
+      expect(await uow.stores.tokens.findActiveByName(account.id, 'ci', now)).toBeUndefined();
+
+      const live = aToken(account.id, { name: 'ci', expiresAt: at(20 * DAY) });
+      await givenToken(live);
+      expect(await uow.stores.tokens.findActiveByName(account.id, 'ci', now)).toEqual(live);
+
+      const other = await givenAccount();
+      expect(await uow.stores.tokens.findActiveByName(other.id, 'ci', now)).toBeUndefined();
+    });
+
+    it('revokes only once: a second revocation changes nothing and returns false', async () => {
+      const account = await givenAccount();
+      const token = aToken(account.id);
+      const hash = await givenToken(token);
+
+      expect(await uow.stores.tokens.revoke(token.id, at(1000), 'revoked')).toBe(true);
+      expect(await uow.stores.tokens.revoke(token.id, at(2000), 'leaked')).toBe(false);
+
+      expect(await uow.stores.tokens.findByHash(hash)).toMatchObject({
+        revokedAt: at(1000),
+        revokedReason: 'revoked',
+      });
+    });
+
+    it('brings a scheduled revocation forward but never pushes a revocation later', async () => {
+      const account = await givenAccount();
+      const token = aToken(account.id);
+      const hash = await givenToken(token);
+
+      expect(await uow.stores.tokens.revoke(token.id, at(DAY), 'rotated')).toBe(true);
+      expect(await uow.stores.tokens.revoke(token.id, at(2 * DAY), 'revoked')).toBe(false);
+      expect(await uow.stores.tokens.revoke(token.id, at(1000), 'leaked')).toBe(true);
+
+      expect(await uow.stores.tokens.findByHash(hash)).toMatchObject({
+        revokedAt: at(1000),
+        revokedReason: 'leaked',
+      });
+    });
+
+    it('reports an unknown token as not revoked', async () => {
+      expect(await uow.stores.tokens.revoke(unique('tok'), T0, 'revoked')).toBe(false);
+    });
+
+    it('links a token to the one that replaces it', async () => {
+      const account = await givenAccount();
+      const old = aToken(account.id);
+      const fresh = aToken(account.id, { replaces: old.id });
+      await givenToken(old);
+      await givenToken(fresh);
+
+      await uow.stores.tokens.setReplacedBy(old.id, fresh.id);
+
+      expect(await uow.stores.tokens.findById(account.id, old.id)).toMatchObject({ replacedBy: fresh.id });
+      expect(await uow.stores.tokens.findById(account.id, fresh.id)).toMatchObject({
+        replaces: old.id,
+        replacedBy: null,
+      });
+    });
+
+    it('records last use in a batch, and an older observation never overwrites a newer one', async () => {
+      const account = await givenAccount();
+      const first = aToken(account.id);
+      const second = aToken(account.id);
+      await givenToken(first);
+      await givenToken(second);
+
+      await uow.stores.tokens.recordLastUse([
+        { tokenId: first.id, at: at(5000), ip: '192.0.2.1', userAgent: 'agent/new' },
+        { tokenId: second.id, at: at(7), ip: null, userAgent: null },
+      ]);
+      await uow.stores.tokens.recordLastUse([
+        { tokenId: first.id, at: at(4000), ip: '192.0.2.99', userAgent: 'agent/old' },
+      ]);
+
+      expect(await uow.stores.tokens.findById(account.id, first.id)).toMatchObject({
+        lastUsedAt: at(5000),
+        lastUsedIp: '192.0.2.1',
+        lastUsedUserAgent: 'agent/new',
+      });
+      expect(await uow.stores.tokens.findById(account.id, second.id)).toMatchObject({
+        lastUsedAt: at(7),
+        lastUsedIp: null,
+        lastUsedUserAgent: null,
+      });
+
+      await uow.stores.tokens.recordLastUse([
+        { tokenId: first.id, at: at(5001), ip: '192.0.2.2', userAgent: 'agent/newer' },
+      ]);
+      expect(await uow.stores.tokens.findById(account.id, first.id)).toMatchObject({
+        lastUsedAt: at(5001),
+        lastUsedIp: '192.0.2.2',
+        lastUsedUserAgent: 'agent/newer',
+      });
+    });
+
+    it('records last use inside a transaction too, and ignores an empty batch or an unknown token', async () => {
+      const account = await givenAccount();
+      const token = aToken(account.id);
+      await givenToken(token);
+
+      await uow.stores.tokens.recordLastUse([]);
+      await uow.transaction((stores) =>
+        stores.tokens.recordLastUse([
+          { tokenId: unique('tok'), at: at(1), ip: null, userAgent: null },
+          { tokenId: token.id, at: at(2), ip: '::1', userAgent: 'ua' },
+        ]),
+      );
+
+      expect(await uow.stores.tokens.findById(account.id, token.id)).toMatchObject({ lastUsedAt: at(2) });
+    });
+  });
+
+  describe('SessionStore', () => {
+    it('finds a session by its secret hash and ends it once', async () => {
+      const account = await givenAccount();
+      const session = aSession(account.id, { createdAt: at(123), expiresAt: at(DAY + 456) });
+      const secretHash = randomBytes(32).toString('base64url');
+      await uow.stores.sessions.insert(session, secretHash);
+
+      expect(await uow.stores.sessions.findBySecretHash(secretHash)).toEqual(session);
+      expect(
+        await uow.stores.sessions.findBySecretHash(randomBytes(32).toString('base64url')),
+      ).toBeUndefined();
+
+      await uow.stores.sessions.revoke(session.id, at(1000));
+      await uow.stores.sessions.revoke(session.id, at(2000));
+
+      expect(await uow.stores.sessions.findBySecretHash(secretHash)).toEqual({
+        ...session,
+        revokedAt: at(1000),
+      });
+    });
+
+    it('keeps a session without ip or user agent', async () => {
+      const account = await givenAccount();
+      const session = aSession(account.id, { ip: null, userAgent: null });
+      const secretHash = randomBytes(32).toString('base64url');
+      await uow.stores.sessions.insert(session, secretHash);
+
+      expect(await uow.stores.sessions.findBySecretHash(secretHash)).toEqual(session);
+    });
+  });
+
+  describe('AuditStore', () => {
+    it('round-trips every field of an event, details JSON included', async () => {
+      const account = await givenAccount();
+      const event = anEvent(account.id, {
+        at: new Date('2026-05-06T07:08:09.010Z'),
+        actor: { type: 'token', id: 'tok_abc', label: 'skt_abcd…wxyz' },
+        details: {
+          name: 'ci',
+          scopes: ['tokens:read'],
+          nested: { n: 1, ok: true, none: null },
+          text: 'é ü ✓',
+        },
+      });
+      const bare = anEvent(account.id, {
+        at: at(-1),
+        actor: { type: 'system', id: null },
+        target: null,
+        ip: null,
+        userAgent: null,
+      });
+      await uow.stores.audit.append(event);
+      await uow.stores.audit.append(bare);
+
+      expect(await uow.stores.audit.list(account.id, {}, { limit: 10 })).toEqual([event, bare]);
+    });
+
+    it("lists only the account's events, newest first, optionally of one action", async () => {
+      const account = await givenAccount();
+      const created = anEvent(account.id, { action: 'token.created', at: at(1) });
+      const revoked = anEvent(account.id, { action: 'token.revoked', at: at(2) });
+      const createdAgain = anEvent(account.id, { action: 'token.created', at: at(3) });
+      for (const event of [created, revoked, createdAgain]) await uow.stores.audit.append(event);
+      await uow.stores.audit.append(anEvent(null, { action: 'token.auth_failed', at: at(4) }));
+      const other = await givenAccount();
+      await uow.stores.audit.append(anEvent(other.id, { at: at(5) }));
+
+      const all = await uow.stores.audit.list(account.id, {}, { limit: 10 });
+      expect(all.map((e) => e.id)).toEqual([createdAgain.id, revoked.id, created.id]);
+      const onlyCreated = await uow.stores.audit.list(account.id, { action: 'token.created' }, { limit: 10 });
+      expect(onlyCreated.map((e) => e.id)).toEqual([createdAgain.id, created.id]);
+    });
+
+    it('pages events with after/limit, breaking ties of equal times by id', async () => {
+      const account = await givenAccount();
+      const base = unique('aud');
+      const events = [
+        anEvent(account.id, { id: `${base}a`, at: at(10) }),
+        anEvent(account.id, { id: `${base}b`, at: at(10) }),
+        anEvent(account.id, { at: at(20) }),
+        anEvent(account.id, { at: at(5) }),
+      ];
+      for (const event of events) await uow.stores.audit.append(event);
+      const expected = [events[2]!, events[1]!, events[0]!, events[3]!].map((e) => e.id);
+
+      const first = await uow.stores.audit.list(account.id, {}, { limit: 2 });
+      const last = first.at(-1)!;
+      const second = await uow.stores.audit.list(
+        account.id,
+        {},
+        { limit: 2, after: { createdAt: last.at, id: last.id } },
+      );
+      const tail = second.at(-1)!;
+      const third = await uow.stores.audit.list(
+        account.id,
+        {},
+        { limit: 2, after: { createdAt: tail.at, id: tail.id } },
+      );
+
+      expect([...first, ...second].map((e) => e.id)).toEqual(expected);
+      expect(third).toEqual([]);
+    });
+  });
+
+  describe('ProjectStore', () => {
+    it('stores, finds and lists projects newest first, scoped to their account', async () => {
+      const account = await givenAccount();
+      const older = aProject(account.id, { name: 'older', createdAt: at(1) });
+      const newer = aProject(account.id, { name: 'newer', createdAt: at(2) });
+      await uow.stores.projects.insertProject(older);
+      await uow.stores.projects.insertProject(newer);
+      const stranger = await givenAccount();
+
+      expect(await uow.stores.projects.findProject(account.id, older.id)).toEqual(older);
+      expect(await uow.stores.projects.findProject(stranger.id, older.id)).toBeUndefined();
+      expect(await uow.stores.projects.listProjects(account.id, { limit: 10 })).toEqual([newer, older]);
+      expect(await uow.stores.projects.listProjects(account.id, { limit: 1 })).toEqual([newer]);
+      expect(
+        await uow.stores.projects.listProjects(account.id, {
+          limit: 10,
+          after: { createdAt: newer.createdAt, id: newer.id },
+        }),
+      ).toEqual([older]);
+      expect(await uow.stores.projects.listProjects(stranger.id, { limit: 10 })).toEqual([]);
+    });
+
+    it('stores and lists deployments of a project newest first', async () => {
+      const account = await givenAccount();
+      const project = aProject(account.id);
+      await uow.stores.projects.insertProject(project);
+      const first = aDeployment(account.id, project.id, { createdAt: at(1), ref: null, status: 'ready' });
+      const second = aDeployment(account.id, project.id, { createdAt: at(2), environment: 'preview' });
+      await uow.stores.projects.insertDeployment(first);
+      await uow.stores.projects.insertDeployment(second);
+      const stranger = await givenAccount();
+
+      expect(await uow.stores.projects.listDeployments(account.id, project.id, { limit: 10 })).toEqual([
+        second,
+        first,
+      ]);
+      expect(
+        await uow.stores.projects.listDeployments(account.id, project.id, {
+          limit: 10,
+          after: { createdAt: second.createdAt, id: second.id },
+        }),
+      ).toEqual([first]);
+      expect(await uow.stores.projects.listDeployments(stranger.id, project.id, { limit: 10 })).toEqual([]);
+    });
+
+    it('deletes a project together with its deployments, and only for its own account', async () => {
+      const account = await givenAccount();
+      const doomed = aProject(account.id);
+      const kept = aProject(account.id);
+      await uow.stores.projects.insertProject(doomed);
+      await uow.stores.projects.insertProject(kept);
+      await uow.stores.projects.insertDeployment(aDeployment(account.id, doomed.id));
+      await uow.stores.projects.insertDeployment(aDeployment(account.id, doomed.id));
+      await uow.stores.projects.insertDeployment(aDeployment(account.id, kept.id));
+      const stranger = await givenAccount();
+
+      expect(await uow.stores.projects.deleteProject(stranger.id, doomed.id)).toBe(false);
+      expect(await uow.stores.projects.usage(account.id)).toEqual({ projects: 2, deployments: 3 });
+
+      expect(await uow.stores.projects.deleteProject(account.id, doomed.id)).toBe(true);
+      expect(await uow.stores.projects.findProject(account.id, doomed.id)).toBeUndefined();
+      expect(await uow.stores.projects.listDeployments(account.id, doomed.id, { limit: 10 })).toEqual([]);
+      expect(await uow.stores.projects.usage(account.id)).toEqual({ projects: 1, deployments: 1 });
+      expect(await uow.stores.projects.deleteProject(account.id, doomed.id)).toBe(false);
+    });
+
+    it('counts usage per account as plain numbers, zero for an account with nothing', async () => {
+      const account = await givenAccount();
+      const empty = await givenAccount();
+      const project = aProject(account.id);
+      await uow.stores.projects.insertProject(project);
+      await uow.stores.projects.insertDeployment(aDeployment(account.id, project.id));
+
+      expect(await uow.stores.projects.usage(account.id)).toStrictEqual({ projects: 1, deployments: 1 });
+      expect(await uow.stores.projects.usage(empty.id)).toStrictEqual({ projects: 0, deployments: 0 });
+    });
+  });
+
+  describe('UnitOfWork', () => {
+    it('commits every write of a transaction and returns its result', async () => {
+      const account = anAccount();
+      const token = aToken(account.id);
+      const hash = randomBytes(32).toString('base64url');
+
+      const result = await uow.transaction(async (stores) => {
+        await stores.accounts.insert(account);
+        await stores.tokens.insert(token, hash);
+        await stores.audit.append(anEvent(account.id));
+        return 'done';
+      });
+
+      expect(result).toBe('done');
+      expect(await uow.stores.accounts.findById(account.id)).toEqual(account);
+      expect(await uow.stores.tokens.findByHash(hash)).toEqual(token);
+    });
+
+    it('leaves nothing behind when the work throws after writing', async () => {
+      const account = anAccount();
+      const token = aToken(account.id);
+      const hash = randomBytes(32).toString('base64url');
+      const failure = new Error('boom');
+
+      await expect(
+        uow.transaction(async (stores) => {
+          await stores.accounts.insert(account);
+          await stores.tokens.insert(token, hash);
+          await stores.audit.append(anEvent(account.id));
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+
+      expect(await uow.stores.accounts.findById(account.id)).toBeUndefined();
+      expect(await uow.stores.tokens.findByHash(hash)).toBeUndefined();
+      expect(await uow.stores.audit.list(account.id, {}, { limit: 10 })).toEqual([]);
+    });
+
+    it('rolls back a revocation when the audit write that records it fails', async () => {
+      const account = await givenAccount();
+      const token = aToken(account.id);
+      const hash = await givenToken(token);
+      const existing = anEvent(account.id);
+      await uow.stores.audit.append(existing);
+
+      await expect(
+        uow.transaction(async (stores) => {
+          await stores.tokens.revoke(token.id, T0, 'revoked');
+          await stores.audit.append({ ...anEvent(account.id), id: existing.id });
+        }),
+      ).rejects.toThrow();
+
+      expect(await uow.stores.tokens.findByHash(hash)).toMatchObject({ revokedAt: null });
+    });
+
+    it('reports the database as reachable', async () => {
+      expect(await uow.isReachable()).toBe(true);
+    });
+  });
+});
+
+if (TEST_DATABASE_URL === undefined) {
+  describe.skip('PostgreSQL store contract (skipped: TEST_DATABASE_URL not set)', () => {
+    it('runs every store contract test against PostgreSQL', () => undefined);
+  });
+}

@@ -1,0 +1,231 @@
+/**
+ * The verification hot path (`TokenVerifier`) with its cache, wired to the real token service and
+ * real SQLite stores, with time moved by hand. Lives in test/ because it crosses core and storage.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../src/core/audit.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { ApiError } from '../../src/core/errors.js';
+import { KeyedHasher } from '../../src/core/keyed-hash.js';
+import { LastUseRecorder } from '../../src/core/last-use-recorder.js';
+import type { AccessToken, RequestContext } from '../../src/core/model.js';
+import type { Principal } from '../../src/core/principal.js';
+import { secureRandom } from '../../src/core/random.js';
+import { generateTokenValue, maskToken, tokenChecksum } from '../../src/core/token-format.js';
+import { TokenService } from '../../src/core/token-service.js';
+import { TokenVerifier, type VerificationResult } from '../../src/core/token-verifier.js';
+import { VerifiedTokenCache } from '../../src/core/verified-token-cache.js';
+import { migrateToLatest, openDatabase } from '../../src/adapters/storage/database.js';
+import { KyselyUnitOfWork } from '../../src/adapters/storage/kysely-unit-of-work.js';
+import { createTestDatabase } from '../support/harness.js';
+
+const DAY = 86_400_000;
+const CONTEXT: RequestContext = { ip: '192.0.2.10', userAgent: 'verifier-test/1.0' };
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!();
+});
+
+/** A verifier, the token service beside it and one signed-in account, on a fresh SQLite file. */
+async function setUp() {
+  const testDatabase = await createTestDatabase('sqlite');
+  const database = openDatabase(testDatabase.target);
+  cleanups.push(
+    () => testDatabase.dispose(),
+    () => database.close(),
+  );
+  await migrateToLatest(database);
+
+  const uow = new KyselyUnitOfWork(database.db, database.dialect);
+  const clock = new ManualClock('2026-06-01T12:00:00.000Z');
+  const hasher = new KeyedHasher(randomBytes(32).toString('hex'));
+  const audit = new AuditLog({ uow, clock, random: secureRandom });
+  const lastUse = new LastUseRecorder(uow.stores.tokens);
+  const cache = new VerifiedTokenCache();
+  const outcomes: VerificationResult[] = [];
+  const tokens = new TokenService({ uow, hasher, clock, random: secureRandom, audit, lastUse, cache });
+  const verifier = new TokenVerifier({
+    uow,
+    hasher,
+    clock,
+    audit,
+    lastUse,
+    cache,
+    observe: (result) => outcomes.push(result),
+  });
+
+  const accountId = `acc_${randomBytes(8).toString('hex')}`;
+  await uow.stores.accounts.insert({
+    id: accountId,
+    email: `${accountId}@example.com`,
+    name: 'Owner',
+    passwordHash: 'unused',
+    createdAt: clock.now(),
+  });
+  const owner: Principal = { kind: 'session', accountId, sessionId: 'ses_test' };
+
+  return { uow, clock, hasher, lastUse, cache, tokens, verifier, outcomes, owner, accountId };
+}
+
+/** The error code `promise` rejects with. */
+async function codeOf(promise: Promise<AccessToken>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error.code;
+    throw error;
+  }
+  throw new Error('expected the verification to fail');
+}
+
+describe('TokenVerifier with a cache, on SQLite', () => {
+  it('refuses a token revoked through TokenService on the very next verification, although it was cached', async () => {
+    const { tokens, verifier, cache, owner } = await setUp();
+    const { token, value } = await tokens.create(
+      owner,
+      { name: 'ci', scopes: ['tokens:read'], expiresInDays: 30 },
+      CONTEXT,
+    );
+    expect((await verifier.verify(value, CONTEXT)).id).toBe(token.id);
+    expect(cache.size).toBe(1);
+
+    await tokens.revoke(owner, token.id, CONTEXT);
+
+    expect(cache.size).toBe(0);
+    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_revoked');
+  });
+
+  it('refuses a token reported as leaked on the very next verification, although it was cached', async () => {
+    const { tokens, verifier, owner } = await setUp();
+    const { value } = await tokens.create(
+      owner,
+      { name: 'leaky', scopes: ['tokens:read'], expires: 'never' },
+      CONTEXT,
+    );
+    await verifier.verify(value, CONTEXT);
+
+    expect(await tokens.revokeLeaked([value], { ip: null, userAgent: null })).toBe(1);
+
+    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_revoked');
+  });
+
+  it('refuses an expired token at once, even while it is cached', async () => {
+    const { tokens, verifier, cache, clock, owner, outcomes } = await setUp();
+    const { value } = await tokens.create(
+      owner,
+      { name: 'short', scopes: ['tokens:read'], expiresInDays: 1 },
+      CONTEXT,
+    );
+    await verifier.verify(value, CONTEXT);
+    clock.advance(DAY - 1);
+    await verifier.verify(value, CONTEXT);
+    expect(cache.size).toBe(1);
+
+    clock.advance(1);
+
+    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_expired');
+    expect(outcomes).toEqual(['valid', 'valid', 'expired']);
+  });
+
+  it('honours a revocation scheduled by rotation at its instant, even while the old token is cached', async () => {
+    const { tokens, verifier, clock, owner } = await setUp();
+    const old = await tokens.create(
+      owner,
+      { name: 'rotating', scopes: ['tokens:read'], expiresInDays: 30 },
+      CONTEXT,
+    );
+    await verifier.verify(old.value, CONTEXT);
+
+    const fresh = await tokens.rotate(owner, old.token.id, { revokeOldAfterSeconds: 60 }, CONTEXT);
+    clock.advance(59_999);
+    expect((await verifier.verify(old.value, CONTEXT)).id).toBe(old.token.id);
+
+    clock.advance(1);
+
+    expect(await codeOf(verifier.verify(old.value, CONTEXT))).toBe('token_revoked');
+    expect((await verifier.verify(fresh.value, CONTEXT)).id).toBe(fresh.token.id);
+  });
+
+  it('rejects a value with a bad checksum without looking it up, even when a row has its hash', async () => {
+    const { uow, hasher, verifier, accountId, outcomes } = await setUp();
+    const valid = generateTokenValue(secureRandom);
+    const body = valid.slice(0, 36);
+    const badChecksum = body + (tokenChecksum(body) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA');
+    // Were the value looked up, it would find this active token and pass.
+    await uow.stores.tokens.insert(
+      {
+        id: `tok_${randomBytes(8).toString('hex')}`,
+        accountId,
+        name: 'decoy',
+        masked: maskToken(badChecksum),
+        scopes: [],
+        createdAt: new Date('2026-01-01T00:00:00.000Z'),
+        expiresAt: null,
+        lastUsedAt: null,
+        lastUsedIp: null,
+        lastUsedUserAgent: null,
+        revokedAt: null,
+        revokedReason: null,
+        createdVia: 'api',
+        clientId: null,
+        replaces: null,
+        replacedBy: null,
+      },
+      hasher.hash('token-hash', badChecksum),
+    );
+
+    expect(await codeOf(verifier.verify(badChecksum, CONTEXT))).toBe('token_malformed');
+    expect(await codeOf(verifier.verify('skt_short', CONTEXT))).toBe('token_malformed');
+    expect(await codeOf(verifier.verify(`${valid} `, CONTEXT))).toBe('token_malformed');
+    expect(outcomes).toEqual(['malformed', 'malformed', 'malformed']);
+  });
+
+  it('audits a failed verification with the masked value or a prefix, never the value', async () => {
+    const { uow, verifier, tokens, owner, accountId } = await setUp();
+    const unknown = generateTokenValue(secureRandom);
+    const { token, value } = await tokens.create(
+      owner,
+      { name: 'gone', scopes: ['tokens:read'], expiresInDays: 1 },
+      CONTEXT,
+    );
+    await tokens.revoke(owner, token.id, CONTEXT);
+
+    expect(await codeOf(verifier.verify(unknown, CONTEXT))).toBe('token_invalid');
+    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_revoked');
+
+    const events = await uow.stores.audit.list(accountId, { action: 'token.auth_failed' }, { limit: 10 });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      target: { type: 'token', id: token.id },
+      ip: CONTEXT.ip,
+      details: { reason: 'token_revoked', masked: token.masked },
+    });
+    expect(JSON.stringify(events)).not.toContain(value);
+  });
+
+  it('writes nothing on success until the recorder flushes, then the newest use', async () => {
+    const { uow, verifier, tokens, lastUse, clock, owner, accountId } = await setUp();
+    const { token, value } = await tokens.create(
+      owner,
+      { name: 'busy', scopes: ['tokens:read'], expiresInDays: 1 },
+      CONTEXT,
+    );
+    await verifier.verify(value, CONTEXT);
+    clock.advance(1000);
+    const later = clock.now();
+    await verifier.verify(value, { ip: '198.51.100.4', userAgent: 'second/2.0' });
+
+    expect((await uow.stores.tokens.findById(accountId, token.id))?.lastUsedAt).toBeNull();
+    expect((await tokens.get(accountId, token.id)).lastUsedAt).toEqual(later);
+
+    expect(await lastUse.flush()).toBe(1);
+
+    expect(await uow.stores.tokens.findById(accountId, token.id)).toMatchObject({
+      lastUsedAt: later,
+      lastUsedIp: '198.51.100.4',
+      lastUsedUserAgent: 'second/2.0',
+    });
+  });
+});
