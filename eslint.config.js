@@ -102,6 +102,31 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/adapters/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/main/**',
+                '**/http/**',
+                '**/storage/**',
+                'fastify',
+                '@fastify/*',
+                'kysely',
+                'pg',
+                'better-sqlite3',
+              ],
+              message: 'The CLI talks to the server over HTTP only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/adapters/cli/**/*.ts', 'src/main/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

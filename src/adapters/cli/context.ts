@@ -1,0 +1,111 @@
+import { ApiClient } from './api-client.js';
+import { configDirectory, CredentialStore } from './credential-store.js';
+import type { AuthSituation } from './errors.js';
+import { loginCommandFor, type ResolvedHost, resolveHost } from './hosts.js';
+import { type OutputStream, Renderer } from './render.js';
+
+/** The input side of the terminal: `process.stdin` or a test double. */
+export interface InputStream extends AsyncIterable<Buffer | string> {
+  isTTY?: boolean;
+  setRawMode?(mode: boolean): unknown;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  off(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+}
+
+/** What the composition root hands every command: the process, passed in rather than reached for. */
+export interface CliProcess {
+  env: Readonly<Record<string, string | undefined>>;
+  stdin: InputStream;
+  stdout: OutputStream;
+  stderr: OutputStream;
+  cwd: string;
+  home: string;
+  platform: NodeJS.Platform;
+  /** The CLI's version, for `--version` and the User-Agent. */
+  version: string;
+  /** Aborted when the user presses Ctrl-C. */
+  signal: AbortSignal;
+}
+
+/** Options every command shares. */
+export interface CommonOptions {
+  /** `--host`: a global option. */
+  host?: string;
+  json?: boolean;
+}
+
+/** A command's view of the world: the process, the renderer, the credential store. */
+export class CliContext {
+  readonly io: CliProcess;
+  readonly render: Renderer;
+  readonly store: CredentialStore;
+  readonly #hostFlag: string | undefined;
+
+  constructor(io: CliProcess, options: CommonOptions) {
+    this.io = io;
+    this.render = new Renderer({
+      stdout: io.stdout,
+      stderr: io.stderr,
+      env: io.env,
+      json: options.json ?? false,
+    });
+    this.#hostFlag = options.host;
+    this.store = new CredentialStore(configDirectory(io.env, io.home), async () => {
+      const { systemKeyring } = await import('./keyring-backend.js');
+      return systemKeyring({ platform: io.platform, env: io.env });
+    });
+  }
+
+  get env(): Readonly<Record<string, string | undefined>> {
+    return this.io.env;
+  }
+
+  get signal(): AbortSignal {
+    return this.io.signal;
+  }
+
+  /** `SKYTELLS_TOKEN`, trimmed, when set and not empty. */
+  get envToken(): string | undefined {
+    const value = this.env['SKYTELLS_TOKEN']?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  /** `User-Agent` of every request. */
+  get userAgent(): string {
+    return `skytells-cli/${this.io.version} (${this.io.platform})`;
+  }
+
+  /** The host this command talks to: `--host` > `SKYTELLS_HOST` > the last login > the default. */
+  async host(): Promise<ResolvedHost> {
+    const fromStore =
+      this.#hostFlag || this.env['SKYTELLS_HOST'] ? undefined : await this.store.defaultHost();
+    return resolveHost(this.#hostFlag, this.env['SKYTELLS_HOST'], fromStore);
+  }
+
+  /**
+   * An API client for `host`, sending `token` if given. It warns once when the server says the
+   * token expires within 7 days, unless the command reports expiry itself (`warnOnExpiry: false`).
+   */
+  api(
+    resolved: ResolvedHost,
+    token: string | undefined,
+    tokenSource: AuthSituation['tokenSource'],
+    options: { warnOnExpiry?: boolean } = {},
+  ): ApiClient {
+    const warn = options.warnOnExpiry ?? true;
+    return new ApiClient({
+      host: resolved.host,
+      ...(token === undefined ? {} : { token }),
+      situation: { host: resolved.host, tokenSource, loginCommand: loginCommandFor(resolved) },
+      userAgent: this.userAgent,
+      signal: this.signal,
+      onTokenExpiring: (expiresAt) => {
+        if (!warn) return;
+        const fix = tokenSource === 'env' ? 'Replace SKYTELLS_TOKEN' : `Run \`${loginCommandFor(resolved)}\``;
+        this.render.warn(`This token expires ${expiresAt.slice(0, 10)}. ${fix} before then.`);
+      },
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { CliError } from '../errors.js';
+
+/** The lines a pending commit adds to one file. */
+export interface StagedAdditions {
+  /** Path relative to the repository root. */
+  file: string;
+  lines: { line: number; text: string }[];
+}
+
+/** Undoes git's C-style quoting of unusual paths (`"a\tb"`). */
+function unquote(path: string): string {
+  if (!path.startsWith('"')) return path;
+  const bytes: number[] = [];
+  const body = path.slice(1, -1);
+  const escapes: Record<string, number> = { n: 10, t: 9, '"': 34, '\\': 92, a: 7, b: 8, f: 12, r: 13, v: 11 };
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      bytes.push(...Buffer.from(c, 'utf8'));
+      continue;
+    }
+    const next = body[++i] ?? '';
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i, i + 3), 8));
+      i += 2;
+    } else bytes.push(escapes[next] ?? next.charCodeAt(0));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Parses `git diff --cached -U0` output into the added lines per file. */
+export function parseAddedLines(diff: string): StagedAdditions[] {
+  const files: StagedAdditions[] = [];
+  let current: StagedAdditions | undefined;
+  let inHunk = false;
+  let next = 0;
+  for (const line of diff.split('\n')) {
+    if (line.startsWith('diff --git ')) {
+      current = undefined;
+      inHunk = false;
+    } else if (!inHunk && line.startsWith('+++ ')) {
+      const target = line.slice(4);
+      current =
+        target === '/dev/null' ? undefined : { file: unquote(target).replace(/^"?b\//, ''), lines: [] };
+      if (current !== undefined) files.push(current);
+    } else if (line.startsWith('@@ ')) {
+      const match = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+      inHunk = match !== null;
+      next = Number(match?.[1] ?? 0);
+    } else if (inHunk && current !== undefined && line.startsWith('+')) {
+      current.lines.push({ line: next, text: line.slice(1) });
+      next += 1;
+    } else if (inHunk && line.startsWith(' ')) {
+      next += 1;
+    }
+  }
+  return files.filter((file) => file.lines.length > 0);
+}
+
+/**
+ * What the next commit would add: the staged (index) changes of the repository around `cwd`,
+ * added lines only, so a pre-commit hook judges the commit, not the history.
+ * @throws CliError outside a git repository or without git.
+ */
+export function stagedAdditions(cwd: string): Promise<StagedAdditions[]> {
+  const args = [
+    '-c',
+    'core.quotePath=false',
+    'diff',
+    '--cached',
+    '--no-color',
+    '--no-ext-diff',
+    // Whatever diff.noprefix or diff.mnemonicPrefix say, the parser expects b/.
+    '--src-prefix=a/',
+    '--dst-prefix=b/',
+    '--no-renames',
+    '--unified=0',
+    '--diff-filter=AM',
+  ];
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      args,
+      { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error !== null) {
+          const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+          reject(
+            new CliError(
+              missing
+                ? '--staged needs git, which is not installed.'
+                : `git could not list the staged changes: ${stderr.trim().split('\n')[0] ?? error.message}`,
+              { code: 'git_failed', hint: missing ? undefined : 'Run it inside a git repository.' },
+            ),
+          );
+          return;
+        }
+        resolve(parseAddedLines(stdout));
+      },
+    );
+  });
+}
