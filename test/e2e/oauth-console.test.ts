@@ -323,6 +323,7 @@ suite(suiteName, () => {
     await withContext(context, async (page) => {
       await page.goto('/settings/tokens');
       const rail = page.getByRole('navigation', { name: 'Settings' });
+      await rail.getByRole('link', { name: 'Audit log' }).waitFor();
       expect(await rail.getByRole('link').allTextContents()).toEqual(['Tokens', 'Applications', 'Audit log']);
       await rail.getByRole('link', { name: 'Applications', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Applications' }).waitFor();
@@ -385,7 +386,8 @@ suite(suiteName, () => {
         .fill('https://deploy.acme.example/oauth/callback');
       await page.getByRole('button', { name: 'Save changes' }).click();
       const edited = row('Acme Deploy');
-      await edited.waitFor();
+      // Wait for the saved value itself: the row exists before the save lands.
+      await edited.getByText('https://deploy.acme.example/oauth/callback', { exact: true }).waitFor();
       expect(
         await edited.getByRole('list', { name: 'Redirect URIs' }).getByRole('listitem').allTextContents(),
       ).toEqual(['https://deploy.acme.example/oauth/callback']);
