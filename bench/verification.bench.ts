@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +7,28 @@ import autocannon from 'autocannon';
 /**
  * Token verification over HTTP against a bare Fastify route, in the same run on the same machine.
  * Each server runs in its own process; the load comes from this one. Valid tokens are drawn in turn
- * from a set of TOKEN_COUNT (default 10,000).
+ * from a set of TOKEN_COUNT (default 10,000). Runs alternate between the servers for BENCH_ROUNDS
+ * rounds and the median is reported, so that a noisy neighbour affects both alike.
  */
-const DURATION = Number(process.env['BENCH_SECONDS'] ?? 10);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const here = new URL('.', import.meta.url).pathname;
+
+interface Server {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  /** One request template per token; autocannon cycles through them. */
+  requests: autocannon.Request[];
+}
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
 
 function start(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(join(here, script), [], {
@@ -25,32 +42,21 @@ function start(script: string, env: Record<string, string>): Promise<{ child: Ch
   });
 }
 
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
+function templates(tokens: string[]): autocannon.Request[] {
+  return tokens.map((token) => ({
+    method: 'GET',
+    path: '/v1/tokens/self',
+    headers: { authorization: `Bearer ${token}` },
+  }));
 }
 
-async function load(url: string, tokens: string[]): Promise<Figures> {
-  let next = 0;
-  const run = async (limit: { duration: number } | { amount: number }) =>
-    autocannon({
-      url: `${url}/v1/tokens/self`,
-      connections: CONNECTIONS,
-      ...limit,
-      requests: [
-        {
-          setupRequest: (request) => {
-            const token = tokens[next++ % tokens.length] ?? '';
-            return { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } };
-          },
-        },
-      ],
-    });
-  // Warm-up: every token once (a server in steady state has verified them before), and the JIT.
-  await run({ amount: Math.max(tokens.length, 5_000) });
-  const result = await run({ duration: DURATION });
+async function load(server: Server, limit: { duration: number } | { amount: number }): Promise<Figures> {
+  const result = await autocannon({
+    url: server.url,
+    connections: CONNECTIONS,
+    requests: server.requests,
+    ...limit,
+  });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -59,16 +65,15 @@ async function load(url: string, tokens: string[]): Promise<Figures> {
   };
 }
 
-function line(name: string, f: Figures): string {
-  return `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(3)} ms   p99 ${String(f.p99).padStart(3)} ms   non-2xx ${f.non2xx}`;
+function median(runs: Figures[]): Figures {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'skytells-bench-'));
-const results: [string, Figures][] = [];
-
+const servers: Server[] = [];
 const bare = await start('bare-server.ts', {});
-results.push(['bare Fastify route', await load(bare.url, ['unused'])]);
-bare.child.kill();
+servers.push({ name: 'bare Fastify route', ...bare, requests: templates(['none']) });
 
 const variants: [string, Record<string, string>][] = [['Skytells, SQLite (cached)', {}]];
 if (process.env['TEST_DATABASE_URL'] !== undefined) {
@@ -78,15 +83,49 @@ if (process.env['TEST_DATABASE_URL'] !== undefined) {
   ]);
 }
 for (const [name, env] of variants) {
-  const tokensFile = join(dir, `${results.length}.json`);
+  const tokensFile = join(dir, `${servers.length}.json`);
   const server = await start('token-server.ts', { ...env, TOKENS_FILE: tokensFile });
   const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as string[];
-  results.push([`${name}, ${tokens.length} tokens`, await load(server.url, tokens)]);
-  server.child.kill();
+  servers.push({ name: `${name}, ${tokens.length} tokens`, ...server, requests: templates(tokens) });
 }
 
-const baseline = results[0]![1];
-console.log(`\n${CONNECTIONS} connections, ${DURATION} s per run, GET /v1/tokens/self\n`);
-for (const [name, figures] of results) {
-  console.log(`${line(name, figures)}   ratio ${(figures.rps / baseline.rps).toFixed(2)}`);
+// Warm-up: every token once (a server in steady state has verified them before), and the JIT.
+for (const server of servers) await load(server, { amount: Math.max(server.requests.length, 5_000) });
+const runs = new Map<Server, Figures[]>(servers.map((server) => [server, []]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const server of servers) runs.get(server)!.push(await load(server, { duration: SECONDS }));
 }
+const micro = await Promise.all(
+  servers.slice(1).map(
+    (server) =>
+      new Promise<number>((resolve) => {
+        server.child.on('message', (message: { microNanoseconds?: number }) => {
+          if (message.microNanoseconds !== undefined) resolve(message.microNanoseconds);
+        });
+        server.child.send('micro');
+      }),
+  ),
+);
+for (const server of servers) server.child.kill();
+
+const baseline = median(runs.get(servers[0]!)!);
+console.log(
+  `\n${CONNECTIONS} connections, GET /v1/tokens/self, median of ${ROUNDS} alternating runs of ${SECONDS} s\n`,
+);
+for (const server of servers) {
+  const f = median(runs.get(server)!);
+  const all = runs
+    .get(server)!
+    .map((run) => run.rps.toFixed(0))
+    .join(' / ');
+  console.log(
+    `${server.name.padEnd(42)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${String(f.p50).padStart(3)} ms  p99 ${String(f.p99).padStart(3)} ms  ` +
+      `non-2xx ${f.non2xx}  ratio ${(f.rps / baseline.rps).toFixed(2)}  (runs: ${all})`,
+  );
+}
+servers.slice(1).forEach((server, i) => {
+  const ns = micro[i]!;
+  console.log(
+    `${server.name}: TokenVerifier.verify in process ${(ns / 1000).toFixed(1)} µs per call, ${Math.round(1e9 / ns)} calls/s on one core`,
+  );
+});

@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 /** What a derived key is used for; each purpose gets its own key from the server secret. */
 export type KeyPurpose =
@@ -18,15 +18,16 @@ const PURPOSES: readonly KeyPurpose[] = [
  * leaked database alone cannot be used to test guesses of token values.
  */
 export class KeyedHasher {
-  readonly #keys: Record<KeyPurpose, Buffer>;
+  // KeyObjects, not Buffers: HMAC with a prepared key object is markedly faster on the hot path.
+  readonly #keys: Record<KeyPurpose, KeyObject>;
 
   /** @param secret the server secret, at least 32 bytes of entropy. */
   constructor(secret: string) {
     const derive = (purpose: KeyPurpose) =>
-      Buffer.from(hkdfSync('sha256', secret, 'skytells', `skytells/${purpose}/v1`, 32));
+      createSecretKey(Buffer.from(hkdfSync('sha256', secret, 'skytells', `skytells/${purpose}/v1`, 32)));
     this.#keys = Object.fromEntries(PURPOSES.map((purpose) => [purpose, derive(purpose)])) as Record<
       KeyPurpose,
-      Buffer
+      KeyObject
     >;
   }
 
