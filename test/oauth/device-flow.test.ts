@@ -97,6 +97,53 @@ describe('OAuth device authorization grant (RFC 8628)', () => {
     expect(await poll(device.device_code)).toEqual({ error: 'invalid_grant' });
   });
 
+  it('issues device tokens that are listed with their client and stop working when revoked by each of the three means', async () => {
+    const person = await signedInBrowser(server);
+    const issue = async () => {
+      const device = await start('tokens:read');
+      const entry = formFields(await (await person.fetch('/device')).text());
+      entry.set('user_code', device.user_code);
+      const form = { 'content-type': 'application/x-www-form-urlencoded' };
+      const approval = await person.fetch('/device', {
+        method: 'POST',
+        headers: form,
+        body: entry.toString(),
+      });
+      const answer = formFields(await approval.text());
+      answer.set('decision', 'approve');
+      await person.fetch('/device', { method: 'POST', headers: form, body: answer.toString() });
+      clock.advance(5_000);
+      return (await poll(device.device_code)).token!.access_token;
+    };
+    const use = (token: string) =>
+      fetch(`${server.url}/v1/tokens/self`, { headers: { authorization: `Bearer ${token}` } });
+    const [viaOAuth, viaTokens, viaApps] = [await issue(), await issue(), await issue()];
+
+    const listed = (
+      (await (await person.fetch('/v1/tokens')).json()) as {
+        data: { id: string; client_id: string | null }[];
+      }
+    ).data;
+    expect(listed).toHaveLength(3);
+    expect(listed.every((token) => token.client_id === 'skytells-cli')).toBe(true);
+
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(server.as, cli, oauth.None(), viaOAuth, INSECURE),
+    );
+    expect((await use(viaOAuth)).status).toBe(401);
+
+    const { id } = (await (await use(viaTokens)).json()) as { id: string };
+    await person.fetch(`/v1/tokens/${id}`, { method: 'DELETE', headers: { 'x-csrf-token': person.csrf } });
+    expect((await use(viaTokens)).status).toBe(401);
+
+    expect((await use(viaApps)).status).toBe(200);
+    await person.fetch('/v1/authorized-apps/skytells-cli', {
+      method: 'DELETE',
+      headers: { 'x-csrf-token': person.csrf },
+    });
+    expect((await use(viaApps)).status).toBe(401);
+  });
+
   it('grants only the scopes the person kept', async () => {
     const device = await start();
     await answer(device.user_code, 'approve', ['projects:read']);
