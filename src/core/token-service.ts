@@ -8,16 +8,15 @@ import {
   type AccessToken,
   type Page,
   type RequestContext,
-  type RevocationReason,
   type TokenOrigin,
   type TokenStatus,
   tokenStatus,
 } from './model.js';
 import type { Stores, UnitOfWork } from './ports.js';
 import { actorOf, type Principal, scopesOf } from './principal.js';
-import { newId, type Random } from './random.js';
+import type { Random } from './random.js';
 import { firstMissingScope, parseScopes } from './scopes.js';
-import { generateTokenValue, isWellFormedToken, maskToken } from './token-format.js';
+import { isWellFormedToken } from './token-format.js';
 import {
   type ExpirationInput,
   nameConflict,
@@ -25,7 +24,10 @@ import {
   resolveExpiry,
   successorName,
 } from './token-rules.js';
+import { type IssuedToken, TokenIssuer } from './token-issuer.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
+
+export type { IssuedToken } from './token-issuer.js';
 
 /** Dependencies of {@link TokenService}. */
 export interface TokenServiceDeps {
@@ -52,12 +54,6 @@ export interface RotateTokenInput extends ExpirationInput {
   revokeOldAfterSeconds?: number;
 }
 
-/** A token together with its value, which exists only in this one response. */
-export interface IssuedToken {
-  token: AccessToken;
-  value: string;
-}
-
 /** Longest delay for revoking a replaced token: one week. */
 export const MAX_REVOKE_DELAY_SECONDS = 604_800;
 
@@ -65,8 +61,11 @@ export const MAX_REVOKE_DELAY_SECONDS = 604_800;
 export class TokenService {
   readonly #deps: TokenServiceDeps;
 
+  readonly #issuer: TokenIssuer;
+
   constructor(deps: TokenServiceDeps) {
     this.#deps = deps;
+    this.#issuer = new TokenIssuer(deps);
   }
 
   /**
@@ -85,7 +84,7 @@ export class TokenService {
     return this.#deps.uow.transaction(async (stores) => {
       await stores.accounts.lock(principal.accountId);
       if (await stores.tokens.findActiveByName(principal.accountId, name, now)) throw nameConflict(name);
-      const issued = await this.#insert(stores, {
+      const issued = await this.#issuer.insert(stores, {
         accountId: principal.accountId,
         name,
         scopes,
@@ -125,7 +124,7 @@ export class TokenService {
       { ...(after === undefined ? {} : { after }), limit: options.limit + 1 },
     );
     const page = toPage(rows, options.limit, (token) => token);
-    return { ...page, items: page.items.map((token) => this.#withPendingUse(token)) };
+    return { ...page, items: page.items.map((token) => this.#issuer.present(token)) };
   }
 
   /**
@@ -135,7 +134,7 @@ export class TokenService {
   async get(accountId: string, id: string): Promise<AccessToken> {
     const token = await this.#deps.uow.stores.tokens.findById(accountId, id);
     if (token === undefined) throw notFound();
-    return this.#withPendingUse(token);
+    return this.#issuer.present(token);
   }
 
   /**
@@ -210,7 +209,7 @@ export class TokenService {
             ? null
             : new Date(now.getTime() + (old.expiresAt.getTime() - old.createdAt.getTime()));
       const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
-      const fresh = await this.#insert(stores, {
+      const fresh = await this.#issuer.insert(stores, {
         accountId: principal.accountId,
         name,
         scopes,
@@ -272,117 +271,9 @@ export class TokenService {
     return revoked;
   }
 
-  /**
-   * Issues a token to an OAuth client inside the caller's transaction: created via `oauth`, linked
-   * to the client, named after client and device (`Skytells CLI on laptop`, made unique).
-   */
-  async issueForClient(
-    stores: Stores,
-    spec: {
-      accountId: string;
-      client: { id: string; name: string };
-      scopes: AccessToken['scopes'];
-      deviceName: string | null;
-      lifetimeDays: number;
-      context: RequestContext;
-    },
-  ): Promise<IssuedToken> {
-    const now = this.#deps.clock.now();
-    await stores.accounts.lock(spec.accountId);
-    const base = parseTokenName(
-      spec.deviceName === null ? spec.client.name : `${spec.client.name} on ${spec.deviceName}`,
-    );
-    let name = base;
-    for (let n = 2; await stores.tokens.findActiveByName(spec.accountId, name, now); n++)
-      name = `${base} (${n})`;
-    const issued = await this.#insert(stores, {
-      accountId: spec.accountId,
-      name,
-      scopes: spec.scopes,
-      expiresAt: new Date(now.getTime() + spec.lifetimeDays * 86_400_000),
-      origin: 'oauth',
-      now,
-      clientId: spec.client.id,
-    });
-    await this.#deps.audit.record(stores, {
-      accountId: spec.accountId,
-      action: 'token.created',
-      actor: { type: 'client', id: spec.client.id, label: spec.client.name },
-      target: { type: 'token', id: issued.token.id },
-      context: spec.context,
-      details: { name, masked: issued.token.masked, scopes: spec.scopes, client_id: spec.client.id },
-    });
-    return issued;
-  }
-
-  /**
-   * Revokes the account's token `tokenId` on the server's own initiative (a reused authorization
-   * code, a removed application). Does nothing for a token already revoked.
-   */
-  async revokeIssued(
-    accountId: string,
-    tokenId: string,
-    reason: RevocationReason,
-    context: RequestContext,
-  ): Promise<void> {
-    const now = this.#deps.clock.now();
-    await this.#deps.uow.transaction(async (stores) => {
-      const token = await stores.tokens.findById(accountId, tokenId);
-      if (token === undefined || !(await stores.tokens.revoke(tokenId, now, reason))) return;
-      await this.#deps.audit.record(stores, {
-        accountId,
-        action: 'token.revoked',
-        actor: { type: 'system', id: null },
-        target: { type: 'token', id: tokenId },
-        context,
-        details: { name: token.name, masked: token.masked, reason },
-      });
-    });
-    this.#deps.cache?.evict(tokenId);
-  }
-
-  /**
-   * Revokes every active token the client holds, for one account or (with `accountId` null) for all.
-   * @returns how many were revoked.
-   */
-  async revokeForClient(
-    accountId: string | null,
-    clientId: string,
-    reason: RevocationReason,
-    context: RequestContext,
-  ): Promise<number> {
-    const tokens = await this.#deps.uow.stores.tokens.findActiveByClient(
-      accountId,
-      clientId,
-      this.#deps.clock.now(),
-    );
-    for (const token of tokens) await this.revokeIssued(token.accountId, token.id, reason, context);
-    return tokens.length;
-  }
-
-  /** The account's active tokens held by OAuth clients. */
-  async activeClientTokens(accountId: string): Promise<AccessToken[]> {
-    const tokens = await this.#deps.uow.stores.tokens.findActiveByClient(
-      accountId,
-      null,
-      this.#deps.clock.now(),
-    );
-    return tokens.map((token) => this.#withPendingUse(token));
-  }
-
-  /**
-   * `token` as a reader should see it now: with last-use data not yet written applied. Used for the
-   * calling token itself, which verification has just loaded.
-   */
+  /** `token` as a reader should see it now: with last-use data not yet written applied. */
   present(token: AccessToken): AccessToken {
-    return this.#withPendingUse(token);
-  }
-
-  /** The token with pending (not yet flushed) last-use data applied. */
-  #withPendingUse(token: AccessToken): AccessToken {
-    const use = this.#deps.lastUse.pending(token.id);
-    if (use === undefined || (token.lastUsedAt !== null && token.lastUsedAt >= use.at)) return token;
-    return { ...token, lastUsedAt: use.at, lastUsedIp: use.ip, lastUsedUserAgent: use.userAgent };
+    return this.#issuer.present(token);
   }
 
   async #freeSuccessorName(stores: Stores, accountId: string, name: string, now: Date): Promise<string> {
@@ -391,42 +282,6 @@ export class TokenService {
       candidate = successorName(candidate);
     }
     return candidate;
-  }
-
-  async #insert(
-    stores: Stores,
-    spec: {
-      accountId: string;
-      name: string;
-      scopes: AccessToken['scopes'];
-      expiresAt: Date | null;
-      origin: TokenOrigin;
-      now: Date;
-      replaces?: string;
-      clientId?: string;
-    },
-  ): Promise<IssuedToken> {
-    const value = generateTokenValue(this.#deps.random);
-    const token: AccessToken = {
-      id: newId('tok', this.#deps.random, spec.now),
-      accountId: spec.accountId,
-      name: spec.name,
-      masked: maskToken(value),
-      scopes: spec.scopes,
-      createdAt: spec.now,
-      expiresAt: spec.expiresAt,
-      lastUsedAt: null,
-      lastUsedIp: null,
-      lastUsedUserAgent: null,
-      revokedAt: null,
-      revokedReason: null,
-      createdVia: spec.origin,
-      clientId: spec.clientId ?? null,
-      replaces: spec.replaces ?? null,
-      replacedBy: null,
-    };
-    await stores.tokens.insert(token, this.#deps.hasher.hash('token-hash', value));
-    return { token, value };
   }
 }
 

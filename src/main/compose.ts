@@ -10,6 +10,7 @@ import { LastUseRecorder } from '../core/last-use-recorder.js';
 import { ApplicationService } from '../core/oauth/application-service.js';
 import { AuthorizationServer } from '../core/oauth/authorization-server.js';
 import { ClientRegistry } from '../core/oauth/client-registry.js';
+import { ClientTokens } from '../core/oauth/client-tokens.js';
 import { DeviceFlow } from '../core/oauth/device-flow.js';
 import { TokenEndpoints } from '../core/oauth/token-endpoints.js';
 import { PasswordHasher, type ScryptParams } from '../core/password-hasher.js';
@@ -115,6 +116,15 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     ...(cache ? { cache } : {}),
   });
   const clients = new ClientRegistry({ uow, hasher });
+  const clientTokens = new ClientTokens({
+    uow,
+    hasher,
+    clock,
+    random,
+    audit,
+    lastUse,
+    ...(cache ? { cache } : {}),
+  });
   const issuer = config.publicUrl;
   const services: Services = {
     clock,
@@ -143,14 +153,14 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     projects: new ProjectService({ uow, clock, random, audit }),
     oauth: {
       issuer,
-      server: new AuthorizationServer({ uow, hasher, clock, random, audit, tokens, clients, issuer }),
+      server: new AuthorizationServer({ uow, hasher, clock, random, audit, clientTokens, clients, issuer }),
       device: new DeviceFlow({
         uow,
         hasher,
         clock,
         random,
         audit,
-        tokens,
+        clientTokens,
         clients,
         // Ten wrong user codes per account and address in fifteen minutes.
         throttle: new SignInThrottle(clock, {
@@ -161,8 +171,8 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
         }),
         verificationUri: `${issuer}/device`,
       }),
-      endpoints: new TokenEndpoints({ uow, hasher, clock, tokens, clients }),
-      apps: new ApplicationService({ uow, hasher, clock, random, audit, tokens, clients }),
+      endpoints: new TokenEndpoints({ uow, hasher, clock, clientTokens, clients }),
+      apps: new ApplicationService({ uow, hasher, clock, random, audit, clientTokens, clients }),
     },
     isReady: () => uow.isReachable(),
   };

@@ -6,8 +6,8 @@ import type { AccessToken, RequestContext } from '../model.js';
 import type { UnitOfWork } from '../ports.js';
 import { actorOf, type Principal } from '../principal.js';
 import { newId, randomBase62, type Random } from '../random.js';
-import type { TokenService } from '../token-service.js';
 import type { ClientRegistry } from './client-registry.js';
+import type { ClientTokens } from './client-tokens.js';
 import type { OAuthClient } from './model.js';
 import { isRegistrableRedirectUri } from './redirect-uri.js';
 
@@ -37,7 +37,7 @@ export interface ApplicationServiceDeps {
   clock: Clock;
   random: Random;
   audit: AuditLog;
-  tokens: TokenService;
+  clientTokens: ClientTokens;
   clients: ClientRegistry;
 }
 
@@ -198,13 +198,13 @@ export class ApplicationService {
         context,
       });
     });
-    await this.#deps.tokens.revokeForClient(null, id, 'app_removed', context);
+    await this.#deps.clientTokens.revokeForClient(null, id, 'app_removed', context);
   }
 
   /** Applications holding active tokens of the account, with those tokens. */
   async authorizedApps(accountId: string): Promise<AuthorizedApp[]> {
     const byClient = new Map<string, AccessToken[]>();
-    for (const token of await this.#deps.tokens.activeClientTokens(accountId)) {
+    for (const token of await this.#deps.clientTokens.activeClientTokens(accountId)) {
       if (token.clientId === null) continue;
       byClient.set(token.clientId, [...(byClient.get(token.clientId) ?? []), token]);
     }
@@ -222,7 +222,7 @@ export class ApplicationService {
     clientId: string,
     context: RequestContext,
   ): Promise<number> {
-    const revoked = await this.#deps.tokens.revokeForClient(
+    const revoked = await this.#deps.clientTokens.revokeForClient(
       principal.accountId,
       clientId,
       'app_removed',

@@ -6,8 +6,8 @@ import type { RequestContext } from '../model.js';
 import type { UnitOfWork } from '../ports.js';
 import { randomBase62, type Random } from '../random.js';
 import { isScope, type Scope } from '../scopes.js';
-import type { TokenService } from '../token-service.js';
 import type { ClientCredentials, ClientRegistry } from './client-registry.js';
+import type { ClientTokens } from './client-tokens.js';
 import type { AuthorizationCode, OAuthClient } from './model.js';
 import { isCodeChallenge, verifyCodeChallenge } from './pkce.js';
 import { isRedirectUriAllowed } from './redirect-uri.js';
@@ -58,7 +58,7 @@ export interface AuthorizationServerDeps {
   clock: Clock;
   random: Random;
   audit: AuditLog;
-  tokens: TokenService;
+  clientTokens: ClientTokens;
   clients: ClientRegistry;
   /** The issuer identifier (RFC 8414 §2), sent as `iss` on redirects (RFC 9207). */
   issuer: string;
@@ -234,7 +234,7 @@ export class AuthorizationServer {
     if (code === undefined || code.clientId !== client.id) throw invalid('unknown code or another client');
     if (code.redeemedAt !== null) {
       if (code.tokenId !== null)
-        await this.#deps.tokens.revokeIssued(code.accountId, code.tokenId, 'code_reused', context);
+        await this.#deps.clientTokens.revokeIssued(code.accountId, code.tokenId, 'code_reused', context);
       throw invalid('code presented again');
     }
     if (params.redirectUri !== code.redirectUri)
@@ -254,7 +254,7 @@ export class AuthorizationServer {
     const now = this.#deps.clock.now();
     const issued = await this.#deps.uow.transaction(async (stores) => {
       if (!(await stores.oauth.redeemCode(codeHash, now))) return undefined;
-      const result = await this.#deps.tokens.issueForClient(stores, {
+      const result = await this.#deps.clientTokens.issueForClient(stores, {
         accountId: code.accountId,
         client,
         scopes: code.scopes,

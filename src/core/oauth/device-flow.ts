@@ -7,13 +7,13 @@ import type { UnitOfWork } from '../ports.js';
 import { newId, randomBase62, type Random } from '../random.js';
 import type { Scope } from '../scopes.js';
 import type { SignInThrottle } from '../sign-in-throttle.js';
-import type { TokenService } from '../token-service.js';
 import {
   OAUTH_TOKEN_LIFETIME_DAYS,
   parseScopeParameter,
   type TokenResponse,
 } from './authorization-server.js';
 import type { ClientCredentials, ClientRegistry } from './client-registry.js';
+import type { ClientTokens } from './client-tokens.js';
 import type { DeviceAuthorization, OAuthClient } from './model.js';
 
 /** Device codes live ten minutes. */
@@ -51,7 +51,7 @@ export interface DeviceFlowDeps {
   clock: Clock;
   random: Random;
   audit: AuditLog;
-  tokens: TokenService;
+  clientTokens: ClientTokens;
   clients: ClientRegistry;
   /** Limits wrong user codes per account and address. */
   throttle: SignInThrottle;
@@ -151,7 +151,7 @@ export class DeviceFlow {
     if (accountId === null) throw new OAuthError('invalid_grant', 'The device code is not valid.');
     const issued = await this.#deps.uow.transaction(async (stores) => {
       if (!(await stores.oauth.redeemDevice(device.id))) return undefined;
-      return this.#deps.tokens.issueForClient(stores, {
+      return this.#deps.clientTokens.issueForClient(stores, {
         accountId,
         client,
         scopes,

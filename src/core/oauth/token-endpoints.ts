@@ -5,8 +5,8 @@ import { type AccessToken, type RequestContext, tokenStatus } from '../model.js'
 import type { UnitOfWork } from '../ports.js';
 import type { Principal } from '../principal.js';
 import { isWellFormedToken } from '../token-format.js';
-import type { TokenService } from '../token-service.js';
 import type { ClientCredentials, ClientRegistry } from './client-registry.js';
+import type { ClientTokens } from './client-tokens.js';
 
 /** An RFC 7662 §2.2 introspection response. */
 export type IntrospectionResponse =
@@ -27,7 +27,7 @@ export interface TokenEndpointsDeps {
   uow: UnitOfWork;
   hasher: KeyedHasher;
   clock: Clock;
-  tokens: TokenService;
+  clientTokens: ClientTokens;
   clients: ClientRegistry;
 }
 
@@ -62,7 +62,7 @@ export class TokenEndpoints {
     if (token.clientId !== client.id) {
       throw new OAuthError('unauthorized_client', 'This token was not issued to this client.');
     }
-    await this.#deps.tokens.revokeIssued(token.accountId, token.id, 'revoked', context);
+    await this.#deps.clientTokens.revokeIssued(token.accountId, token.id, 'revoked', context);
   }
 
   /**

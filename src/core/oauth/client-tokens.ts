@@ -1,0 +1,134 @@
+import type { AuditLog } from '../audit.js';
+import type { Clock } from '../clock.js';
+import type { KeyedHasher } from '../keyed-hash.js';
+import type { LastUseRecorder } from '../last-use-recorder.js';
+import type { AccessToken, RequestContext, RevocationReason } from '../model.js';
+import type { Stores, UnitOfWork } from '../ports.js';
+import type { Random } from '../random.js';
+import { type IssuedToken, TokenIssuer } from '../token-issuer.js';
+import { parseTokenName } from '../token-rules.js';
+import type { VerifiedTokenCache } from '../verified-token-cache.js';
+
+/** Dependencies of {@link ClientTokens}. */
+export interface ClientTokensDeps {
+  uow: UnitOfWork;
+  hasher: KeyedHasher;
+  clock: Clock;
+  random: Random;
+  audit: AuditLog;
+  lastUse: LastUseRecorder;
+  /** The verifier's cache, evicted on every revocation. */
+  cache?: VerifiedTokenCache;
+}
+
+/**
+ * Access tokens held by OAuth clients: issued by a grant, revoked by the server (a reused code, a
+ * removed application) or through RFC 7009. They are ordinary access tokens in every other way.
+ */
+export class ClientTokens {
+  readonly #deps: ClientTokensDeps;
+  readonly #issuer: TokenIssuer;
+
+  constructor(deps: ClientTokensDeps) {
+    this.#deps = deps;
+    this.#issuer = new TokenIssuer(deps);
+  }
+
+  /**
+   * Issues a token to an OAuth client inside the caller's transaction: created via `oauth`, linked
+   * to the client, named after client and device (`Skytells CLI on laptop`, made unique).
+   */
+  async issueForClient(
+    stores: Stores,
+    spec: {
+      accountId: string;
+      client: { id: string; name: string };
+      scopes: AccessToken['scopes'];
+      deviceName: string | null;
+      lifetimeDays: number;
+      context: RequestContext;
+    },
+  ): Promise<IssuedToken> {
+    const now = this.#deps.clock.now();
+    await stores.accounts.lock(spec.accountId);
+    const base = parseTokenName(
+      spec.deviceName === null ? spec.client.name : `${spec.client.name} on ${spec.deviceName}`,
+    );
+    let name = base;
+    for (let n = 2; await stores.tokens.findActiveByName(spec.accountId, name, now); n++)
+      name = `${base} (${n})`;
+    const issued = await this.#issuer.insert(stores, {
+      accountId: spec.accountId,
+      name,
+      scopes: spec.scopes,
+      expiresAt: new Date(now.getTime() + spec.lifetimeDays * 86_400_000),
+      origin: 'oauth',
+      now,
+      clientId: spec.client.id,
+    });
+    await this.#deps.audit.record(stores, {
+      accountId: spec.accountId,
+      action: 'token.created',
+      actor: { type: 'client', id: spec.client.id, label: spec.client.name },
+      target: { type: 'token', id: issued.token.id },
+      context: spec.context,
+      details: { name, masked: issued.token.masked, scopes: spec.scopes, client_id: spec.client.id },
+    });
+    return issued;
+  }
+
+  /**
+   * Revokes the account's token `tokenId` on the server's own initiative (a reused authorization
+   * code, a removed application). Does nothing for a token already revoked.
+   */
+  async revokeIssued(
+    accountId: string,
+    tokenId: string,
+    reason: RevocationReason,
+    context: RequestContext,
+  ): Promise<void> {
+    const now = this.#deps.clock.now();
+    await this.#deps.uow.transaction(async (stores) => {
+      const token = await stores.tokens.findById(accountId, tokenId);
+      if (token === undefined || !(await stores.tokens.revoke(tokenId, now, reason))) return;
+      await this.#deps.audit.record(stores, {
+        accountId,
+        action: 'token.revoked',
+        actor: { type: 'system', id: null },
+        target: { type: 'token', id: tokenId },
+        context,
+        details: { name: token.name, masked: token.masked, reason },
+      });
+    });
+    this.#deps.cache?.evict(tokenId);
+  }
+
+  /**
+   * Revokes every active token the client holds, for one account or (with `accountId` null) for all.
+   * @returns how many were revoked.
+   */
+  async revokeForClient(
+    accountId: string | null,
+    clientId: string,
+    reason: RevocationReason,
+    context: RequestContext,
+  ): Promise<number> {
+    const tokens = await this.#deps.uow.stores.tokens.findActiveByClient(
+      accountId,
+      clientId,
+      this.#deps.clock.now(),
+    );
+    for (const token of tokens) await this.revokeIssued(token.accountId, token.id, reason, context);
+    return tokens.length;
+  }
+
+  /** The account's active tokens held by OAuth clients. */
+  async activeClientTokens(accountId: string): Promise<AccessToken[]> {
+    const tokens = await this.#deps.uow.stores.tokens.findActiveByClient(
+      accountId,
+      null,
+      this.#deps.clock.now(),
+    );
+    return tokens.map((token) => this.#issuer.present(token));
+  }
+}
