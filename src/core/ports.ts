@@ -83,7 +83,9 @@ export interface TokenStore {
 
 /** Browser sessions, looked up by the keyed hash of their cookie secret. */
 export interface SessionStore {
+  /** Stores a new session under the keyed hash of its cookie secret. */
   insert(session: Session, secretHash: string): Promise<void>;
+  /** The session whose cookie secret hashes to `secretHash`, if any, whatever its state. */
   findBySecretHash(secretHash: string): Promise<Session | undefined>;
   /** Ends the session as of `at`. */
   revoke(id: string, at: Date): Promise<void>;
@@ -91,6 +93,7 @@ export interface SessionStore {
 
 /** The append-only audit log. */
 export interface AuditStore {
+  /** Adds an event; events are never changed or removed. */
   append(event: AuditEvent): Promise<void>;
   /** The account's events, newest first, optionally of one action. */
   list(accountId: string, filter: { action?: AuditAction }, page: ListOptions): Promise<AuditEvent[]>;
@@ -98,12 +101,17 @@ export interface AuditStore {
 
 /** Projects and their deployments. */
 export interface ProjectStore {
+  /** Stores a new project. */
   insertProject(project: Project): Promise<void>;
+  /** The account's project `id`, if any; another account's id reads as absent. */
   findProject(accountId: string, id: string): Promise<Project | undefined>;
+  /** The account's projects, newest first. */
   listProjects(accountId: string, page: ListOptions): Promise<Project[]>;
   /** Deletes the project and its deployments. @returns whether it existed. */
   deleteProject(accountId: string, id: string): Promise<boolean>;
+  /** Stores a new deployment of an existing project. */
   insertDeployment(deployment: Deployment): Promise<void>;
+  /** The project's deployments, newest first. */
   listDeployments(accountId: string, projectId: string, page: ListOptions): Promise<Deployment[]>;
   /** Counts of the account's projects and deployments, for billing. */
   usage(accountId: string): Promise<{ projects: number; deployments: number }>;
