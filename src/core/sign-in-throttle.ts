@@ -11,11 +11,14 @@ export interface ThrottleLimits {
   perAccount: number;
 }
 
-/** Fifteen-minute windows: 5 tries per account and address, 30 per address, 20 per account. */
+/**
+ * Fifteen-minute windows: 5 failures per account and address, 100 per address (many people may share
+ * one address behind NAT), 20 per account from addresses it never signed in from.
+ */
 export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
   windowMs: 15 * 60_000,
   perAccountAndIp: 5,
-  perIp: 30,
+  perIp: 100,
   perAccount: 20,
 };
 
