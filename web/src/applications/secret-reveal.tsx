@@ -1,5 +1,5 @@
-import { useId, useMemo, useRef, useState } from 'react';
-import { useLeaveGuard } from '../router';
+import { useId } from 'react';
+import { CopyOnceField } from '../ui/copy-once-field';
 import type { OAuthApp } from '../types';
 
 /** Props of {@link SecretReveal}. */
@@ -17,41 +17,11 @@ export interface SecretRevealProps {
  * select-for-copy as the fallback) and a plain warning. Leaving the page asks first.
  */
 export function SecretReveal({ app, secret, heading, done }: SecretRevealProps) {
-  const inputRef = useRef<HTMLInputElement>(null);
-  const [copyState, setCopyState] = useState<'idle' | 'copied' | 'selected'>('idle');
-  const fieldId = useId();
+  const headingId = useId();
   const hintId = useId();
-
-  const guard = useMemo(
-    () => ({
-      title: 'Leave without the client secret?',
-      message:
-        copyState === 'copied'
-          ? `You copied the client secret of ${app.name}. Once you leave, it cannot be shown again: make sure it is stored somewhere safe.`
-          : `The client secret of ${app.name} will not be shown again. If you have not copied it yet, stay and copy it now.`,
-      confirmLabel: 'Leave',
-      cancelLabel: 'Stay',
-    }),
-    [copyState, app.name],
-  );
-  useLeaveGuard(guard);
-
-  const copy = async () => {
-    try {
-      if (navigator.clipboard === undefined) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(secret);
-      setCopyState('copied');
-    } catch {
-      // No clipboard access (plain http, permissions): select the text so Ctrl+C / ⌘C copies it.
-      inputRef.current?.focus();
-      inputRef.current?.select();
-      setCopyState('selected');
-    }
-  };
-
   return (
-    <section className="reveal card" aria-labelledby={`${fieldId}-heading`}>
-      <h2 id={`${fieldId}-heading`} className="section-title">
+    <section className="reveal card" aria-labelledby={headingId}>
+      <h2 id={headingId} className="section-title">
         {heading}
       </h2>
       <p className="alert alert-warning" id={hintId}>
@@ -59,32 +29,12 @@ export function SecretReveal({ app, secret, heading, done }: SecretRevealProps) 
         application&apos;s server-side configuration or secrets manager. Never ship it in a mobile app, a
         browser or a public repository. If you lose it, rotate the secret.
       </p>
-      <label htmlFor={fieldId} className="label">
-        Client secret
-      </label>
-      <div className="copy-row">
-        <input
-          id={fieldId}
-          ref={inputRef}
-          className="input mono copy-input"
-          readOnly
-          value={secret}
-          spellCheck={false}
-          autoComplete="off"
-          aria-describedby={hintId}
-          onFocus={(event) => event.currentTarget.select()}
-        />
-        <button type="button" className="button button-primary" onClick={() => void copy()}>
-          Copy
-        </button>
-      </div>
-      <p className="copy-status" role="status">
-        {copyState === 'copied'
-          ? 'Copied to the clipboard.'
-          : copyState === 'selected'
-            ? 'The clipboard is not available here: the secret is selected, press Ctrl+C (⌘C on a Mac) to copy it.'
-            : ''}
-      </p>
+      <CopyOnceField
+        label="Client secret"
+        value={secret}
+        subject={`the client secret of ${app.name}`}
+        describedBy={hintId}
+      />
       <dl className="facts facts-inline">
         <div>
           <dt>Application</dt>

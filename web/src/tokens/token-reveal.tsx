@@ -1,5 +1,6 @@
-import { useId, useMemo, useRef, useState } from 'react';
-import { navigate, useLeaveGuard } from '../router';
+import { useId } from 'react';
+import { navigate } from '../router';
+import { CopyOnceField } from '../ui/copy-once-field';
 import type { Token } from '../types';
 import { Expiry, ScopeChips } from './token-bits';
 
@@ -19,45 +20,11 @@ export interface TokenRevealProps {
  * plain warning. Leaving the page asks first, since the value cannot be shown again.
  */
 export function TokenReveal({ token, value, now, next, heading }: TokenRevealProps) {
-  const inputRef = useRef<HTMLInputElement>(null);
-  const [copyState, setCopyState] = useState<'idle' | 'copied' | 'selected'>('idle');
-  const fieldId = useId();
+  const headingId = useId();
   const hintId = useId();
-
-  const guard = useMemo(
-    () => ({
-      title: 'Leave without the token value?',
-      message:
-        copyState === 'copied'
-          ? `You copied the value of ${token.name}. Once you leave, it cannot be shown again: make sure it is stored somewhere safe.`
-          : `The value of ${token.name} will not be shown again. If you have not copied it yet, stay and copy it now.`,
-      confirmLabel: 'Leave',
-      cancelLabel: 'Stay',
-    }),
-    [copyState, token.name],
-  );
-  useLeaveGuard(guard);
-
-  const selectValue = () => {
-    inputRef.current?.focus();
-    inputRef.current?.select();
-  };
-
-  const copy = async () => {
-    try {
-      if (navigator.clipboard === undefined) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(value);
-      setCopyState('copied');
-    } catch {
-      // No clipboard access (plain http, permissions): select the text so Ctrl+C / ⌘C copies it.
-      selectValue();
-      setCopyState('selected');
-    }
-  };
-
   return (
-    <section className="reveal card" aria-labelledby={`${fieldId}-heading`}>
-      <h2 id={`${fieldId}-heading`} className="section-title">
+    <section className="reveal card" aria-labelledby={headingId}>
+      <h2 id={headingId} className="section-title">
         {heading ?? 'Copy your new token'}
       </h2>
       <p className="alert alert-warning" id={hintId}>
@@ -65,32 +32,12 @@ export function TokenReveal({ token, value, now, next, heading }: TokenRevealPro
         manager, a CI/CD secret or an encrypted environment variable. If you lose it, revoke the token and
         create a new one.
       </p>
-      <label htmlFor={fieldId} className="label">
-        Token value
-      </label>
-      <div className="copy-row">
-        <input
-          id={fieldId}
-          ref={inputRef}
-          className="input mono copy-input"
-          readOnly
-          value={value}
-          spellCheck={false}
-          autoComplete="off"
-          aria-describedby={hintId}
-          onFocus={(event) => event.currentTarget.select()}
-        />
-        <button type="button" className="button button-primary" onClick={() => void copy()}>
-          Copy
-        </button>
-      </div>
-      <p className="copy-status" role="status">
-        {copyState === 'copied'
-          ? 'Copied to the clipboard.'
-          : copyState === 'selected'
-            ? 'The clipboard is not available here: the value is selected, press Ctrl+C (⌘C on a Mac) to copy it.'
-            : ''}
-      </p>
+      <CopyOnceField
+        label="Token value"
+        value={value}
+        subject={`the value of ${token.name}`}
+        describedBy={hintId}
+      />
       <dl className="facts facts-inline">
         <div>
           <dt>Name</dt>
