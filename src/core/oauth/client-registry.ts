@@ -1,7 +1,7 @@
 import { OAuthError } from '../errors.js';
 import type { KeyedHasher } from '../keyed-hash.js';
 import type { UnitOfWork } from '../ports.js';
-import { CLI_CLIENT, type OAuthClient } from './model.js';
+import { CLI_CLIENT, type OAuthClient, type OAuthClientRecord } from './model.js';
 
 /** How a client identified itself at the token, revocation or introspection endpoint. */
 export interface ClientCredentials {
@@ -20,11 +20,16 @@ export class ClientRegistry {
     this.#hasher = deps.hasher;
   }
 
+  /** The built-in client `id`, or the stored record of a registered one, if any. */
+  async #load(id: string): Promise<OAuthClientRecord | undefined> {
+    if (id === CLI_CLIENT.id) return { ...CLI_CLIENT, secretHash: null };
+    if (!/^app_[0-9A-Za-z]{1,40}$/.test(id)) return undefined;
+    return this.#uow.stores.oauth.findClient(id);
+  }
+
   /** The client `id`, built-in or registered, if any. */
   async find(id: string): Promise<OAuthClient | undefined> {
-    if (id === CLI_CLIENT.id) return CLI_CLIENT;
-    if (!/^app_[0-9A-Za-z]{1,40}$/.test(id)) return undefined;
-    const record = await this.#uow.stores.oauth.findClient(id);
+    const record = await this.#load(id);
     if (record === undefined) return undefined;
     const { secretHash: _secret, ...client } = record;
     return client;
@@ -36,26 +41,16 @@ export class ClientRegistry {
    * @throws OAuthError `invalid_client`.
    */
   async authenticate(credentials: ClientCredentials): Promise<OAuthClient> {
-    const refused = () => new OAuthError('invalid_client', 'Client authentication failed.');
-    if (credentials.clientId === CLI_CLIENT.id) {
-      if (credentials.clientSecret !== undefined) throw refused();
-      return CLI_CLIENT;
-    }
-    if (!/^app_[0-9A-Za-z]{1,40}$/.test(credentials.clientId)) throw refused();
-    const record = await this.#uow.stores.oauth.findClient(credentials.clientId);
-    if (record === undefined) throw refused();
-    if (record.type === 'confidential') {
-      const secret = credentials.clientSecret;
-      if (
-        secret === undefined ||
-        record.secretHash === null ||
-        !this.#hasher.verify('client-secret', secret, record.secretHash)
-      ) {
-        throw refused();
-      }
-    } else if (credentials.clientSecret !== undefined) {
-      throw refused();
-    }
+    const record = await this.#load(credentials.clientId);
+    const secret = credentials.clientSecret;
+    const authenticated =
+      record !== undefined &&
+      (record.type === 'confidential'
+        ? secret !== undefined &&
+          record.secretHash !== null &&
+          this.#hasher.verify('client-secret', secret, record.secretHash)
+        : secret === undefined);
+    if (!authenticated) throw new OAuthError('invalid_client', 'Client authentication failed.');
     const { secretHash: _secret, ...client } = record;
     return client;
   }

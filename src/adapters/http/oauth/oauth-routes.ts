@@ -20,12 +20,7 @@ export const oauthRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
     const problem = toApiError(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'oauth request failed');
     // Malformed bodies and the like, in the OAuth vocabulary.
-    if (
-      problem.status < 500 &&
-      problem.code !== 'token_missing' &&
-      problem.status !== 401 &&
-      problem.status !== 403
-    ) {
+    if (problem.status < 500 && problem.status !== 401 && problem.status !== 403) {
       return sendOAuthError(request, reply, new OAuthError('invalid_request', problem.detail));
     }
     return sendProblem(request, reply, problem);
