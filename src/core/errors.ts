@@ -7,6 +7,8 @@ export const errorCatalogue = {
   bad_request: { status: 400, title: 'The request could not be understood' },
   invalid_json: { status: 400, title: 'The request body is not valid JSON' },
   invalid_cursor: { status: 400, title: 'The paging cursor is not valid' },
+  invalid_request: { status: 400, title: 'The request is ambiguous or malformed' },
+  policy_violation: { status: 400, title: "The request breaks this server's token policy" },
   token_missing: { status: 401, title: 'Authentication required' },
   token_malformed: { status: 401, title: 'The credential is malformed' },
   token_invalid: { status: 401, title: 'The credential is not valid' },
@@ -17,6 +19,7 @@ export const errorCatalogue = {
   csrf_token_invalid: { status: 403, title: 'Missing or wrong CSRF token' },
   session_required: { status: 403, title: 'This action is only available in the console' },
   token_required: { status: 403, title: 'This action needs an access token' },
+  lifetime_exceeds_caller: { status: 403, title: 'A token cannot outlive the token that creates it' },
   signup_closed: { status: 403, title: 'Sign-up is closed on this server' },
   not_found: { status: 404, title: 'Not found' },
   name_conflict: { status: 409, title: 'An active token already has this name' },
@@ -26,7 +29,8 @@ export const errorCatalogue = {
   unsupported_media_type: { status: 415, title: 'The request body must be JSON' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
-  service_unavailable: { status: 503, title: 'Service unavailable' },
+  database_unavailable: { status: 503, title: 'The database is unreachable' },
+  storage_full: { status: 507, title: 'No space left to store the change' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** A stable, machine-readable error code. */

@@ -106,10 +106,10 @@ describe('readiness when the database is gone', () => {
   });
   afterAll(async () => platform.close());
 
-  it('GET /readyz answers 503 service_unavailable once the database cannot be reached', async () => {
+  it('GET /readyz answers 503 database_unavailable once the database cannot be reached', async () => {
     await platform.database.close();
     const response = await platform.app.inject({ method: 'GET', url: '/readyz' });
-    expectProblem(response, 503, 'service_unavailable');
+    expectProblem(response, 503, 'database_unavailable');
     const health = await platform.app.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
   });

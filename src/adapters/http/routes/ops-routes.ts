@@ -17,7 +17,7 @@ export const opsRoutes: FastifyPluginAsync<{ services: Services; registry: Regis
     { schema: { tags: ['operations'], summary: 'Readiness: the database answers' } },
     async () => {
       if (!(await services.isReady()))
-        throw new ApiError('service_unavailable', { detail: 'The database does not answer.' });
+        throw new ApiError('database_unavailable', { detail: 'The database does not answer.' });
       return { status: 'ready' };
     },
   );
