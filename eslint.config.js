@@ -17,7 +17,19 @@ const infrastructure = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'web/dist/**', 'bin/**', 'test-results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'web/dist/**',
+      'bin/**',
+      'test-results/**',
+      'cli/dist/**',
+      'cli/bin/**',
+      'contract/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -26,7 +38,11 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      // A `default` may stand for the codes a screen has nothing particular to say about.
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Fastify plugins and handlers are async by contract, with or without an await.
@@ -102,7 +118,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/adapters/cli/**/*.ts'],
+    files: ['cli/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -110,16 +126,20 @@ export default tseslint.config(
           patterns: [
             {
               group: [
-                '**/main/**',
-                '**/http/**',
-                '**/storage/**',
-                'fastify',
-                '@fastify/*',
-                'kysely',
-                'pg',
-                'better-sqlite3',
+                '**/src/core/**',
+                '**/src/adapters/**',
+                '**/src/main/**',
+                '**/src/config/**',
+                '../../src/**',
+                '../../../src/**',
+                '@skytells/contract/*',
+                // node:http stays: `login --web` listens on loopback for the OAuth redirect.
+                ...infrastructure.filter((name) => name !== 'commander' && name !== 'node:http'),
+                'react',
+                'react-dom',
               ],
-              message: 'The CLI talks to the server over HTTP only.',
+              message:
+                'The CLI is its own package: it talks to the server over HTTP and shares only @skytells/contract.',
             },
           ],
         },
@@ -127,7 +147,31 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/adapters/cli/**/*.ts', 'src/main/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    // The contract crosses every boundary: browser-safe, it depends on TypeBox alone.
+    files: ['contract/src/**/*.ts'],
+    ignores: ['contract/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!@sinclair/typebox$|\\.\\.?/)',
+              message: 'The contract depends on TypeBox alone, so every program and the browser can load it.',
+            },
+            { group: ['../../**'], message: 'The contract imports nothing outside its package.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'The contract runs in browsers too.' },
+        { name: 'Buffer', message: 'The contract runs in browsers too.' },
+      ],
+    },
+  },
+  {
+    files: ['cli/**/*.ts', 'src/main/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {
@@ -147,8 +191,20 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/src/**', '**/core/**', '**/adapters/**', '**/main/**', '**/config/**', 'node:*'],
-              message: 'The console talks to the HTTP API only; it never imports the server.',
+              group: [
+                '**/src/core/**',
+                '**/src/adapters/**',
+                '**/src/main/**',
+                '**/src/config/**',
+                '../../src/**',
+                '../../../src/**',
+                '**/cli/**',
+                '@skytells/cli',
+                '@skytells/contract/*',
+                'node:*',
+              ],
+              message:
+                'The console talks to the HTTP API only; from the server side it imports @skytells/contract alone.',
             },
           ],
         },
@@ -158,5 +214,5 @@ export default tseslint.config(
   // The console's build configuration runs in Node, outside web/tsconfig.json.
   { files: ['web/vite.config.ts'], ...tseslint.configs.disableTypeChecked },
   { files: ['web/vite.config.ts'], rules: { 'no-restricted-imports': 'off' } },
-  { files: ['*.js', '*.ts'], ...tseslint.configs.disableTypeChecked },
+  { files: ['*.js', '*.ts', 'cli/scripts/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,3 +1,4 @@
+import type { AuditAction } from '@skytells/contract';
 import type { Scope } from './scopes.js';
 
 /** A person's account: the owner of tokens and resources. */
@@ -85,28 +86,7 @@ export interface AuditEvent {
   details: Record<string, unknown>;
 }
 
-/** Every action the audit log records. */
-export type AuditAction =
-  | 'account.created'
-  | 'session.created'
-  | 'session.failed'
-  | 'session.deleted'
-  | 'token.created'
-  | 'token.revoked'
-  | 'token.rotated'
-  | 'token.auth_failed'
-  | 'token.leak_reported'
-  | 'oauth.authorized'
-  | 'oauth.device_approved'
-  | 'oauth.device_denied'
-  | 'oauth.authorization_revoked'
-  | 'app.created'
-  | 'app.updated'
-  | 'app.secret_rotated'
-  | 'app.deleted'
-  | 'project.created'
-  | 'project.deleted'
-  | 'deployment.created';
+export type { AuditAction };
 
 /** A small resource the `projects:*` scopes protect. */
 export interface Project {

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { BASE62, encodeBase62 } from '@skytells/contract';
+
+export { BASE62, encodeBase62 };
 
 /** A source of cryptographically secure random bytes; injected for deterministic tests. */
 export type Random = (size: number) => Uint8Array;
 
 /** The operating system's CSPRNG. */
 export const secureRandom: Random = (size) => randomBytes(size);
-
-/** The base62 alphabet, in the order the token format encodes with. */
-export const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /**
  * `length` characters drawn uniformly from {@link BASE62}, by rejection sampling so that no
@@ -23,17 +23,6 @@ export function randomBase62(random: Random, length: number): string {
     }
   }
   return out;
-}
-
-/** Encodes a non-negative integer in base62, left-padded with `0` to `width` characters. */
-export function encodeBase62(value: number, width: number): string {
-  let n = value;
-  let out = '';
-  do {
-    out = BASE62[n % 62] + out;
-    n = Math.floor(n / 62);
-  } while (n > 0);
-  return out.padStart(width, '0');
 }
 
 /** Kinds of identifier, each with its own prefix so that logs and support tickets are unambiguous. */

@@ -1,48 +1,14 @@
+import { ALL_SCOPES, isScope, type Scope } from '@skytells/contract';
 import { invalidField } from './errors.js';
 
-/** Every scope a token may hold, with the description `GET /v1/scopes` shows (CONTRACT §2). */
-export const SCOPE_CATALOGUE = {
-  'account:read': 'Read the account profile.',
-  'account:write': 'Change the account profile.',
-  'tokens:read': 'List and inspect access tokens.',
-  'tokens:write': 'Create, rotate and revoke access tokens.',
-  'projects:read': 'List and inspect projects.',
-  'projects:write': 'Create and delete projects.',
-  'deployments:read': 'List and inspect deployments.',
-  'deployments:write': 'Create deployments.',
-  'billing:read': 'Read the plan and usage.',
-  'audit:read': 'Read the audit log.',
-  'apps:read': 'List and inspect registered OAuth applications and authorized apps.',
-  'apps:write': 'Register, change and delete OAuth applications; remove authorized apps.',
-} as const;
-
-/** A scope name, `resource:access`. */
-export type Scope = keyof typeof SCOPE_CATALOGUE;
-
-/** All scopes, in catalogue order. */
-export const ALL_SCOPES = Object.keys(SCOPE_CATALOGUE) as Scope[];
-
-/** True when `name` is a scope in the catalogue. */
-export function isScope(name: string): name is Scope {
-  return Object.hasOwn(SCOPE_CATALOGUE, name);
-}
-
-/** The scope `write` access implies, if any: `tokens:write` implies `tokens:read`. */
-function impliedRead(scope: Scope): Scope | undefined {
-  if (!scope.endsWith(':write')) return undefined;
-  const read = `${scope.slice(0, -':write'.length)}:read`;
-  return isScope(read) ? read : undefined;
-}
-
-/** True when a holder of `granted` may act with `needed` (`write` implies `read`). */
-export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
-  return granted.some((scope) => scope === needed || impliedRead(scope) === needed);
-}
-
-/** The first scope of `requested` that `granted` does not cover, if any. */
-export function firstMissingScope(granted: readonly Scope[], requested: readonly Scope[]): Scope | undefined {
-  return requested.find((scope) => !hasScope(granted, scope));
-}
+export {
+  ALL_SCOPES,
+  firstMissingScope,
+  hasScope,
+  isScope,
+  SCOPE_CATALOGUE,
+  type Scope,
+} from '@skytells/contract';
 
 /**
  * Validates and normalises a requested scope list: known names only, at least one, duplicates

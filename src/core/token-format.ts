@@ -1,47 +1,17 @@
-import { crc32 } from 'node:zlib';
-import { type Random, randomBase62, encodeBase62 } from './random.js';
+import { TOKEN_PREFIX, TOKEN_RANDOM_LENGTH, tokenChecksum } from '@skytells/contract';
+import { type Random, randomBase62 } from './random.js';
 
-/** Every access token value starts with this, so secret scanners can find leaked tokens. */
-export const TOKEN_PREFIX = 'skt_';
+export {
+  findTokens,
+  isWellFormedToken,
+  maskToken,
+  TOKEN_PATTERN,
+  TOKEN_PREFIX,
+  tokenChecksum,
+} from '@skytells/contract';
 
-/** Matches an access token value anywhere in text (CONTRACT §2). */
-export const TOKEN_PATTERN = /\bskt_[0-9A-Za-z]{38}\b/g;
-
-const EXACT = /^skt_[0-9A-Za-z]{38}$/;
-const RANDOM_LENGTH = 32;
-const CHECKSUM_LENGTH = 6;
-const BODY_LENGTH = TOKEN_PREFIX.length + RANDOM_LENGTH;
-
-/** The checksum of a token body: CRC32 of the prefix and random part, as 6 base62 characters. */
-export function tokenChecksum(body: string): string {
-  return encodeBase62(crc32(body), CHECKSUM_LENGTH);
-}
-
-/** A new access token value: prefix, 32 CSPRNG characters, 6 checksum characters. */
+/** A new access token value: prefix, 32 CSPRNG characters, 6 checksum characters (docs/tokens.md). */
 export function generateTokenValue(random: Random): string {
-  const body = TOKEN_PREFIX + randomBase62(random, RANDOM_LENGTH);
+  const body = TOKEN_PREFIX + randomBase62(random, TOKEN_RANDOM_LENGTH);
   return body + tokenChecksum(body);
-}
-
-/**
- * True when `value` has the token format and a correct checksum. Pure and cheap: a value that
- * fails here never reaches the database.
- */
-export function isWellFormedToken(value: string): boolean {
-  if (value.length !== BODY_LENGTH + CHECKSUM_LENGTH || !EXACT.test(value)) return false;
-  return tokenChecksum(value.slice(0, BODY_LENGTH)) === value.slice(BODY_LENGTH);
-}
-
-/** The identifier shown after creation: `skt_` + first 4 random characters + `…` + last 4 characters. */
-export function maskToken(value: string): string {
-  return `${value.slice(0, TOKEN_PREFIX.length + 4)}…${value.slice(-4)}`;
-}
-
-/** Every well-formed token value in `text`, with checksum-failing look-alikes left out. */
-export function findTokens(text: string): { value: string; index: number }[] {
-  const found: { value: string; index: number }[] = [];
-  for (const match of text.matchAll(TOKEN_PATTERN)) {
-    if (isWellFormedToken(match[0])) found.push({ value: match[0], index: match.index });
-  }
-  return found;
 }

@@ -1,6 +1,6 @@
 /**
  * End-to-end support for the `skytells` CLI suites: a real server listening on a real port, real
- * CLI processes (`node --import tsx src/main/cli.ts`), and a "browser" that is plain HTTP with a
+ * CLI processes (`node --import tsx cli/src/main.ts`), and a "browser" that is plain HTTP with a
  * signed-in console session.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createTestPlatform, type TestPlatform } from '../support/harness.js';
 import { childEnv, freePort, REPO_ROOT } from '../support/processes.js';
 
-const CLI = fileURLToPath(new URL('../../src/main/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
 // tsx by absolute URL: `--import tsx` would be resolved from the child's working directory.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const TOKEN_LIKE = /skt_[0-9A-Za-z]{38}/;
@@ -193,7 +193,7 @@ export function startCli(
   }
   const base = childEnv({});
   for (const key of Object.keys(base)) if (SCRUBBED.test(key)) delete base[key];
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', TSX, CLI, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...base, ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],

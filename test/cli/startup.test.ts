@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/processes.js';
 
-const CLI = fileURLToPath(new URL('../../src/main/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/src/main.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const dir = mkdtempSync(join(tmpdir(), 'skytells-startup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,7 +37,15 @@ function modulesLoadedBy(
   writeFileSync(trace, '');
   const result = spawnSync(
     process.execPath,
-    ['--import', pathToFileURL(join(dir, 'register.mjs')).href, '--import', TSX, CLI, ...args],
+    [
+      '--conditions=source',
+      '--import',
+      pathToFileURL(join(dir, 'register.mjs')).href,
+      '--import',
+      TSX,
+      CLI,
+      ...args,
+    ],
     {
       cwd: REPO_ROOT,
       encoding: 'utf8',
@@ -52,23 +60,27 @@ function modulesLoadedBy(
 }
 
 describe('start-up', () => {
-  it('skytells --version prints the package version and loads no command, API client, OAuth or keychain module', () => {
-    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  it('skytells --version prints the package version and loads no command, API client, contract, OAuth or keychain module', () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'cli', 'package.json'), 'utf8')) as {
       version: string;
     };
     const { loaded, stdout, status } = modulesLoadedBy(['--version']);
 
     expect(status).toBe(0);
     expect(stdout).toBe(`skytells ${version}\n`);
-    expect(loaded.some((url) => url.endsWith('/src/main/cli.ts'))).toBe(true);
-    expect(loaded.filter((url) => /adapters\/cli|oauth4webapi|@napi-rs\/keyring/.test(url))).toEqual([]);
+    expect(loaded.some((url) => url.endsWith('/cli/src/main.ts'))).toBe(true);
+    expect(
+      loaded.filter((url) =>
+        /cli\/src\/(?!main\.ts)|contract\/src|typebox|oauth4webapi|@napi-rs\/keyring/.test(url),
+      ),
+    ).toEqual([]);
   });
 
   it('skytells whoami loads the API client but neither oauth4webapi, the keychain library, nor other commands', () => {
     const { loaded, status } = modulesLoadedBy(['whoami'], { SKYTELLS_HOST: 'http://127.0.0.1:9' });
 
     expect(status).toBe(4);
-    expect(loaded.some((url) => url.includes('adapters/cli/commands/auth'))).toBe(true);
+    expect(loaded.some((url) => url.includes('cli/src/commands/auth'))).toBe(true);
     expect(
       loaded.filter((url) =>
         /oauth4webapi|@napi-rs\/keyring|commands\/(login|tokens|scan|projects)/.test(url),

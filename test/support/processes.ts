@@ -45,7 +45,7 @@ export interface Exit {
 }
 
 function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER_CLI, ...args], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SERVER_CLI, ...args], {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],

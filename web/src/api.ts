@@ -1,28 +1,23 @@
-import type {
-  Account,
-  AuditEvent,
-  AuthorizedApp,
-  Expiration,
-  IssuedAppSecret,
-  IssuedToken,
-  OAuthApp,
-  Page,
-  ScopeInfo,
-  Token,
-  TokenStatus,
-} from './types';
+import {
+  type BodyOf,
+  type CallInput,
+  type ErrorCode,
+  type FieldError,
+  type OperationId,
+  type QueryOf,
+  requestLine,
+  type SuccessOf,
+} from '@skytells/contract';
+import type { IssuedAppSecret, IssuedToken } from './types';
 
-/** One failed field of a `validation_failed` problem. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 /** An `application/problem+json` answer of the API, with its stable `code`. */
 export class ApiProblem extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    /** A code of the contract's catalogue, or the console's own `network_error` / `unexpected_response`. */
+    readonly code: ErrorCode | 'network_error' | 'unexpected_response',
     readonly detail: string,
     readonly errors: FieldError[] = [],
     /** Seconds from `Retry-After`, for `rate_limited`. */
@@ -73,7 +68,7 @@ async function problemOf(response: Response): Promise<ApiProblem> {
     if (typeof body.code !== 'string') return fallback;
     return new ApiProblem(
       response.status,
-      body.code,
+      body.code as ErrorCode,
       body.detail ?? body.title ?? fallback.detail,
       Array.isArray(body.errors) ? body.errors : [],
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
@@ -84,12 +79,15 @@ async function problemOf(response: Response): Promise<ApiProblem> {
 }
 
 /**
- * Calls the API with the session cookie (and the CSRF token on unsafe methods).
+ * Calls the API operation `id` of the contract with the session cookie (and the CSRF token on unsafe
+ * methods); the answer is typed by the contract's response schema.
  * @throws ApiProblem for any answer other than 2xx, and for a network failure (`network_error`).
  */
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function call<Id extends OperationId>(id: Id, input: CallInput<Id>): Promise<SuccessOf<Id>> {
+  const parts = input as { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
+  const { method, path } = requestLine(id, parts);
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (parts.body !== undefined) headers['content-type'] = 'application/json';
   if (!SAFE.has(method) && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -98,89 +96,59 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
       headers,
       credentials: 'same-origin',
       cache: 'no-store',
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(parts.body === undefined ? {} : { body: JSON.stringify(parts.body) }),
     });
   } catch {
     throw new ApiProblem(0, 'network_error', 'The server could not be reached. Check your connection.');
   }
   if (!response.ok) {
     const problem = await problemOf(response);
-    const isSessionCall = path !== '/v1/sessions' && path !== '/v1/accounts';
+    const isSessionCall = id !== 'signIn' && id !== 'signUp';
     if (problem.status === 401 && isSessionCall) for (const listener of signedOutListeners) listener();
     throw problem;
   }
-  if (response.status === 204) return undefined as T;
-  return (await response.json()) as T;
-}
-
-function query(params: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
-  const text = search.toString();
-  return text === '' ? '' : `?${text}`;
+  const body: unknown = response.status === 204 ? undefined : await response.json();
+  return body as SuccessOf<Id>;
 }
 
 /** Splits the creating response into the token and its value, so the value travels on its own. */
-function issued(body: Token & { token: string }): IssuedToken {
+function issued(body: SuccessOf<'createToken'>): IssuedToken {
   const { token: value, ...token } = body;
   return { token, value };
 }
 
 /** Splits the creating response into the application and its client secret. */
-function issuedSecret(body: OAuthApp & { client_secret?: string | null }): IssuedAppSecret {
+function issuedSecret(body: SuccessOf<'registerApp'>): IssuedAppSecret {
   const { client_secret: secret, ...app } = body;
-  return { app, secret: secret ?? null };
+  return { app, secret };
 }
 
 /** What registering or editing an application sends. */
-export interface AppInput {
-  name: string;
-  redirect_uris: string[];
-}
-
-interface SessionBody {
-  account: Account;
-  csrf_token: string;
-}
+export type AppInput = Pick<BodyOf<'registerApp'>, 'name' | 'redirect_uris'>;
 
 /** What a token filter of the Tokens page asks the API for. */
-export type TokenFilter = TokenStatus | 'all';
+export type TokenFilter = NonNullable<QueryOf<'listTokens'>['status']>;
 
 /** The HTTP API, one function per endpoint the console uses. */
 export const api = {
-  signUp: (body: { email: string; password: string; name?: string }) =>
-    call<Account>('POST', '/v1/accounts', body),
-  signIn: (body: { email: string; password: string }) => call<SessionBody>('POST', '/v1/sessions', body),
-  currentSession: () => call<SessionBody>('GET', '/v1/sessions/current'),
-  signOut: () => call<undefined>('DELETE', '/v1/sessions/current'),
-  scopes: () => call<{ data: ScopeInfo[] }>('GET', '/v1/scopes'),
-  listTokens: (options: { status: TokenFilter; cursor?: string; limit?: number }) =>
-    call<Page<Token>>('GET', `/v1/tokens${query(options)}`),
-  getToken: (id: string) => call<Token>('GET', `/v1/tokens/${encodeURIComponent(id)}`),
-  createToken: async (body: { name: string; scopes: string[] } & Expiration) =>
-    issued(await call<Token & { token: string }>('POST', '/v1/tokens', body)),
-  revokeToken: (id: string) => call<undefined>('DELETE', `/v1/tokens/${encodeURIComponent(id)}`),
-  rotateToken: async (
-    id: string,
-    body: { name?: string; scopes?: string[]; revoke_old_after_seconds?: number } & Partial<Expiration>,
-  ) =>
-    issued(
-      await call<Token & { token: string }>('POST', `/v1/tokens/${encodeURIComponent(id)}/rotate`, body),
-    ),
-  audit: (options: { action?: string; cursor?: string; limit?: number }) =>
-    call<Page<AuditEvent>>('GET', `/v1/audit${query(options)}`),
-  listApps: () => call<{ data: OAuthApp[] }>('GET', '/v1/apps'),
-  getApp: (id: string) => call<OAuthApp>('GET', `/v1/apps/${encodeURIComponent(id)}`),
-  registerApp: async (body: AppInput & { type: OAuthApp['type'] }) =>
-    issuedSecret(await call<OAuthApp & { client_secret?: string | null }>('POST', '/v1/apps', body)),
-  updateApp: (id: string, body: Partial<AppInput>) =>
-    call<OAuthApp>('PATCH', `/v1/apps/${encodeURIComponent(id)}`, body),
-  rotateAppSecret: async (id: string) =>
-    issuedSecret(
-      await call<OAuthApp & { client_secret: string }>('POST', `/v1/apps/${encodeURIComponent(id)}/secret`),
-    ),
-  deleteApp: (id: string) => call<undefined>('DELETE', `/v1/apps/${encodeURIComponent(id)}`),
-  authorizedApps: () => call<{ data: AuthorizedApp[] }>('GET', '/v1/authorized-apps'),
-  revokeAuthorizedApp: (clientId: string) =>
-    call<undefined>('DELETE', `/v1/authorized-apps/${encodeURIComponent(clientId)}`),
+  signUp: (body: BodyOf<'signUp'>) => call('signUp', { body }),
+  signIn: (body: BodyOf<'signIn'>) => call('signIn', { body }),
+  currentSession: () => call('getCurrentSession', {}),
+  signOut: () => call('signOut', {}),
+  scopes: () => call('listScopes', {}),
+  listTokens: (query: QueryOf<'listTokens'>) => call('listTokens', { query }),
+  getToken: (id: string) => call('getToken', { params: { id } }),
+  createToken: async (body: BodyOf<'createToken'>) => issued(await call('createToken', { body })),
+  revokeToken: (id: string) => call('revokeToken', { params: { id } }),
+  rotateToken: async (id: string, body: BodyOf<'rotateToken'>) =>
+    issued(await call('rotateToken', { params: { id }, body })),
+  audit: (query: QueryOf<'listAuditEvents'>) => call('listAuditEvents', { query }),
+  listApps: () => call('listApps', {}),
+  getApp: (id: string) => call('getApp', { params: { id } }),
+  registerApp: async (body: BodyOf<'registerApp'>) => issuedSecret(await call('registerApp', { body })),
+  updateApp: (id: string, body: BodyOf<'updateApp'>) => call('updateApp', { params: { id }, body }),
+  rotateAppSecret: async (id: string) => issuedSecret(await call('rotateAppSecret', { params: { id } })),
+  deleteApp: (id: string) => call('deleteApp', { params: { id } }),
+  authorizedApps: () => call('listAuthorizedApps', {}),
+  revokeAuthorizedApp: (clientId: string) => call('revokeAuthorizedApp', { params: { id: clientId } }),
 };

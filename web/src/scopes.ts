@@ -1,3 +1,5 @@
+import { impliedRead as contractImpliedRead, isScope, type ScopeResource } from '@skytells/contract';
+
 /**
  * Scope logic of the console: grouping by resource, "write implies read", presets and the plain
  * summary of what a token can do. Pure: the catalogue comes from `GET /v1/scopes`.
@@ -19,17 +21,14 @@ export interface ResourceGroup {
   others: ScopeDefinition[];
 }
 
-const LABELS: Record<string, string> = {
+// One label per resource of the contract's catalogue: a resource added or removed there is a compile error here.
+const LABELS: Record<ScopeResource, string> = {
   account: 'Account',
   tokens: 'Access tokens',
   projects: 'Projects',
   deployments: 'Deployments',
   billing: 'Billing',
   audit: 'Audit log',
-  api_keys: 'API keys',
-  providers: 'Providers',
-  inference: 'Inference',
-  webhooks: 'Webhooks',
   apps: 'Applications',
 };
 
@@ -41,7 +40,10 @@ export function resourceOf(scope: string): string {
 
 /** "Projects" for `projects`; unknown resources are shown capitalised. */
 export function resourceLabel(resource: string): string {
-  return LABELS[resource] ?? resource.charAt(0).toUpperCase() + resource.slice(1).replace(/_/g, ' ');
+  return (
+    (LABELS as Record<string, string>)[resource] ??
+    resource.charAt(0).toUpperCase() + resource.slice(1).replace(/_/g, ' ')
+  );
 }
 
 /** The catalogue grouped by resource, in catalogue order. */
@@ -61,11 +63,10 @@ export function groupScopes(catalogue: readonly ScopeDefinition[]): ResourceGrou
   return [...groups.values()];
 }
 
-/** The `read` scope a `write` scope implies (CONTRACT §2), if the catalogue has one. */
+/** The `read` scope a `write` scope implies (the contract's rule), if the catalogue has it. */
 export function impliedRead(scope: string, catalogue: readonly ScopeDefinition[]): string | undefined {
-  if (!scope.endsWith(':write')) return undefined;
-  const read = `${scope.slice(0, -':write'.length)}:read`;
-  return catalogue.some((entry) => entry.name === read) ? read : undefined;
+  const read = isScope(scope) ? contractImpliedRead(scope) : undefined;
+  return read !== undefined && catalogue.some((entry) => entry.name === read) ? read : undefined;
 }
 
 function inCatalogueOrder(names: ReadonlySet<string>, catalogue: readonly ScopeDefinition[]): string[] {
@@ -168,10 +169,5 @@ export function summarize(
   return { can, untouched };
 }
 
-/** The suggested name of a replacement: `deploy` → `deploy-2`, `deploy-2` → `deploy-3` (as the API does). */
-export function successorName(name: string): string {
-  const match = /^(.*)-(\d{1,6})$/.exec(name);
-  const next =
-    match?.[1] !== undefined && match[2] !== undefined ? `${match[1]}-${Number(match[2]) + 1}` : `${name}-2`;
-  return [...next].length > 100 ? [...next].slice(-100).join('') : next;
-}
+/** The suggested name of a replacement: `deploy` → `deploy-2` (the same rule as the API's). */
+export { successorName } from '@skytells/contract';

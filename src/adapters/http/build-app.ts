@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -46,11 +47,17 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,
     genReqId: () => randomUUID(),
-    // Bodies are never coerced or stripped: a wrong type or an unknown field is a 400.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: sendFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Bodies are never coerced or stripped: a wrong type or an unknown field is a 400. Query strings
+  // are text by nature, so `?limit=20` is coerced to the integer its schema declares.
+  const compilers = AjvCompiler();
+  const ajvOptions = { removeAdditional: false, allErrors: true } as const;
+  const bodies = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: false } });
+  const queries = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: true } });
+  app.setValidatorCompiler((route) => (route.httpPart === 'querystring' ? queries(route) : bodies(route)));
 
   app.decorateRequest('principal', null);
   // Only JSON bodies: text/plain (parsed by Fastify by default) becomes a 415.

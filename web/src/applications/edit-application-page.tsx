@@ -40,7 +40,7 @@ export function EditApplicationPage({ id }: { id: string }) {
         setLoadError(
           failure instanceof ApiProblem
             ? failure
-            : new ApiProblem(0, 'unexpected', 'The application could not be loaded.'),
+            : new ApiProblem(0, 'unexpected_response', 'The application could not be loaded.'),
         );
       },
     );

@@ -2,31 +2,10 @@ import { useEffect, useId, useState } from 'react';
 import { api, ApiProblem } from '../api';
 import { shortUserAgent } from '../format';
 import { Link, navigate, usePath } from '../router';
+import { AUDIT_ACTIONS, type AuditAction, isAuditAction } from '@skytells/contract';
 import type { AuditEvent, Page } from '../types';
 import { useNow, useTitle } from '../ui/hooks';
 import { Time } from '../ui/time';
-
-/** The actions the filter offers (CONTRACT §3 and the server's catalogue). */
-export const AUDIT_ACTIONS = [
-  'account.created',
-  'session.created',
-  'session.failed',
-  'session.deleted',
-  'token.created',
-  'token.revoked',
-  'token.rotated',
-  'token.auth_failed',
-  'token.leak_reported',
-  'project.created',
-  'project.deleted',
-  'deployment.created',
-  'app.created',
-  'app.updated',
-  'app.secret_rotated',
-  'app.deleted',
-  'oauth.authorized',
-  'oauth.authorization_revoked',
-] as const;
 
 const PAGE_SIZE = 25;
 
@@ -53,9 +32,10 @@ function actorText(event: AuditEvent): string {
   }
 }
 
-function queryOf(path: string): { action: string; cursor: string | undefined } {
+function queryOf(path: string): { action: AuditAction | ''; cursor: string | undefined } {
   const params = new URLSearchParams(path.split('?')[1] ?? '');
-  return { action: params.get('action') ?? '', cursor: params.get('cursor') ?? undefined };
+  const action = params.get('action') ?? '';
+  return { action: isAuditAction(action) ? action : '', cursor: params.get('cursor') ?? undefined };
 }
 
 function auditPath(action: string, cursor?: string): string {

@@ -13,8 +13,6 @@ function signInError(failure: unknown): string {
       return 'Wrong email or password.';
     case 'rate_limited':
       return `Too many failed sign-in attempts. Try again ${retryText(failure.retryAfter)}.`;
-    case 'second_factor_required':
-      return 'This account uses two-factor authentication, which this console does not support yet.';
     case 'validation_failed':
       return 'Enter your email and password.';
     default:

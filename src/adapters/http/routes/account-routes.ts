@@ -1,26 +1,8 @@
-import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SessionSchema, SignInBody, SignUpBody } from '@skytells/contract';
 import { authenticate, contextOf, principalOf, SESSION_COOKIE } from '../authenticate.js';
 import { accountJson, AccountSchema } from '../schemas.js';
 import type { Services } from '../services.js';
-
-const SignUpBody = Type.Object(
-  {
-    email: Type.String({ maxLength: 320 }),
-    password: Type.String({ maxLength: 4096 }),
-    name: Type.Optional(Type.String({ maxLength: 1000 })),
-  },
-  { additionalProperties: false },
-);
-
-const SignInBody = Type.Object(
-  {
-    email: Type.String({ maxLength: 320 }),
-    password: Type.String({ maxLength: 4096 }),
-    totp_code: Type.Optional(Type.String({ maxLength: 16 })),
-    recovery_code: Type.Optional(Type.String({ maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
 
 /** Options for the session cookie. */
 export interface CookieOptions {
@@ -55,7 +37,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ services: Services; cook
         tags: ['sessions'],
         summary: 'Sign in; sets the session cookie and returns the CSRF token',
         body: SignInBody,
-        response: { 201: Type.Object({ account: AccountSchema, csrf_token: Type.String() }) },
+        response: { 201: SessionSchema },
       },
     },
     async (request, reply) => {
@@ -111,7 +93,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ services: Services; cook
       schema: {
         tags: ['sessions'],
         summary: 'The signed-in account and the CSRF token, for a console page that was reloaded',
-        response: { 200: Type.Object({ account: AccountSchema, csrf_token: Type.String() }) },
+        response: { 200: SessionSchema },
       },
     },
     async (request) => {

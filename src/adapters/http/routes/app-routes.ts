@@ -1,27 +1,11 @@
-import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type App, RegisterAppBody, UpdateAppBody } from '@skytells/contract';
 import type { OAuthClient } from '../../../core/oauth/model.js';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
 import { IdParams, tokenJson } from '../schemas.js';
 import type { Services } from '../services.js';
 
-const AppBody = Type.Object(
-  {
-    name: Type.String({ maxLength: 1000 }),
-    redirect_uris: Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 20 }),
-    type: Type.Optional(Type.Union([Type.Literal('confidential'), Type.Literal('public')])),
-  },
-  { additionalProperties: false },
-);
-
-const AppPatch = Type.Object(
-  {
-    name: Type.Optional(Type.String({ maxLength: 1000 })),
-    redirect_uris: Type.Optional(Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 20 })),
-  },
-  { additionalProperties: false },
-);
-
-function appJson(client: OAuthClient) {
+function appJson(client: OAuthClient): App {
   return {
     client_id: client.id,
     name: client.name,
@@ -53,7 +37,7 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
       schema: {
         tags: ['apps'],
         summary: 'Register an application; a confidential one gets its secret once',
-        body: AppBody,
+        body: RegisterAppBody,
       },
     },
     async (request, reply) => {
@@ -77,7 +61,12 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
     '/v1/apps/:id',
     {
       onRequest: write,
-      schema: { tags: ['apps'], summary: 'Rename or change redirect URIs', params: IdParams, body: AppPatch },
+      schema: {
+        tags: ['apps'],
+        summary: 'Rename or change redirect URIs',
+        params: IdParams,
+        body: UpdateAppBody,
+      },
     },
     async (request) => {
       const { name, redirect_uris: redirectUris } = request.body;

@@ -1,4 +1,5 @@
-import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { RevokeCredentialsBody, RevokeCredentialsResultSchema } from '@skytells/contract';
 import { contextOf } from '../authenticate.js';
 import type { Services } from '../services.js';
 
@@ -17,11 +18,8 @@ export const credentialRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
       schema: {
         tags: ['tokens'],
         summary: 'Revoke leaked credentials; no authentication',
-        body: Type.Object(
-          { credentials: Type.Array(Type.String({ maxLength: 200 }), { minItems: 1, maxItems: 1000 }) },
-          { additionalProperties: false },
-        ),
-        response: { 202: Type.Object({ revoked: Type.Integer() }) },
+        body: RevokeCredentialsBody,
+        response: { 202: RevokeCredentialsResultSchema },
       },
     },
     async (request, reply) => {

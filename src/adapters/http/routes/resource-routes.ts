@@ -1,5 +1,5 @@
 import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
-import type { AuditAction } from '../../../core/model.js';
+import { AuditQuery, BillingSchema, CreateDeploymentBody, CreateProjectBody } from '@skytells/contract';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
 import {
   AuditEventSchema,
@@ -30,10 +30,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       schema: {
         tags: ['audit'],
         summary: 'The audit log, newest first',
-        querystring: Type.Object(
-          { ...PageQuery, action: Type.Optional(Type.String({ pattern: '^[a-z_]+\\.[a-z_]+$' })) },
-          { additionalProperties: false },
-        ),
+        querystring: AuditQuery,
         response: { 200: PageSchema(AuditEventSchema) },
       },
     },
@@ -42,7 +39,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       const page = await services.audit.list(principalOf(request).accountId, {
         limit: pageLimit(limit),
         ...cursorOf(cursor),
-        ...(action === undefined ? {} : { action: action as AuditAction }),
+        ...(action === undefined ? {} : { action }),
       });
       return { data: page.items.map(auditEventJson), next_cursor: page.nextCursor };
     },
@@ -75,7 +72,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
       schema: {
         tags: ['projects'],
         summary: 'Create a project',
-        body: Type.Object({ name: Type.String({ maxLength: 1000 }) }, { additionalProperties: false }),
+        body: CreateProjectBody,
         response: { 201: ProjectSchema },
       },
     },
@@ -149,15 +146,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
         tags: ['deployments'],
         summary: 'Deploy a project',
         params: IdParams,
-        body: Type.Optional(
-          Type.Object(
-            {
-              environment: Type.Optional(Type.String({ maxLength: 1000 })),
-              ref: Type.Optional(Type.String({ maxLength: 1000 })),
-            },
-            { additionalProperties: false },
-          ),
-        ),
+        body: CreateDeploymentBody,
         response: { 201: DeploymentSchema },
       },
     },
@@ -180,7 +169,11 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     '/v1/billing',
     {
       onRequest: authenticate(services, { scope: 'billing:read' }),
-      schema: { tags: ['billing'], summary: 'Plan and usage of the account' },
+      schema: {
+        tags: ['billing'],
+        summary: 'Plan and usage of the account',
+        response: { 200: BillingSchema },
+      },
     },
     async (request) => services.projects.billing(principalOf(request).accountId),
   );

@@ -1,55 +1,10 @@
-import { type FastifyPluginAsyncTypebox, Type } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { CreateTokenBody, RotateTokenBody, ScopeListSchema, TokenListQuery } from '@skytells/contract';
 import { ApiError } from '../../../core/errors.js';
 import { SCOPE_CATALOGUE } from '../../../core/scopes.js';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
-import {
-  IdParams,
-  IssuedTokenSchema,
-  PageQuery,
-  PageSchema,
-  pageLimit,
-  tokenJson,
-  TokenSchema,
-} from '../schemas.js';
+import { IdParams, IssuedTokenSchema, PageSchema, pageLimit, tokenJson, TokenSchema } from '../schemas.js';
 import type { Services } from '../services.js';
-
-const Expiration = {
-  expires_in_days: Type.Optional(Type.Integer({ description: '1 to 366' })),
-  expires_at: Type.Optional(Type.String({ description: 'RFC 3339, in the future, at most 366 days ahead' })),
-  expires: Type.Optional(Type.Literal('never')),
-};
-
-const CreateBody = Type.Object(
-  { name: Type.String(), scopes: Type.Array(Type.String(), { maxItems: 100 }), ...Expiration },
-  { additionalProperties: false },
-);
-
-const RotateBody = Type.Object(
-  {
-    name: Type.Optional(Type.String()),
-    scopes: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
-    ...Expiration,
-    revoke_old_after_seconds: Type.Optional(
-      Type.Integer({ description: '0 to 604800; absent keeps the old token' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const StatusQuery = Type.Object(
-  {
-    status: Type.Optional(
-      Type.Union([
-        Type.Literal('active'),
-        Type.Literal('expired'),
-        Type.Literal('revoked'),
-        Type.Literal('all'),
-      ]),
-    ),
-    ...PageQuery,
-  },
-  { additionalProperties: false },
-);
 
 function expiration(body: { expires_in_days?: number; expires_at?: string; expires?: 'never' }) {
   return {
@@ -63,9 +18,13 @@ function expiration(body: { expires_in_days?: number; expires_at?: string; expir
 export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const now = () => services.clock.now();
 
-  app.get('/v1/scopes', { schema: { tags: ['tokens'], summary: 'The scope catalogue' } }, async () => ({
-    data: Object.entries(SCOPE_CATALOGUE).map(([name, description]) => ({ name, description })),
-  }));
+  app.get(
+    '/v1/scopes',
+    { schema: { tags: ['tokens'], summary: 'The scope catalogue', response: { 200: ScopeListSchema } } },
+    async () => ({
+      data: Object.entries(SCOPE_CATALOGUE).map(([name, description]) => ({ name, description })),
+    }),
+  );
 
   app.get(
     '/v1/tokens',
@@ -74,7 +33,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       schema: {
         tags: ['tokens'],
         summary: 'List tokens, newest first',
-        querystring: StatusQuery,
+        querystring: TokenListQuery,
         response: { 200: PageSchema(TokenSchema) },
       },
     },
@@ -96,7 +55,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       schema: {
         tags: ['tokens'],
         summary: 'Create a token; its value is in this response only',
-        body: CreateBody,
+        body: CreateTokenBody,
         response: { 201: IssuedTokenSchema },
       },
     },
@@ -159,7 +118,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         tags: ['tokens'],
         summary: 'Issue a replacement with the same or fewer scopes',
         params: IdParams,
-        body: Type.Optional(RotateBody),
+        body: RotateTokenBody,
         response: { 201: IssuedTokenSchema },
       },
     },

@@ -1,0 +1,31 @@
+/** Every action the audit log records, in the order the console's filter offers them. */
+export const AUDIT_ACTIONS = [
+  'account.created',
+  'session.created',
+  'session.failed',
+  'session.deleted',
+  'token.created',
+  'token.revoked',
+  'token.rotated',
+  'token.auth_failed',
+  'token.leak_reported',
+  'oauth.authorized',
+  'oauth.device_approved',
+  'oauth.device_denied',
+  'oauth.authorization_revoked',
+  'app.created',
+  'app.updated',
+  'app.secret_rotated',
+  'app.deleted',
+  'project.created',
+  'project.deleted',
+  'deployment.created',
+] as const;
+
+/** An action of the audit log, `resource.verb`. */
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** True when `name` is an audit action. */
+export function isAuditAction(name: string): name is AuditAction {
+  return (AUDIT_ACTIONS as readonly string[]).includes(name);
+}

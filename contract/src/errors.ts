@@ -1,0 +1,119 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+/**
+ * The one catalogue of problem codes the API answers with. Every code is stable and public: clients
+ * branch on it, the server raises it by name, and `docs/errors.md` documents each one (a test keeps
+ * both in sync). Adding a code here is the one edit that makes it exist everywhere.
+ */
+export const ERROR_CATALOGUE = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  bad_request: { status: 400, title: 'The request could not be understood' },
+  invalid_json: { status: 400, title: 'The request body is not valid JSON' },
+  invalid_cursor: { status: 400, title: 'The paging cursor is not valid' },
+  invalid_request: { status: 400, title: 'The request is ambiguous or malformed' },
+  policy_violation: { status: 400, title: "The request breaks this server's token policy" },
+  token_missing: { status: 401, title: 'Authentication required' },
+  token_malformed: { status: 401, title: 'The credential is malformed' },
+  token_invalid: { status: 401, title: 'The credential is not valid' },
+  token_expired: { status: 401, title: 'The token has expired' },
+  token_revoked: { status: 401, title: 'The token has been revoked' },
+  invalid_credentials: { status: 401, title: 'Wrong email or password' },
+  insufficient_scope: { status: 403, title: 'The token lacks a required scope' },
+  csrf_token_invalid: { status: 403, title: 'Missing or wrong CSRF token' },
+  session_required: { status: 403, title: 'This action is only available in the console' },
+  token_required: { status: 403, title: 'This action needs an access token' },
+  lifetime_exceeds_caller: { status: 403, title: 'A token cannot outlive the token that creates it' },
+  signup_closed: { status: 403, title: 'Sign-up is closed on this server' },
+  not_found: { status: 404, title: 'Not found' },
+  name_conflict: { status: 409, title: 'An active token already has this name' },
+  email_taken: { status: 409, title: 'An account with this email already exists' },
+  token_not_active: { status: 409, title: 'The token is no longer active' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'The request body must be JSON' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal server error' },
+  database_unavailable: { status: 503, title: 'The database is unreachable' },
+  storage_full: { status: 507, title: 'No space left to store the change' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+/** A stable, machine-readable problem code. */
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Every problem code, in catalogue order. */
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as ErrorCode[];
+
+/** True when `code` is one of the catalogue's codes. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CATALOGUE, code);
+}
+
+/** The 401 codes: the credential is missing or unusable, and signing in again is the way out. */
+export const AUTHENTICATION_ERROR_CODES = [
+  'token_missing',
+  'token_malformed',
+  'token_invalid',
+  'token_expired',
+  'token_revoked',
+] as const satisfies readonly ErrorCode[];
+
+/** Where problem types are documented: `type` is this base plus the code. */
+export const PROBLEM_TYPE_BASE = 'https://skytells.dev/errors/';
+
+/** One failed field of a `validation_failed` problem. */
+export const FieldErrorSchema = Type.Object(
+  {
+    field: Type.String({ description: 'The failed field, e.g. `scopes` or `body`.' }),
+    message: Type.String(),
+  },
+  { $id: 'FieldError' },
+);
+export type FieldError = Static<typeof FieldErrorSchema>;
+
+/** RFC 9457 problem details, as every `/v1` error is answered. */
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'A URL naming the problem type: the code under the errors page.' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.Unsafe<ErrorCode>({ type: 'string', enum: ERROR_CODES }),
+    request_id: Type.Optional(Type.String({ description: 'Quote it to the operator; 500s only.' })),
+    errors: Type.Optional(Type.Array(FieldErrorSchema)),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details with a stable `code`.' },
+);
+export type Problem = Static<typeof ProblemSchema>;
+
+/**
+ * OAuth 2 error codes, exactly as RFC 6749 §4.1.2.1 / §5.2, RFC 8628 §3.5 and RFC 7009 §2.2.1 spell
+ * them. The `/oauth/*` endpoints answer these in the OAuth wire format (`{error, error_description}`).
+ */
+export const OAUTH_ERROR_CATALOGUE = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  unsupported_response_type: 400,
+  invalid_scope: 400,
+  access_denied: 400,
+  server_error: 500,
+  temporarily_unavailable: 503,
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
+  unsupported_token_type: 400,
+} as const satisfies Record<string, number>;
+
+/** An OAuth 2 error code. */
+export type OAuthErrorCode = keyof typeof OAUTH_ERROR_CATALOGUE;
+
+/** The body of an OAuth error (RFC 6749 §5.2). */
+export const OAuthErrorSchema = Type.Object(
+  {
+    error: Type.Unsafe<OAuthErrorCode>({ type: 'string', enum: Object.keys(OAUTH_ERROR_CATALOGUE) }),
+    error_description: Type.Optional(Type.String()),
+  },
+  { $id: 'OAuthError' },
+);
+export type OAuthErrorBody = Static<typeof OAuthErrorSchema>;
