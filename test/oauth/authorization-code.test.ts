@@ -206,6 +206,20 @@ describe('OAuth authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636)', 
     expect(response.headers.get('location')).toBeNull();
   });
 
+  it('refuses a loopback redirect that spells 127.0.0.1 or ::1 another way, without a redirect (RFC 8252 §8.3)', async () => {
+    for (const redirectUri of [
+      'http://127.1:1234/callback',
+      'http://0x7f000001:1234/callback',
+      'http://2130706433:1234/callback',
+      'http://[0:0:0:0:0:0:0:1]:1234/callback',
+    ]) {
+      const request = await authorizationRequest(server, { redirectUri });
+      const response = await browser.fetch(request.url.toString());
+      expect(response.status, redirectUri).toBe(400);
+      expect(response.headers.get('location'), redirectUri).toBeNull();
+    }
+  });
+
   it('shows an error page and never redirects for an unknown client', async () => {
     const request = await authorizationRequest(server, { clientId: 'app_doesnotexist' });
     const response = await browser.fetch(request.url.toString());

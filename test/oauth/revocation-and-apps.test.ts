@@ -195,6 +195,47 @@ describe('tokens issued through OAuth: revocation, introspection, applications',
     expect(((await response.json()) as { code: string }).code).toBe('validation_failed');
   });
 
+  it('refuses wildcard redirect URIs at registration and at edit, naming redirect_uris', async () => {
+    const register = (uris: string[]) =>
+      browser.fetch('/v1/apps', {
+        method: 'POST',
+        headers: json(browser),
+        body: JSON.stringify({ name: 'Wildcard', redirect_uris: uris }),
+      });
+    for (const uri of ['https://*.example.com/cb', 'https://app.example.com/*', 'com.example.*:/cb']) {
+      const refused = await register(['https://app.example.com/cb', uri]);
+      expect(refused.status, uri).toBe(400);
+      const problem = (await refused.json()) as { code: string; errors: { field: string }[] };
+      expect(problem.code).toBe('validation_failed');
+      expect(problem.errors.map((error) => error.field)).toEqual(['redirect_uris']);
+    }
+
+    const created = await register(['https://app.example.com/cb']);
+    const app = (await created.json()) as { client_id: string };
+    const edited = await browser.fetch(`/v1/apps/${app.client_id}`, {
+      method: 'PATCH',
+      headers: json(browser),
+      body: JSON.stringify({ redirect_uris: ['https://*.example.com/cb'] }),
+    });
+    expect(edited.status).toBe(400);
+    expect(((await edited.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe('redirect_uris');
+    const kept = (await (await browser.fetch(`/v1/apps/${app.client_id}`)).json()) as {
+      redirect_uris: string[];
+    };
+    expect(kept.redirect_uris).toEqual(['https://app.example.com/cb']);
+  });
+
+  it('registers a loopback redirect only when 127.0.0.1 or [::1] is written literally', async () => {
+    for (const uri of ['http://127.1/cb', 'http://0x7f000001/cb']) {
+      const response = await browser.fetch('/v1/apps', {
+        method: 'POST',
+        headers: json(browser),
+        body: JSON.stringify({ name: 'Native', type: 'public', redirect_uris: [uri] }),
+      });
+      expect(response.status, uri).toBe(400);
+    }
+  });
+
   it('rotates a client secret: the old one stops authenticating at once', async () => {
     const created = await browser.fetch('/v1/apps', {
       method: 'POST',
