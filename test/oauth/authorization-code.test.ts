@@ -62,6 +62,21 @@ describe('OAuth authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636)', 
       'urn:ietf:params:oauth:grant-type:device_code',
     ]);
     expect(server.as.response_types_supported).toEqual(['code']);
+    // RFC 8414 §2: client authentication methods only; "bearer" is not one.
+    expect(server.as.token_endpoint_auth_methods_supported).toEqual([
+      'none',
+      'client_secret_basic',
+      'client_secret_post',
+    ]);
+    expect(server.as.introspection_endpoint_auth_methods_supported).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+    ]);
+    expect(server.as.revocation_endpoint_auth_methods_supported).toEqual([
+      'none',
+      'client_secret_basic',
+      'client_secret_post',
+    ]);
     for (const endpoint of [
       'token_endpoint',
       'device_authorization_endpoint',

@@ -117,6 +117,33 @@ describe('tokens issued through OAuth: revocation, introspection, applications',
     expect(anonymous.status).toBe(401);
   });
 
+  it('refuses an introspection without a token parameter with invalid_request (RFC 7662 §2.1)', async () => {
+    const bearer = await cliToken(browser, 'tokens:read');
+    const created = await browser.fetch('/v1/apps', {
+      method: 'POST',
+      headers: json(browser),
+      body: JSON.stringify({ name: 'Introspector', redirect_uris: ['https://i.example.com/cb'] }),
+    });
+    const app = (await created.json()) as { client_id: string; client_secret: string };
+    const basic = `Basic ${Buffer.from(`${app.client_id}:${app.client_secret}`).toString('base64')}`;
+    for (const [label, authorization, body] of [
+      ['bearer', `Bearer ${bearer}`, ''],
+      ['client, no token', basic, ''],
+      ['client, empty token', basic, 'token='],
+    ] as const) {
+      const response = await fetch(server.as.introspection_endpoint!, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      expect(response.status, label).toBe(400);
+      expect(await response.json(), label).toEqual({
+        error: 'invalid_request',
+        error_description: 'The token parameter is missing.',
+      });
+    }
+  });
+
   it('registers a confidential app whose secret is shown once, runs its code flow, and introspects its own tokens', async () => {
     const developer = await signedInBrowser(server);
     const created = await developer.fetch('/v1/apps', {

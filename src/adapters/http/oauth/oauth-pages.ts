@@ -88,7 +88,7 @@ function grantedScopesOf(body: unknown): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
-/** The consent and device pages of the authorization server (CONTRACT §4, §5). */
+/** The consent and device pages of the authorization server (RFC 6749 §4.1, RFC 8628 §3.3). */
 export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   await app.register(formbody, { bodyLimit: 16 * 1024 });
 
