@@ -279,6 +279,33 @@ describe('OAuth authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636)', 
     expect(page.headers.get('x-frame-options')).toBe('DENY');
   });
 
+  it('lets the consent form reach the redirect under the page CSP: the origin for https and 127.0.0.1, the scheme for [::1] and private-use apps', async () => {
+    const register = async (body: Record<string, unknown>) => {
+      const response = await browser.fetch('/v1/apps', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': browser.csrf },
+        body: JSON.stringify(body),
+      });
+      return ((await response.json()) as { client_id: string }).client_id;
+    };
+    const web = await register({ name: 'Web', redirect_uris: ['https://bot.example.com/callback'] });
+    const mobile = await register({ name: 'Mobile', type: 'public', redirect_uris: ['com.example.app:/cb'] });
+    const cases = [
+      [web, 'https://bot.example.com/callback', "form-action 'self' https://bot.example.com;"],
+      [mobile, 'com.example.app:/cb', "form-action 'self' com.example.app:;"],
+      ['skytells-cli', 'http://127.0.0.1:43117/callback', "form-action 'self' http://127.0.0.1:43117;"],
+      ['skytells-cli', 'http://[::1]:43117/callback', "form-action 'self' http:;"],
+    ] as const;
+    for (const [clientId, redirectUri, formAction] of cases) {
+      const request = await authorizationRequest(server, { clientId, redirectUri });
+      const page = await browser.fetch(request.url.toString());
+      expect(page.status, redirectUri).toBe(200);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp, redirectUri).toContain(formAction);
+      expect(csp, redirectUri).not.toContain('null');
+    }
+  });
+
   it('refuses a consent submission without the session CSRF token', async () => {
     const request = await authorizationRequest(server);
     const body = new URLSearchParams([
