@@ -90,6 +90,15 @@ describe('console routes inside the API', () => {
     },
   );
 
+  it('serves console pages, OAuth pages and API responses with object-src and base-uri none', async () => {
+    for (const url of ['/', '/settings/tokens', '/signin', '/device', '/oauth/authorize', '/healthz']) {
+      const response = await platform.app.inject({ method: 'GET', url });
+      const csp = String(response.headers['content-security-policy']);
+      expect(csp, url).toContain("object-src 'none'");
+      expect(csp, url).toContain("base-uri 'none'");
+    }
+  });
+
   it('keeps the API CSP on API responses', async () => {
     const response = await platform.app.inject({ method: 'GET', url: '/healthz' });
     expect(response.headers['content-security-policy']).toContain("default-src 'none'");

@@ -13,6 +13,7 @@ import type {
   Project,
   Session,
 } from '../../src/core/model.js';
+import type { DeviceAuthorization } from '../../src/core/oauth/model.js';
 import { DuplicateError, type UnitOfWork } from '../../src/core/ports.js';
 import { migrateToLatest, type OpenDatabase, openDatabase } from '../../src/adapters/storage/database.js';
 import { KyselyUnitOfWork } from '../../src/adapters/storage/kysely-unit-of-work.js';
@@ -99,6 +100,27 @@ function aDeployment(accountId: string, projectId: string, overrides: Partial<De
     ref: 'main',
     status: 'queued',
     createdAt: T0,
+    ...overrides,
+  };
+}
+
+function aDevice(overrides: Partial<DeviceAuthorization> = {}): DeviceAuthorization {
+  return {
+    id: unique('dev'),
+    clientId: 'skytells-cli',
+    // Eight letters of the user-code alphabet, unique to the test.
+    userCode: randomBytes(8)
+      .toString('hex')
+      .replace(/[0-9a-f]/g, (c) => 'BCDFGHJKLMNPQRST'[parseInt(c, 16)]!),
+    scopes: ['projects:read'],
+    deviceName: 'build-box',
+    status: 'pending',
+    accountId: null,
+    grantedScopes: null,
+    createdAt: T0,
+    expiresAt: at(600_000),
+    interval: 5,
+    lastPolledAt: null,
     ...overrides,
   };
 }
@@ -587,6 +609,65 @@ describe.each(dialects)('%s store contract', (dialect) => {
 
       expect(await uow.stores.projects.usage(account.id)).toStrictEqual({ projects: 1, deployments: 1 });
       expect(await uow.stores.projects.usage(empty.id)).toStrictEqual({ projects: 0, deployments: 0 });
+    });
+  });
+
+  describe('OAuthStore device requests', () => {
+    /** Stores `device` under a device-code hash of its own and returns that hash. */
+    async function givenDevice(device: DeviceAuthorization): Promise<string> {
+      const hash = randomBytes(32).toString('base64url');
+      await uow.stores.oauth.insertDevice(hash, device);
+      return hash;
+    }
+
+    it('finds a pending request by its user code until it expires, with every field intact', async () => {
+      const device = aDevice();
+      const hash = await givenDevice(device);
+      expect(await uow.stores.oauth.findPendingDevice(device.userCode, at(1000))).toEqual(device);
+      expect(await uow.stores.oauth.findDeviceByCode(hash)).toEqual(device);
+      expect(await uow.stores.oauth.findPendingDevice(device.userCode, at(600_000))).toBeUndefined();
+    });
+
+    it('counts wrong user codes against a pending request and expires it at the limit', async () => {
+      const device = aDevice();
+      const hash = await givenDevice(device);
+      const attempt = (offsetMs: number) => ({ at: at(offsetMs), limit: 3 });
+
+      expect(await uow.stores.oauth.recordWrongUserCode(device.id, attempt(1000))).toBe(1);
+      expect(await uow.stores.oauth.recordWrongUserCode(device.id, attempt(2000))).toBe(2);
+      expect(await uow.stores.oauth.findPendingDevice(device.userCode, at(2000))).toEqual(device);
+
+      expect(await uow.stores.oauth.recordWrongUserCode(device.id, attempt(3000))).toBe(3);
+      expect(await uow.stores.oauth.findPendingDevice(device.userCode, at(3000))).toBeUndefined();
+      expect(await uow.stores.oauth.findDeviceByCode(hash)).toEqual({ ...device, expiresAt: at(3000) });
+      // Expired, it counts nothing more.
+      expect(await uow.stores.oauth.recordWrongUserCode(device.id, attempt(3000))).toBe(0);
+    });
+
+    it('counts every one of concurrent wrong user codes', async () => {
+      const device = aDevice();
+      await givenDevice(device);
+      const counts = await Promise.all(
+        [1, 2, 3, 4].map(() => uow.stores.oauth.recordWrongUserCode(device.id, { at: at(1000), limit: 10 })),
+      );
+      expect(counts.sort()).toEqual([1, 2, 3, 4]);
+    });
+
+    it('counts nothing against an unknown, decided or expired request', async () => {
+      const decided = aDevice();
+      await givenDevice(decided);
+      await uow.stores.oauth.decideDevice(decided.id, {
+        status: 'denied',
+        accountId: (await givenAccount()).id,
+        grantedScopes: null,
+      });
+      const expired = aDevice({ expiresAt: at(1000) });
+      await givenDevice(expired);
+      const attempt = { at: at(1000), limit: 1 };
+
+      expect(await uow.stores.oauth.recordWrongUserCode('dev_unknown', attempt)).toBe(0);
+      expect(await uow.stores.oauth.recordWrongUserCode(decided.id, attempt)).toBe(0);
+      expect(await uow.stores.oauth.recordWrongUserCode(expired.id, attempt)).toBe(0);
     });
   });
 

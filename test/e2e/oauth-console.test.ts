@@ -47,15 +47,18 @@ interface Loopback {
   close(): Promise<void>;
 }
 
-async function startLoopback(): Promise<Loopback> {
+async function startLoopback(host: '127.0.0.1' | '::1' = '127.0.0.1'): Promise<Loopback> {
   const receiver = createServer((_request, reply) => {
     reply.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     reply.end('<!doctype html><title>Signed in</title><p>You can close this window.</p>');
   });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    receiver.once('error', reject);
+    receiver.listen(0, host, resolve);
+  });
   const { port } = receiver.address() as AddressInfo;
   return {
-    redirectUri: `http://127.0.0.1:${port}/callback`,
+    redirectUri: `http://${host === '::1' ? '[::1]' : host}:${port}/callback`,
     close: () =>
       new Promise((resolve) => {
         receiver.closeAllConnections();
@@ -63,6 +66,15 @@ async function startLoopback(): Promise<Loopback> {
       }),
   };
 }
+
+/** Whether this machine has an IPv6 loopback to listen on (containers often have none). */
+const hasIpv6Loopback = await startLoopback('::1').then(
+  async (probe) => {
+    await probe.close();
+    return true;
+  },
+  () => false,
+);
 
 suite(suiteName, () => {
   let server: OAuthServer;
@@ -197,6 +209,79 @@ suite(suiteName, () => {
       await loopback.close();
     }
   });
+
+  it('lets a native app with a private-use redirect (com.example.app:) finish consent: Authorize reaches the app and the code redeems', async () => {
+    const person = await apiSignUp(server.url, 'native');
+    const registered = await apiCall<{ client_id: string }>(server.url, person, 'POST', '/v1/apps', {
+      name: 'Example Mobile',
+      type: 'public',
+      redirect_uris: ['com.example.app:/oauth/callback'],
+    });
+    const client: oauth.Client = { client_id: registered.body.client_id };
+    await withContext(await signedInContext(browser, server.url, person, VIEWPORT), async (page) => {
+      const request = await authorizationRequest(server, {
+        clientId: client.client_id,
+        redirectUri: 'com.example.app:/oauth/callback',
+        scope: 'projects:read',
+      });
+      await page.goto(request.url.toString());
+      await page.getByRole('heading', { level: 1, name: 'Authorize Example Mobile' }).waitFor();
+      // Either the browser hands the redirect to the app, or the page's CSP refuses the form.
+      const outcome = Promise.race([
+        page
+          .waitForRequest((sent) => sent.url().startsWith('com.example.app:/oauth/callback?'))
+          .then((sent) => ({ redirectedTo: sent.url() })),
+        page
+          .waitForEvent('console', (message) => message.text().includes('Content Security Policy'))
+          .then((message) => ({ refused: message.text() })),
+      ]);
+      await page.getByRole('button', { name: 'Authorize', exact: true }).click();
+      const result = await outcome;
+      expect(result).toEqual({ redirectedTo: expect.any(String) });
+
+      const callback = new URL((result as { redirectedTo: string }).redirectedTo);
+      const params = oauth.validateAuthResponse(server.as, client, callback, request.state);
+      const issued = await oauth.processAuthorizationCodeResponse(
+        server.as,
+        client,
+        await oauth.authorizationCodeGrantRequest(
+          server.as,
+          client,
+          oauth.None(),
+          params,
+          request.redirectUri,
+          request.verifier,
+          INSECURE,
+        ),
+      );
+      expect((await tokenSelf(issued.access_token)).body).toMatchObject({
+        client_id: client.client_id,
+        scopes: ['projects:read'],
+      });
+    });
+  });
+
+  it.skipIf(!hasIpv6Loopback)(
+    'lets the CLI finish consent on an IPv6 loopback redirect (http://[::1]:port)',
+    async () => {
+      const person = await apiSignUp(server.url, 'ipv6');
+      const loopback = await startLoopback('::1');
+      try {
+        await withContext(await signedInContext(browser, server.url, person, VIEWPORT), async (page) => {
+          const request = await authorizationRequest(server, {
+            redirectUri: loopback.redirectUri,
+            scope: 'projects:read',
+          });
+          await page.goto(request.url.toString());
+          await page.getByRole('heading', { level: 1, name: 'Authorize Skytells CLI' }).waitFor();
+          const issued = await redeem(request, await answerConsent(page, 'Authorize', loopback));
+          expect((await tokenSelf(issued.access_token)).status).toBe(200);
+        });
+      } finally {
+        await loopback.close();
+      }
+    },
+  );
 
   it('connects a device: sign-in on the way to /device, the code typed in, Authorize, and the client gets its token on its next poll', async () => {
     const person = await apiSignUp(server.url, 'device');

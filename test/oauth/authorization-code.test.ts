@@ -62,6 +62,21 @@ describe('OAuth authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636)', 
       'urn:ietf:params:oauth:grant-type:device_code',
     ]);
     expect(server.as.response_types_supported).toEqual(['code']);
+    // RFC 8414 §2: client authentication methods only; "bearer" is not one.
+    expect(server.as.token_endpoint_auth_methods_supported).toEqual([
+      'none',
+      'client_secret_basic',
+      'client_secret_post',
+    ]);
+    expect(server.as.introspection_endpoint_auth_methods_supported).toEqual([
+      'client_secret_basic',
+      'client_secret_post',
+    ]);
+    expect(server.as.revocation_endpoint_auth_methods_supported).toEqual([
+      'none',
+      'client_secret_basic',
+      'client_secret_post',
+    ]);
     for (const endpoint of [
       'token_endpoint',
       'device_authorization_endpoint',
@@ -206,6 +221,20 @@ describe('OAuth authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636)', 
     expect(response.headers.get('location')).toBeNull();
   });
 
+  it('refuses a loopback redirect that spells 127.0.0.1 or ::1 another way, without a redirect (RFC 8252 §8.3)', async () => {
+    for (const redirectUri of [
+      'http://127.1:1234/callback',
+      'http://0x7f000001:1234/callback',
+      'http://2130706433:1234/callback',
+      'http://[0:0:0:0:0:0:0:1]:1234/callback',
+    ]) {
+      const request = await authorizationRequest(server, { redirectUri });
+      const response = await browser.fetch(request.url.toString());
+      expect(response.status, redirectUri).toBe(400);
+      expect(response.headers.get('location'), redirectUri).toBeNull();
+    }
+  });
+
   it('shows an error page and never redirects for an unknown client', async () => {
     const request = await authorizationRequest(server, { clientId: 'app_doesnotexist' });
     const response = await browser.fetch(request.url.toString());
@@ -248,6 +277,33 @@ describe('OAuth authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636)', 
     expect(html).toMatch(/<button[^>]*>Cancel<\/button>/);
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(page.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('lets the consent form reach the redirect under the page CSP: the origin for https and 127.0.0.1, the scheme for [::1] and private-use apps', async () => {
+    const register = async (body: Record<string, unknown>) => {
+      const response = await browser.fetch('/v1/apps', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': browser.csrf },
+        body: JSON.stringify(body),
+      });
+      return ((await response.json()) as { client_id: string }).client_id;
+    };
+    const web = await register({ name: 'Web', redirect_uris: ['https://bot.example.com/callback'] });
+    const mobile = await register({ name: 'Mobile', type: 'public', redirect_uris: ['com.example.app:/cb'] });
+    const cases = [
+      [web, 'https://bot.example.com/callback', "form-action 'self' https://bot.example.com;"],
+      [mobile, 'com.example.app:/cb', "form-action 'self' com.example.app:;"],
+      ['skytells-cli', 'http://127.0.0.1:43117/callback', "form-action 'self' http://127.0.0.1:43117;"],
+      ['skytells-cli', 'http://[::1]:43117/callback', "form-action 'self' http:;"],
+    ] as const;
+    for (const [clientId, redirectUri, formAction] of cases) {
+      const request = await authorizationRequest(server, { clientId, redirectUri });
+      const page = await browser.fetch(request.url.toString());
+      expect(page.status, redirectUri).toBe(200);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp, redirectUri).toContain(formAction);
+      expect(csp, redirectUri).not.toContain('null');
+    }
   });
 
   it('refuses a consent submission without the session CSRF token', async () => {

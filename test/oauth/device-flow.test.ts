@@ -183,6 +183,66 @@ describe('OAuth device authorization grant (RFC 8628)', () => {
     expect(await poll(device.device_code)).toEqual({ error: 'authorization_pending' });
   });
 
+  /** Opens the approval page of `userCode` as `person` and returns its form fields. */
+  async function approvalFields(person: Browser, userCode: string) {
+    const entry = formFields(await (await person.fetch('/device')).text());
+    entry.set('user_code', userCode);
+    const approval = await person.fetch('/device', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: entry.toString(),
+    });
+    expect(approval.status).toBe(200);
+    const fields = formFields(await approval.text());
+    expect(fields.get('device_id')).toMatch(/^dev_/);
+    return fields;
+  }
+
+  /** Submits an approval of `fields` with `userCode` in place of the one the page carried. */
+  async function approveWith(person: Browser, fields: URLSearchParams, userCode: string) {
+    const answer = new URLSearchParams(fields);
+    answer.set('user_code', userCode);
+    answer.set('decision', 'approve');
+    return person.fetch('/device', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: answer.toString(),
+    });
+  }
+
+  it('expires a request after 5 approvals with a wrong user code: its own code stops working and the device gets expired_token (RFC 8628 §5.1)', async () => {
+    const person = await signedInBrowser(server);
+    const device = await start('projects:read');
+    const fields = await approvalFields(person, device.user_code);
+    for (let i = 0; i < 5; i++) {
+      const wrong = await approveWith(person, fields, 'BCDF-BCDF');
+      expect(wrong.status).toBe(400);
+      expect(await wrong.text()).toContain('not valid');
+    }
+
+    const right = await approveWith(person, fields, device.user_code);
+    expect(right.status).toBe(400);
+    expect(await right.text()).toContain('not valid or has expired');
+    const entry = formFields(await (await person.fetch('/device')).text());
+    entry.set('user_code', device.user_code);
+    const retyped = await person.fetch('/device', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: entry.toString(),
+    });
+    expect(retyped.status).toBe(400);
+    expect(await poll(device.device_code)).toEqual({ error: 'expired_token' });
+  });
+
+  it('keeps a request usable after fewer than 5 approvals with a wrong user code', async () => {
+    const person = await signedInBrowser(server);
+    const device = await start('projects:read');
+    const fields = await approvalFields(person, device.user_code);
+    for (let i = 0; i < 4; i++) expect((await approveWith(person, fields, 'BCDF-BCDF')).status).toBe(400);
+    expect((await approveWith(person, fields, device.user_code)).status).toBe(200);
+    expect((await poll(device.device_code)).token?.scope).toBe('projects:read');
+  });
+
   it('has a Code field and a Continue button, and limits wrong codes', async () => {
     const person = await signedInBrowser(server);
     const page = await person.fetch('/device');

@@ -117,6 +117,33 @@ describe('tokens issued through OAuth: revocation, introspection, applications',
     expect(anonymous.status).toBe(401);
   });
 
+  it('refuses an introspection without a token parameter with invalid_request (RFC 7662 §2.1)', async () => {
+    const bearer = await cliToken(browser, 'tokens:read');
+    const created = await browser.fetch('/v1/apps', {
+      method: 'POST',
+      headers: json(browser),
+      body: JSON.stringify({ name: 'Introspector', redirect_uris: ['https://i.example.com/cb'] }),
+    });
+    const app = (await created.json()) as { client_id: string; client_secret: string };
+    const basic = `Basic ${Buffer.from(`${app.client_id}:${app.client_secret}`).toString('base64')}`;
+    for (const [label, authorization, body] of [
+      ['bearer', `Bearer ${bearer}`, ''],
+      ['client, no token', basic, ''],
+      ['client, empty token', basic, 'token='],
+    ] as const) {
+      const response = await fetch(server.as.introspection_endpoint!, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      expect(response.status, label).toBe(400);
+      expect(await response.json(), label).toEqual({
+        error: 'invalid_request',
+        error_description: 'The token parameter is missing.',
+      });
+    }
+  });
+
   it('registers a confidential app whose secret is shown once, runs its code flow, and introspects its own tokens', async () => {
     const developer = await signedInBrowser(server);
     const created = await developer.fetch('/v1/apps', {
@@ -193,6 +220,47 @@ describe('tokens issued through OAuth: revocation, introspection, applications',
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { code: string }).code).toBe('validation_failed');
+  });
+
+  it('refuses wildcard redirect URIs at registration and at edit, naming redirect_uris', async () => {
+    const register = (uris: string[]) =>
+      browser.fetch('/v1/apps', {
+        method: 'POST',
+        headers: json(browser),
+        body: JSON.stringify({ name: 'Wildcard', redirect_uris: uris }),
+      });
+    for (const uri of ['https://*.example.com/cb', 'https://app.example.com/*', 'com.example.*:/cb']) {
+      const refused = await register(['https://app.example.com/cb', uri]);
+      expect(refused.status, uri).toBe(400);
+      const problem = (await refused.json()) as { code: string; errors: { field: string }[] };
+      expect(problem.code).toBe('validation_failed');
+      expect(problem.errors.map((error) => error.field)).toEqual(['redirect_uris']);
+    }
+
+    const created = await register(['https://app.example.com/cb']);
+    const app = (await created.json()) as { client_id: string };
+    const edited = await browser.fetch(`/v1/apps/${app.client_id}`, {
+      method: 'PATCH',
+      headers: json(browser),
+      body: JSON.stringify({ redirect_uris: ['https://*.example.com/cb'] }),
+    });
+    expect(edited.status).toBe(400);
+    expect(((await edited.json()) as { errors: { field: string }[] }).errors[0]?.field).toBe('redirect_uris');
+    const kept = (await (await browser.fetch(`/v1/apps/${app.client_id}`)).json()) as {
+      redirect_uris: string[];
+    };
+    expect(kept.redirect_uris).toEqual(['https://app.example.com/cb']);
+  });
+
+  it('registers a loopback redirect only when 127.0.0.1 or [::1] is written literally', async () => {
+    for (const uri of ['http://127.1/cb', 'http://0x7f000001/cb']) {
+      const response = await browser.fetch('/v1/apps', {
+        method: 'POST',
+        headers: json(browser),
+        body: JSON.stringify({ name: 'Native', type: 'public', redirect_uris: [uri] }),
+      });
+      expect(response.status, uri).toBe(400);
+    }
   });
 
   it('rotates a client secret: the old one stops authenticating at once', async () => {

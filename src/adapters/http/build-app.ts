@@ -116,7 +116,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(credentialRoutes, { services });
   await app.register(opsRoutes, { services, registry: options.metrics.registry });
   await app.register(appRoutes, { services });
-  await app.register(oauthRoutes, { services });
+  await app.register(oauthRoutes, { services, bodyLimit: BODY_LIMIT });
   await app.register(oauthPages, { services });
   await app.register(consoleRoutes);
   return app;

@@ -194,6 +194,7 @@ export class KyselyOAuthStore implements OAuthStore {
         expires_at: device.expiresAt.toISOString(),
         interval_seconds: device.interval,
         last_polled_at: null,
+        wrong_user_codes: 0,
       })
       .execute();
   }
@@ -233,6 +234,28 @@ export class KyselyOAuthStore implements OAuthStore {
       .where('status', '=', 'pending')
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
+  }
+
+  async recordWrongUserCode(id: string, attempt: { at: Date; limit: number }): Promise<number> {
+    const at = attempt.at.toISOString();
+    // Both dialects read the old value of a column on the right of SET.
+    const row = await this.db
+      .updateTable('oauth_device_codes')
+      .set((eb) => ({
+        wrong_user_codes: eb('wrong_user_codes', '+', 1),
+        expires_at: eb
+          .case()
+          .when(eb('wrong_user_codes', '+', 1), '>=', attempt.limit)
+          .then(at)
+          .else(eb.ref('expires_at'))
+          .end(),
+      }))
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where('expires_at', '>', at)
+      .returning('wrong_user_codes')
+      .executeTakeFirst();
+    return row?.wrong_user_codes ?? 0;
   }
 
   async touchDevice(id: string, at: Date, interval: number): Promise<void> {

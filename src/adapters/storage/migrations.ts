@@ -191,6 +191,17 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0003_device_wrong_user_codes': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('oauth_device_codes')
+          .addColumn('wrong_user_codes', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('oauth_device_codes').dropColumn('wrong_user_codes').execute();
+      },
+    },
   };
 }
 

@@ -122,6 +122,8 @@ export interface OAuthDeviceCodesTable {
   expires_at: DbTime;
   interval_seconds: number;
   last_polled_at: DbTime | null;
+  /** Wrong user codes entered against this request. */
+  wrong_user_codes: number;
 }
 
 export interface Schema {

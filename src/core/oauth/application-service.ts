@@ -9,7 +9,7 @@ import { newId, randomBase62, type Random } from '../random.js';
 import type { ClientRegistry } from './client-registry.js';
 import type { ClientTokens } from './client-tokens.js';
 import type { OAuthClient } from './model.js';
-import { isRegistrableRedirectUri } from './redirect-uri.js';
+import { hasWildcard, isLoopbackRedirectUri, isRegistrableRedirectUri } from './redirect-uri.js';
 
 /** What a developer states when registering or editing an application. */
 export interface ApplicationInput {
@@ -53,6 +53,13 @@ function parseName(raw: string): string {
 
 function parseRedirectUris(uris: string[]): string[] {
   if (uris.length === 0 || uris.length > 10) throw invalidField('redirect_uris', 'must list 1 to 10 URIs');
+  const wildcard = uris.find(hasWildcard);
+  if (wildcard !== undefined) {
+    throw invalidField(
+      'redirect_uris',
+      `"${wildcard.slice(0, 100)}" has a wildcard: list each redirect URI in full, it is matched exactly`,
+    );
+  }
   const bad = uris.find((uri) => uri.length > 2000 || !isRegistrableRedirectUri(uri));
   if (bad !== undefined) {
     throw invalidField(
@@ -96,9 +103,7 @@ export class ApplicationService {
       type,
       redirectUris,
       // A public client with loopback redirects is a native app (RFC 8252).
-      isNative:
-        type === 'public' &&
-        redirectUris.every((uri) => uri.startsWith('http://127.0.0.1') || uri.startsWith('http://[::1]')),
+      isNative: type === 'public' && redirectUris.every(isLoopbackRedirectUri),
       ownerAccountId: principal.accountId,
       createdAt: now,
       updatedAt: now,

@@ -20,6 +20,8 @@ import type { DeviceAuthorization, OAuthClient } from './model.js';
 export const DEVICE_CODE_LIFETIME_SECONDS = 600;
 /** Default polling interval (RFC 8628 §3.2). */
 export const DEVICE_POLL_INTERVAL_SECONDS = 5;
+/** Wrong user codes an approval may carry for one request before that request expires (RFC 8628 §5.1). */
+export const MAX_WRONG_USER_CODES = 5;
 
 // RFC 8628 §6.1: base-20 consonants, no vowels (no words) and nothing easily confused.
 const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
@@ -42,6 +44,12 @@ export function normaliseUserCode(input: string): string {
 /** Formats a normalised user code for display: `BCDF-GHJK`. */
 export function formatUserCode(code: string): string {
   return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+function wrongUserCode(): ApiError {
+  return new ApiError('not_found', {
+    detail: 'That code is not valid or has expired. Check the code on your device.',
+  });
 }
 
 /** Dependencies of {@link DeviceFlow}. */
@@ -179,32 +187,17 @@ export class DeviceFlow {
     input: string,
     context: RequestContext,
   ): Promise<{ device: DeviceAuthorization; client: OAuthClient }> {
-    const ip = context.ip ?? 'unknown';
-    const wait = this.#deps.throttle.retryAfter(accountId, ip);
-    if (wait > 0)
-      throw new ApiError('rate_limited', {
-        detail: 'Too many wrong codes. Try again later.',
-        retryAfterSeconds: wait,
-      });
-    const code = normaliseUserCode(input);
-    const device =
-      code.length === 8
-        ? await this.#deps.uow.stores.oauth.findPendingDevice(code, this.#deps.clock.now())
-        : undefined;
-    const client = device === undefined ? undefined : await this.#deps.clients.find(device.clientId);
-    if (device === undefined || client === undefined) {
-      this.#deps.throttle.recordFailure(accountId, ip);
-      throw new ApiError('not_found', {
-        detail: 'That code is not valid or has expired. Check the code on your device.',
-      });
-    }
-    return { device, client };
+    const found = await this.#findPending(accountId, input, context);
+    if (found === undefined) throw wrongUserCode();
+    return found;
   }
 
   /**
    * The person approved (with `grantedScopes`, a non-empty subset of the request) or denied the
-   * device's request.
-   * @throws OAuthError `invalid_scope`; ApiError `not_found` when it is no longer pending.
+   * device's request `deviceId`, whose user code the approval carries. A wrong user code counts
+   * against that request, which expires after {@link MAX_WRONG_USER_CODES} of them (RFC 8628 §5.1).
+   * @throws OAuthError `invalid_scope`; ApiError `rate_limited`, `not_found` for a wrong code or when
+   * the request is no longer pending.
    */
   async decide(
     accountId: string,
@@ -213,9 +206,19 @@ export class DeviceFlow {
     decision: { approve: boolean; grantedScopes: readonly string[] },
     context: RequestContext,
   ): Promise<void> {
-    const { device, client } = await this.lookUpUserCode(accountId, userCode, context);
-    if (device.id !== deviceId)
-      throw new ApiError('not_found', { detail: 'That request is no longer pending.' });
+    const found = await this.#findPending(accountId, userCode, context);
+    if (found === undefined || found.device.id !== deviceId) {
+      if (deviceId !== '') {
+        await this.#deps.uow.stores.oauth.recordWrongUserCode(deviceId, {
+          at: this.#deps.clock.now(),
+          limit: MAX_WRONG_USER_CODES,
+        });
+      }
+      throw found === undefined
+        ? wrongUserCode()
+        : new ApiError('not_found', { detail: 'That request is no longer pending.' });
+    }
+    const { device, client } = found;
     const granted = decision.grantedScopes as Scope[];
     if (
       decision.approve &&
@@ -246,6 +249,36 @@ export class DeviceFlow {
         },
       });
     });
+  }
+
+  /**
+   * The pending request of a user code, if any; a miss counts against the person's account and
+   * address. RFC 8628 §5.1: these limits bound how many codes one person or address can try.
+   * @throws ApiError `rate_limited` after too many misses.
+   */
+  async #findPending(
+    accountId: string,
+    input: string,
+    context: RequestContext,
+  ): Promise<{ device: DeviceAuthorization; client: OAuthClient } | undefined> {
+    const ip = context.ip ?? 'unknown';
+    const wait = this.#deps.throttle.retryAfter(accountId, ip);
+    if (wait > 0)
+      throw new ApiError('rate_limited', {
+        detail: 'Too many wrong codes. Try again later.',
+        retryAfterSeconds: wait,
+      });
+    const code = normaliseUserCode(input);
+    const device =
+      code.length === 8
+        ? await this.#deps.uow.stores.oauth.findPendingDevice(code, this.#deps.clock.now())
+        : undefined;
+    const client = device === undefined ? undefined : await this.#deps.clients.find(device.clientId);
+    if (device === undefined || client === undefined) {
+      this.#deps.throttle.recordFailure(accountId, ip);
+      return undefined;
+    }
+    return { device, client };
   }
 
   #userCode(): string {

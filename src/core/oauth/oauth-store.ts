@@ -47,6 +47,13 @@ export interface OAuthStore {
     id: string,
     decision: { status: 'approved' | 'denied'; accountId: string; grantedScopes: string[] | null },
   ): Promise<boolean>;
+  /**
+   * Counts one wrong user code entered against the pending, unexpired request `id` at `at`. The count
+   * that reaches `limit` expires the request at `at`: its user code stops working and the device's
+   * polling gets `expired_token` (RFC 8628 §5.1). One conditional update, safe under concurrency.
+   * @returns the wrong codes counted against the request so far; 0 when no such request is pending.
+   */
+  recordWrongUserCode(id: string, attempt: { at: Date; limit: number }): Promise<number>;
   /** Records a poll, for `slow_down` (RFC 8628 §3.5). */
   touchDevice(id: string, at: Date, interval: number): Promise<void>;
   /**

@@ -68,7 +68,8 @@ export class TokenEndpoints {
   /**
    * RFC 7662: describes a token to a confidential client (tokens issued to it) or to a bearer token
    * holding `tokens:read` (tokens of its own account). Anything else reads as inactive.
-   * @throws OAuthError `invalid_client` when client authentication fails.
+   * @throws OAuthError `invalid_client` when client authentication fails, `invalid_request` without a
+   * token (RFC 7662 §2.1: `token` is required).
    */
   async introspect(
     caller: { credentials: ClientCredentials } | { principal: Principal },
@@ -84,6 +85,8 @@ export class TokenEndpoints {
       const { accountId } = caller.principal;
       visible = (token) => token.accountId === accountId;
     }
+    if (value === undefined || value === '')
+      throw new OAuthError('invalid_request', 'The token parameter is missing.');
     const token = await this.#find(value);
     if (token === undefined || !visible(token) || tokenStatus(token, this.#deps.clock.now()) !== 'active')
       return { active: false };

@@ -14,6 +14,7 @@ import { toApiError } from '../error-handler.js';
 import type { Services } from '../services.js';
 import { html, type Html, page, STYLESHEET } from './html.js';
 import { paramsOf } from './oauth-protocol.js';
+import { formActionSourceFor, pageCsp } from './page-csp.js';
 
 /** The parameters of an authorization request, carried through the consent form. */
 const REQUEST_PARAMS = [
@@ -26,17 +27,6 @@ const REQUEST_PARAMS = [
   'code_challenge_method',
   'device_name',
 ];
-
-function pageCsp(formTargets: string[] = []): string {
-  // The consent form's POST redirects to the client; browsers apply form-action to that redirect too.
-  return [
-    "default-src 'none'",
-    "style-src 'self'",
-    `form-action 'self'${formTargets.map((target) => ` ${target}`).join('')}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
-}
 
 function sendPage(
   reply: FastifyReply,
@@ -88,7 +78,7 @@ function grantedScopesOf(body: unknown): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
-/** The consent and device pages of the authorization server (CONTRACT §4, §5). */
+/** The consent and device pages of the authorization server (RFC 6749 §4.1, RFC 8628 §3.3). */
 export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   await app.register(formbody, { bodyLimit: 16 * 1024 });
 
@@ -149,7 +139,7 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
             <button type="submit" name="decision" value="approve" class="primary">Authorize</button>
           </div>
         </form>`,
-      [new URL(request.redirectUri).origin],
+      [formActionSourceFor(request.redirectUri)],
     );
   };
 

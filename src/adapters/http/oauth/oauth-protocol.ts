@@ -48,18 +48,22 @@ export function clientCredentialsOf(
   return secret === undefined ? { clientId } : { clientId, clientSecret: secret };
 }
 
-/** Sends an OAuth error response (RFC 6749 §5.2) with `Cache-Control: no-store`. */
+/**
+ * Sends an OAuth error response (RFC 6749 §5.2) with `Cache-Control: no-store`, with the error's
+ * status unless `status` overrides it (a 413 for an oversized body).
+ */
 export function sendOAuthError(
   request: FastifyRequest,
   reply: FastifyReply,
   error: OAuthError,
+  status: number = error.status,
 ): FastifyReply {
   if (error.code === 'invalid_client' && /^basic /i.test(request.headers.authorization ?? '')) {
     void reply.header('www-authenticate', 'Basic realm="skytells"');
   }
   request.log.info({ oauth_error: error.code, detail: error.privateDetail }, 'oauth request refused');
   return reply
-    .code(error.status)
+    .code(status)
     .header('cache-control', 'no-store')
     .header('pragma', 'no-cache')
     .send({ error: error.code, error_description: error.description });

@@ -8,17 +8,36 @@ import type { Services } from '../services.js';
 import { clientCredentialsOf, paramsOf, sendNoStore, sendOAuthError } from './oauth-protocol.js';
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const FORM_ONLY = 'Send the parameters as an application/x-www-form-urlencoded body.';
 
-/** The authorization server's protocol endpoints (CONTRACT §4). */
-export const oauthRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+/** Options of {@link oauthRoutes}. */
+export interface OAuthRoutesOptions {
+  services: Services;
+  /** Largest request body, in bytes; a larger one is a 413. */
+  bodyLimit: number;
+}
+
+/** The authorization server's protocol endpoints: RFC 6749, 7009, 7662, 8414 and 8628. */
+export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, { services, bodyLimit }) => {
   const { issuer } = services.oauth;
-  // RFC 6749 §4.1.3 and friends: form-encoded bodies, in this plugin only (the /v1 API stays JSON).
-  await app.register(formbody, { bodyLimit: 16 * 1024 });
+  // RFC 6749 §3.2: form-encoded bodies only, in this plugin (the /v1 API stays JSON).
+  app.removeAllContentTypeParsers();
+  await app.register(formbody, { bodyLimit });
+  // Any other body is read up to the limit, so that an oversized one is a 413 whatever its type.
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, _body, done) => {
+    done(new OAuthError('invalid_request', FORM_ONLY), undefined);
+  });
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof OAuthError) return sendOAuthError(request, reply, error);
     const problem = toApiError(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'oauth request failed');
+    if (problem.code === 'payload_too_large') {
+      const tooLarge = `The request body is larger than ${bodyLimit / 1024} KiB.`;
+      return sendOAuthError(request, reply, new OAuthError('invalid_request', tooLarge), 413);
+    }
+    if (problem.code === 'unsupported_media_type')
+      return sendOAuthError(request, reply, new OAuthError('invalid_request', FORM_ONLY));
     // Malformed bodies and the like, in the OAuth vocabulary.
     if (problem.status < 500 && problem.status !== 401 && problem.status !== 403) {
       return sendOAuthError(request, reply, new OAuthError('invalid_request', problem.detail));
@@ -43,7 +62,8 @@ export const oauthRoutes: FastifyPluginAsync<{ services: Services }> = async (ap
       grant_types_supported: ['authorization_code', DEVICE_CODE_GRANT],
       token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'bearer'],
+      // RFC 8414 §2: client authentication methods only; a bearer token with tokens:read is documented.
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       code_challenge_methods_supported: ['S256'],
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${issuer}/openapi.json`,

@@ -6,7 +6,7 @@ import type { FastifyPluginAsync } from 'fastify';
 
 /**
  * The console's Content-Security-Policy: its own scripts, styles and API only; no inline script,
- * never framed (clickjacking), no `<base>` tricks. Replaces the API's `default-src 'none'` on the
+ * no plugins, never framed (clickjacking), no `<base>` tricks. Replaces the API's `default-src 'none'` on the
  * responses of this plugin.
  */
 export const CONSOLE_CSP = [
@@ -15,6 +15,7 @@ export const CONSOLE_CSP = [
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self'",
+  "object-src 'none'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "form-action 'self'",
