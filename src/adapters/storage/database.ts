@@ -1,4 +1,4 @@
-import { statfsSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type MigrationResultSet, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
@@ -41,6 +41,24 @@ export interface OpenDatabase {
 }
 
 /**
+ * Creates the SQLite file readable by its owner only, before SQLite opens it: SQLite gives the `-wal`
+ * and `-shm` files it creates the database file's mode. Files left by an older, laxer start are
+ * tightened too.
+ */
+function restrictSqliteFiles(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(path, 0o600);
+    } catch (error) {
+      // Absent, or owned by another user, whose choice of mode it then is.
+      const { code } = error as NodeJS.ErrnoException;
+      if (code !== 'ENOENT' && code !== 'EPERM') throw error;
+    }
+  }
+}
+
+/**
  * Keeps a dropped PostgreSQL connection from ending the process: pg emits `error` on the client, and
  * the pool re-emits it for idle clients; an `error` event nobody listens to is thrown.
  */
@@ -62,13 +80,14 @@ function watchConnections(pool: pg.Pool, options: OpenDatabaseOptions): void {
 
 /**
  * Opens the database. SQLite runs in WAL mode with `synchronous=FULL`, so an acknowledged write (a
- * revocation above all) survives a crash or power loss, and a busy timeout for concurrent readers.
- * On either dialect, driver errors that mean "unreachable" or "no space left" surface as
- * {@link DatabaseUnavailableError} or `StorageFullError`, and a lost PostgreSQL connection never
- * ends the process: the pool connects again when the server is back.
+ * revocation above all) survives a crash or power loss, and a busy timeout for concurrent readers;
+ * its files are created with mode 0600. On either dialect, driver errors that mean "unreachable" or
+ * "no space left" surface as {@link DatabaseUnavailableError} or `StorageFullError`, and a lost
+ * PostgreSQL connection never ends the process: the pool connects again when the server is back.
  */
 export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): OpenDatabase {
   if (target.dialect === 'sqlite') {
+    restrictSqliteFiles(target.file);
     const connection = new BetterSqlite3(target.file);
     connection.pragma('journal_mode = WAL');
     connection.pragma('synchronous = FULL');
