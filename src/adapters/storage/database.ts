@@ -1,9 +1,10 @@
 import { chmodSync, closeSync, openSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, type MigrationResultSet, Migrator, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import { Kysely, type MigrationResultSet, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { DatabaseUnavailableError } from '../../core/storage-errors.js';
+import { BetterSqliteDialect } from './better-sqlite-dialect.js';
 import { translateDriverError } from './driver-errors.js';
 import { type DialectName, migrationProvider } from './migrations.js';
 import type { Schema } from './schema.js';
@@ -98,7 +99,7 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
       const stats = statfsSync(directory);
       return stats.bavail * stats.bsize;
     };
-    const dialect = translatingDialect(new SqliteDialect({ database: connection }), (error) =>
+    const dialect = translatingDialect(new BetterSqliteDialect(connection), (error) =>
       translateDriverError(error, { freeBytes }),
     );
     const db = new Kysely<Schema>({ dialect });
