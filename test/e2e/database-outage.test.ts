@@ -169,7 +169,15 @@ describe('a server whose PostgreSQL goes away', E2E_TIMEOUT, () => {
       const statuses = new Set<number>();
       let trafficRuns = true;
       const traffic = (async () => {
-        while (trafficRuns) statuses.add((await useToken(server, kept.token)).status);
+        while (trafficRuns) {
+          // 0 stands for no answer at all: a dropped socket or a dead process.
+          statuses.add(
+            await useToken(server, kept.token).then(
+              (reply) => reply.status,
+              () => 0,
+            ),
+          );
+        }
       })();
       const createdJustBefore = await newToken(server, session, 'created-just-before');
 
@@ -205,7 +213,8 @@ describe('a server whose PostgreSQL goes away', E2E_TIMEOUT, () => {
       );
       trafficRuns = false;
       await traffic;
-      expect([...statuses].sort()).toEqual([200, 503]);
+      expect([...statuses].filter((status) => status !== 200 && status !== 503)).toEqual([]);
+      expect(statuses.has(503)).toBe(true);
 
       expect(await useToken(server, kept.token)).toMatchObject({ status: 200, body: { id: kept.id } });
       expect(await useToken(server, revoked.token)).toMatchObject({
@@ -256,17 +265,20 @@ describe('a server whose PostgreSQL goes away', E2E_TIMEOUT, () => {
       // connections are told "terminating connection due to administrator command" and closed.
       const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await admin.connect();
+      let terminated: number;
       try {
         const { rowCount } = await admin.query(
           'select pg_terminate_backend(pid) from pg_stat_activity where client_port = any($1::int[])',
           [proxy.upstreamPorts()],
         );
-        expect(rowCount).toBeGreaterThan(0);
+        terminated = rowCount ?? 0;
       } finally {
         await admin.end();
       }
-      await until('the terminated connections in the log', async () =>
-        server.output().includes('database connection lost') ? true : undefined,
+      expect(terminated).toBeGreaterThan(0);
+      // Each idle connection the pool held hears of its end and is dropped.
+      await until('every terminated connection in the log', async () =>
+        server.output().split('database connection lost').length - 1 >= terminated ? true : undefined,
       );
 
       expect(server.child.exitCode).toBeNull();
