@@ -18,7 +18,7 @@ export interface ApiErrorOptions {
   errors?: FieldError[];
   /** For `insufficient_scope`: the scope the request needed. */
   scope?: string;
-  /** For `rate_limited`: seconds until a retry may succeed. */
+  /** For `rate_limited` and `database_unavailable`: seconds until a retry may succeed. */
   retryAfterSeconds?: number;
   cause?: unknown;
 }

@@ -95,7 +95,12 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const random = options.random ?? secureRandom;
-  const database = openDatabase(options.target ?? databaseTarget(config));
+  const logger = options.logger;
+  const database = openDatabase(options.target ?? databaseTarget(config), {
+    // The reason only: pg's messages name no credentials, and the URL is never logged.
+    onConnectionLost: (error) =>
+      logger === false ? undefined : logger.warn({ reason: error.message }, 'database connection lost'),
+  });
   await migrateToLatest(database);
 
   const uow = new KyselyUnitOfWork(database.db, database.dialect);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { DatabaseUnavailableError, StorageFullError } from '../core/storage-errors.js';
 import { composePlatform, type Platform } from './compose.js';
 
 /** A listening server and how to stop it cleanly. */
@@ -14,10 +15,18 @@ export interface RunningServer {
 /** Starts the server described by `config` and flushes last-used data on its interval. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const platform = await composePlatform({ config, logger });
+  // A failed flush keeps its batch for the next one; an unreachable or full database is expected.
   const flush = () =>
-    platform.lastUse
-      .flush()
-      .catch((error: unknown) => logger.error({ err: error }, 'writing last-used data failed'));
+    platform.lastUse.flush().catch((error: unknown) => {
+      if (error instanceof DatabaseUnavailableError || error instanceof StorageFullError) {
+        logger.warn(
+          { reason: error.message, pending: platform.lastUse.size },
+          'last-used data kept for later',
+        );
+      } else {
+        logger.error({ err: error }, 'writing last-used data failed');
+      }
+    });
   const timer = setInterval(() => void flush(), config.lastUsedFlushMs);
   timer.unref();
 

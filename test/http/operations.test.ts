@@ -110,6 +110,7 @@ describe('readiness when the database is gone', () => {
     await platform.database.close();
     const response = await platform.app.inject({ method: 'GET', url: '/readyz' });
     expectProblem(response, 503, 'database_unavailable');
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
     const health = await platform.app.inject({ method: 'GET', url: '/healthz' });
     expect(health.statusCode).toBe(200);
   });

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode, type FieldError } from '../../core/errors.js';
+import { DatabaseUnavailableError, StorageFullError } from '../../core/storage-errors.js';
 
 const REALM = 'Bearer realm="skytells"';
 
@@ -13,6 +14,12 @@ function challenge(error: ApiError): string | undefined {
   if (error.code === 'token_missing' || error.code === 'invalid_credentials') return REALM;
   return `${REALM}, error="invalid_token", error_description="${error.detail.replace(/["\\]/g, '')}"`;
 }
+
+/**
+ * Seconds a client should wait before retrying while the database is unreachable (RFC 9110 §10.2.3):
+ * long enough not to hammer a recovering server, short enough that service resumes promptly.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** Fastify's own error codes for a body it refused, mapped to the catalogue. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -57,6 +64,21 @@ function fieldErrors(error: FastifyError): FieldError[] {
 /** Turns anything thrown into the {@link ApiError} that describes it to a client. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof DatabaseUnavailableError) {
+    return new ApiError('database_unavailable', {
+      detail: 'The database cannot be reached right now. Retry in a few seconds.',
+      privateDetail: error.message,
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+      cause: error,
+    });
+  }
+  if (error instanceof StorageFullError) {
+    return new ApiError('storage_full', {
+      detail: 'The server has no space left to store this change. Reading still works.',
+      privateDetail: error.message,
+      cause: error,
+    });
+  }
   const fastifyError = error as FastifyError;
   if (Array.isArray(fastifyError.validation)) {
     const errors = fieldErrors(fastifyError);
@@ -111,7 +133,10 @@ export function sendFrameworkError(error: FastifyError, request: FastifyRequest,
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toApiError(error);
-    if (problem.status >= 500) {
+    if (problem.code === 'database_unavailable' || problem.code === 'storage_full') {
+      // Known conditions of the database, not faults of the code: no stack, once per request.
+      request.log.warn({ code: problem.code, detail: problem.privateDetail }, 'request refused');
+    } else if (problem.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else {
       request.log.info({ code: problem.code, detail: problem.privateDetail }, 'request refused');

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Registry } from 'prom-client';
 import { ApiError } from '../../../core/errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../error-handler.js';
 import type { Services } from '../services.js';
 
 /** Liveness, readiness, metrics and the OpenAPI document. */
@@ -17,7 +18,10 @@ export const opsRoutes: FastifyPluginAsync<{ services: Services; registry: Regis
     { schema: { tags: ['operations'], summary: 'Readiness: the database answers' } },
     async () => {
       if (!(await services.isReady()))
-        throw new ApiError('database_unavailable', { detail: 'The database does not answer.' });
+        throw new ApiError('database_unavailable', {
+          detail: 'The database does not answer.',
+          retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+        });
       return { status: 'ready' };
     },
   );
