@@ -73,6 +73,25 @@ export default tseslint.config(
     },
   },
   {
+    // TokenLifecycle alone ends, replaces and evicts tokens, so no path can forget the cache.
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/token-lifecycle.ts', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='evict']",
+          message: 'Revoke or replace tokens through TokenLifecycle.change(), which evicts.',
+        },
+        {
+          selector:
+            "CallExpression[callee.object.property.name='tokens'][callee.property.name=/^(revoke|setReplacedBy)$/][callee.object.object.name=/^(stores|changes)$/]",
+          message: 'Revoke or replace tokens through TokenLifecycle.change(), which audits and evicts.',
+        },
+      ],
+    },
+  },
+  {
     files: ['src/adapters/**/*.ts', 'src/config/**/*.ts'],
     rules: {
       'no-restricted-imports': [

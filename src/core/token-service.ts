@@ -3,7 +3,6 @@ import type { Clock } from './clock.js';
 import { decodeCursor, toPage } from './cursor.js';
 import { ApiError, invalidField } from './errors.js';
 import type { KeyedHasher } from './keyed-hash.js';
-import type { LastUseRecorder } from './last-use-recorder.js';
 import {
   type AccessToken,
   type Page,
@@ -14,7 +13,6 @@ import {
 } from './model.js';
 import type { Stores, UnitOfWork } from './ports.js';
 import { actorOf, type Principal, scopesOf } from './principal.js';
-import type { Random } from './random.js';
 import { firstMissingScope, parseScopes } from './scopes.js';
 import { isWellFormedToken } from './token-format.js';
 import {
@@ -24,20 +22,18 @@ import {
   resolveExpiry,
   successorName,
 } from './token-rules.js';
-import { type IssuedToken, TokenIssuer } from './token-issuer.js';
-import type { VerifiedTokenCache } from './verified-token-cache.js';
+import type { IssuedToken, TokenLifecycle } from './token-lifecycle.js';
 
-export type { IssuedToken } from './token-issuer.js';
+export type { IssuedToken } from './token-lifecycle.js';
 
 /** Dependencies of {@link TokenService}. */
 export interface TokenServiceDeps {
   uow: UnitOfWork;
   hasher: KeyedHasher;
   clock: Clock;
-  random: Random;
   audit: AuditLog;
-  lastUse: LastUseRecorder;
-  cache?: VerifiedTokenCache;
+  /** Issues, revokes and evicts: every change to a token goes through it. */
+  lifecycle: TokenLifecycle;
 }
 
 /** What a caller asks for when creating a token. */
@@ -61,11 +57,8 @@ export const MAX_REVOKE_DELAY_SECONDS = 604_800;
 export class TokenService {
   readonly #deps: TokenServiceDeps;
 
-  readonly #issuer: TokenIssuer;
-
   constructor(deps: TokenServiceDeps) {
     this.#deps = deps;
-    this.#issuer = new TokenIssuer(deps);
   }
 
   /**
@@ -81,10 +74,11 @@ export class TokenService {
     const expiresAt = resolveExpiry(input, now) ?? null;
     const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
 
-    return this.#deps.uow.transaction(async (stores) => {
+    return this.#deps.lifecycle.change(async (changes) => {
+      const { stores } = changes;
       await stores.accounts.lock(principal.accountId);
       if (await stores.tokens.findActiveByName(principal.accountId, name, now)) throw nameConflict(name);
-      const issued = await this.#issuer.insert(stores, {
+      const issued = await changes.issue({
         accountId: principal.accountId,
         name,
         scopes,
@@ -124,7 +118,7 @@ export class TokenService {
       { ...(after === undefined ? {} : { after }), limit: options.limit + 1 },
     );
     const page = toPage(rows, options.limit, (token) => token);
-    return { ...page, items: page.items.map((token) => this.#issuer.present(token)) };
+    return { ...page, items: page.items.map((token) => this.#deps.lifecycle.present(token)) };
   }
 
   /**
@@ -134,7 +128,7 @@ export class TokenService {
   async get(accountId: string, id: string): Promise<AccessToken> {
     const token = await this.#deps.uow.stores.tokens.findById(accountId, id);
     if (token === undefined) throw notFound();
-    return this.#issuer.present(token);
+    return this.#deps.lifecycle.present(token);
   }
 
   /**
@@ -142,21 +136,11 @@ export class TokenService {
    * @throws ApiError `not_found`.
    */
   async revoke(principal: Principal, id: string, context: RequestContext): Promise<void> {
-    const now = this.#deps.clock.now();
-    await this.#deps.uow.transaction(async (stores) => {
-      const token = await stores.tokens.findById(principal.accountId, id);
+    await this.#deps.lifecycle.change(async (changes) => {
+      const token = await changes.stores.tokens.findById(principal.accountId, id);
       if (token === undefined) throw notFound();
-      if (!(await stores.tokens.revoke(id, now, 'revoked'))) return;
-      await this.#deps.audit.record(stores, {
-        accountId: principal.accountId,
-        action: 'token.revoked',
-        actor: actorOf(principal),
-        target: { type: 'token', id },
-        context,
-        details: { name: token.name, masked: token.masked, reason: 'revoked' },
-      });
+      await changes.revoke(token, { reason: 'revoked', actor: actorOf(principal), context });
     });
-    this.#deps.cache?.evict(id);
   }
 
   /**
@@ -183,7 +167,8 @@ export class TokenService {
     const requestedScopes = input.scopes === undefined ? undefined : parseScopes(input.scopes);
     const requestedExpiry = resolveExpiry(input, now, true);
 
-    const issued = await this.#deps.uow.transaction(async (stores) => {
+    return this.#deps.lifecycle.change(async (changes) => {
+      const { stores } = changes;
       await stores.accounts.lock(principal.accountId);
       const old = await stores.tokens.findById(principal.accountId, id);
       if (old === undefined) throw notFound();
@@ -209,7 +194,7 @@ export class TokenService {
             ? null
             : new Date(now.getTime() + (old.expiresAt.getTime() - old.createdAt.getTime()));
       const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
-      const fresh = await this.#issuer.insert(stores, {
+      const fresh = await changes.issue({
         accountId: principal.accountId,
         name,
         scopes,
@@ -218,9 +203,8 @@ export class TokenService {
         now,
         replaces: old.id,
       });
-      await stores.tokens.setReplacedBy(old.id, fresh.token.id);
       const revokeAt = delay === undefined ? null : new Date(now.getTime() + delay * 1000);
-      if (revokeAt !== null) await stores.tokens.revoke(old.id, revokeAt, 'rotated');
+      await changes.replace(old, fresh.token.id, revokeAt);
       await this.#deps.audit.record(stores, {
         accountId: principal.accountId,
         action: 'token.rotated',
@@ -237,8 +221,6 @@ export class TokenService {
       });
       return fresh;
     });
-    this.#deps.cache?.evict(id);
-    return issued;
   }
 
   /**
@@ -255,17 +237,20 @@ export class TokenService {
     for (const hash of hashes) {
       const token = await this.#deps.uow.stores.tokens.findByHash(hash);
       if (token === undefined || tokenStatus(token, now) !== 'active') continue;
-      const changed = await this.#deps.uow.transaction(async (stores) => {
-        if (!(await stores.tokens.revoke(token.id, now, 'leaked'))) return false;
-        const base = { accountId: token.accountId, target: { type: 'token', id: token.id }, context };
-        const details = { name: token.name, masked: token.masked, reason: 'leaked' };
-        const actor = { type: 'anonymous', id: null } as const;
-        await this.#deps.audit.record(stores, { ...base, action: 'token.revoked', actor, details });
+      const actor = { type: 'anonymous', id: null } as const;
+      const changed = await this.#deps.lifecycle.change(async (changes) => {
+        if (!(await changes.revoke(token, { reason: 'leaked', actor, context }))) return false;
         // The owner's notice: shown in the audit log and the console.
-        await this.#deps.audit.record(stores, { ...base, action: 'token.leak_reported', actor, details });
+        await this.#deps.audit.record(changes.stores, {
+          accountId: token.accountId,
+          action: 'token.leak_reported',
+          actor,
+          target: { type: 'token', id: token.id },
+          context,
+          details: { name: token.name, masked: token.masked, reason: 'leaked' },
+        });
         return true;
       });
-      this.#deps.cache?.evict(token.id);
       if (changed) revoked += 1;
     }
     return revoked;
@@ -273,7 +258,7 @@ export class TokenService {
 
   /** `token` as a reader should see it now: with last-use data not yet written applied. */
   present(token: AccessToken): AccessToken {
-    return this.#issuer.present(token);
+    return this.#deps.lifecycle.present(token);
   }
 
   async #freeSuccessorName(stores: Stores, accountId: string, name: string, now: Date): Promise<string> {

@@ -20,6 +20,7 @@ import { SessionService } from '../core/session-service.js';
 import { SignInThrottle } from '../core/sign-in-throttle.js';
 import { TokenService } from '../core/token-service.js';
 import { TokenVerifier } from '../core/token-verifier.js';
+import { TokenLifecycle } from '../core/token-lifecycle.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { buildApp } from '../adapters/http/build-app.js';
 import { createMetrics } from '../adapters/http/metrics.js';
@@ -111,7 +112,8 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const cache = database.dialect === 'sqlite' ? new VerifiedTokenCache() : undefined;
   const metrics = createMetrics();
   const sessions = new SessionService({ uow, hasher, clock, random, audit });
-  const tokens = new TokenService({
+  // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
+  const lifecycle = new TokenLifecycle({
     uow,
     hasher,
     clock,
@@ -120,16 +122,9 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     lastUse,
     ...(cache ? { cache } : {}),
   });
+  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle });
   const clients = new ClientRegistry({ uow, hasher });
-  const clientTokens = new ClientTokens({
-    uow,
-    hasher,
-    clock,
-    random,
-    audit,
-    lastUse,
-    ...(cache ? { cache } : {}),
-  });
+  const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle });
   const issuer = config.publicUrl;
   const services: Services = {
     clock,

@@ -13,6 +13,8 @@ import type { AccessToken, RequestContext } from '../../src/core/model.js';
 import type { Principal } from '../../src/core/principal.js';
 import { secureRandom } from '../../src/core/random.js';
 import { generateTokenValue, maskToken, tokenChecksum } from '../../src/core/token-format.js';
+import { ClientTokens } from '../../src/core/oauth/client-tokens.js';
+import { TokenLifecycle } from '../../src/core/token-lifecycle.js';
 import { TokenService } from '../../src/core/token-service.js';
 import { TokenVerifier, type VerificationResult } from '../../src/core/token-verifier.js';
 import { VerifiedTokenCache } from '../../src/core/verified-token-cache.js';
@@ -45,7 +47,9 @@ async function setUp() {
   const lastUse = new LastUseRecorder(uow.stores.tokens);
   const cache = new VerifiedTokenCache();
   const outcomes: VerificationResult[] = [];
-  const tokens = new TokenService({ uow, hasher, clock, random: secureRandom, audit, lastUse, cache });
+  const lifecycle = new TokenLifecycle({ uow, hasher, clock, random: secureRandom, audit, lastUse, cache });
+  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle });
+  const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle });
   const verifier = new TokenVerifier({
     uow,
     hasher,
@@ -66,7 +70,7 @@ async function setUp() {
   });
   const owner: Principal = { kind: 'session', accountId, sessionId: 'ses_test' };
 
-  return { uow, clock, hasher, lastUse, cache, tokens, verifier, outcomes, owner, accountId };
+  return { uow, clock, hasher, lastUse, cache, tokens, clientTokens, verifier, outcomes, owner, accountId };
 }
 
 /** The error code `promise` rejects with. */
@@ -110,6 +114,35 @@ describe('TokenVerifier with a cache, on SQLite', () => {
 
     expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_revoked');
   });
+
+  it.each([
+    ['its application is removed', 'app_removed'],
+    ['the client revokes it (RFC 7009)', 'revoked'],
+    ['its authorization code is presented again', 'code_reused'],
+  ] as const)(
+    'refuses an OAuth client’s cached token on the very next verification once %s',
+    async (_case, reason) => {
+      const { uow, clientTokens, verifier, cache, accountId } = await setUp();
+      const { token, value } = await uow.transaction((stores) =>
+        clientTokens.issueForClient(stores, {
+          accountId,
+          client: { id: 'app_test', name: 'Test app' },
+          scopes: ['tokens:read'],
+          deviceName: null,
+          lifetimeDays: 90,
+          context: CONTEXT,
+        }),
+      );
+      expect((await verifier.verify(value, CONTEXT)).id).toBe(token.id);
+      expect(cache.size).toBe(1);
+
+      if (reason === 'app_removed') await clientTokens.revokeForClient(null, 'app_test', reason, CONTEXT);
+      else await clientTokens.revokeIssued(accountId, token.id, reason, CONTEXT);
+
+      expect(cache.size).toBe(0);
+      expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_revoked');
+    },
+  );
 
   it('refuses an expired token at once, even while it is cached', async () => {
     const { tokens, verifier, cache, clock, owner, outcomes } = await setUp();

@@ -1,24 +1,17 @@
 import type { AuditLog } from '../audit.js';
 import type { Clock } from '../clock.js';
-import type { KeyedHasher } from '../keyed-hash.js';
-import type { LastUseRecorder } from '../last-use-recorder.js';
 import type { AccessToken, RequestContext, RevocationReason } from '../model.js';
 import type { Stores, UnitOfWork } from '../ports.js';
-import type { Random } from '../random.js';
-import { type IssuedToken, TokenIssuer } from '../token-issuer.js';
+import type { IssuedToken, TokenLifecycle } from '../token-lifecycle.js';
 import { parseTokenName } from '../token-rules.js';
-import type { VerifiedTokenCache } from '../verified-token-cache.js';
 
 /** Dependencies of {@link ClientTokens}. */
 export interface ClientTokensDeps {
   uow: UnitOfWork;
-  hasher: KeyedHasher;
   clock: Clock;
-  random: Random;
   audit: AuditLog;
-  lastUse: LastUseRecorder;
-  /** The verifier's cache, evicted on every revocation. */
-  cache?: VerifiedTokenCache;
+  /** Issues, revokes and evicts: every change to a token goes through it. */
+  lifecycle: TokenLifecycle;
 }
 
 /**
@@ -27,11 +20,9 @@ export interface ClientTokensDeps {
  */
 export class ClientTokens {
   readonly #deps: ClientTokensDeps;
-  readonly #issuer: TokenIssuer;
 
   constructor(deps: ClientTokensDeps) {
     this.#deps = deps;
-    this.#issuer = new TokenIssuer(deps);
   }
 
   /**
@@ -57,7 +48,7 @@ export class ClientTokens {
     let name = base;
     for (let n = 2; await stores.tokens.findActiveByName(spec.accountId, name, now); n++)
       name = `${base} (${n})`;
-    const issued = await this.#issuer.insert(stores, {
+    const issued = await this.#deps.lifecycle.issueIn(stores, {
       accountId: spec.accountId,
       name,
       scopes: spec.scopes,
@@ -87,20 +78,11 @@ export class ClientTokens {
     reason: RevocationReason,
     context: RequestContext,
   ): Promise<void> {
-    const now = this.#deps.clock.now();
-    await this.#deps.uow.transaction(async (stores) => {
-      const token = await stores.tokens.findById(accountId, tokenId);
-      if (token === undefined || !(await stores.tokens.revoke(tokenId, now, reason))) return;
-      await this.#deps.audit.record(stores, {
-        accountId,
-        action: 'token.revoked',
-        actor: { type: 'system', id: null },
-        target: { type: 'token', id: tokenId },
-        context,
-        details: { name: token.name, masked: token.masked, reason },
-      });
+    await this.#deps.lifecycle.change(async (changes) => {
+      const token = await changes.stores.tokens.findById(accountId, tokenId);
+      if (token !== undefined)
+        await changes.revoke(token, { reason, actor: { type: 'system', id: null }, context });
     });
-    this.#deps.cache?.evict(tokenId);
   }
 
   /**
@@ -129,6 +111,6 @@ export class ClientTokens {
       null,
       this.#deps.clock.now(),
     );
-    return tokens.map((token) => this.#issuer.present(token));
+    return tokens.map((token) => this.#deps.lifecycle.present(token));
   }
 }

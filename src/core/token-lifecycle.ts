@@ -1,0 +1,160 @@
+import type { AuditLog } from './audit.js';
+import type { Clock } from './clock.js';
+import type { KeyedHasher } from './keyed-hash.js';
+import type { LastUseRecorder } from './last-use-recorder.js';
+import type { AccessToken, Actor, RequestContext, RevocationReason, TokenOrigin } from './model.js';
+import type { Stores, UnitOfWork } from './ports.js';
+import { newId, type Random } from './random.js';
+import { generateTokenValue, maskToken } from './token-format.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
+
+/** A token together with its value, which exists only in this one response. */
+export interface IssuedToken {
+  token: AccessToken;
+  value: string;
+}
+
+/** What a new token is; everything else starts empty. */
+export interface TokenSpec {
+  accountId: string;
+  name: string;
+  scopes: AccessToken['scopes'];
+  expiresAt: Date | null;
+  origin: TokenOrigin;
+  now: Date;
+  replaces?: string;
+  clientId?: string;
+}
+
+/** Why a token is revoked, by whom, and from where: what its `token.revoked` audit event says. */
+export interface Revocation {
+  reason: RevocationReason;
+  actor: Actor;
+  context: RequestContext;
+}
+
+/** Dependencies of {@link TokenLifecycle}. */
+export interface TokenLifecycleDeps {
+  uow: UnitOfWork;
+  hasher: KeyedHasher;
+  clock: Clock;
+  random: Random;
+  audit: AuditLog;
+  lastUse: LastUseRecorder;
+  /** The verifier's cache: every token that is revoked or replaced leaves it once the change commits. */
+  cache?: VerifiedTokenCache;
+}
+
+/**
+ * The one owner of an access token's life: minting (a value whose keyed hash alone is stored),
+ * revocation with its audit event, and eviction from the verification cache. Every path that ends or
+ * replaces a token (the console and API, rotation, leak reports, OAuth grants and revocation,
+ * application removal) goes through {@link change}, so none can forget the eviction.
+ */
+export class TokenLifecycle {
+  readonly #deps: TokenLifecycleDeps;
+
+  constructor(deps: TokenLifecycleDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Runs `work` in one transaction. Every token it revokes or replaces is evicted from the
+   * verification cache when the transaction ends, committed or not (evicting more than needed only
+   * costs a database read).
+   * @throws whatever `work` throws, after rolling back.
+   */
+  async change<T>(work: (changes: TokenChanges) => Promise<T>): Promise<T> {
+    const touched = new Set<string>();
+    try {
+      return await this.#deps.uow.transaction((stores) =>
+        work(new TokenChanges(this.#deps, stores, touched)),
+      );
+    } finally {
+      for (const id of touched) this.#deps.cache?.evict(id);
+    }
+  }
+
+  /**
+   * Mints a token inside a transaction the caller already holds (an OAuth grant redeeming its code).
+   * Issuing never needs an eviction, so it may run outside {@link change}.
+   */
+  issueIn(stores: Stores, spec: TokenSpec): Promise<IssuedToken> {
+    return new TokenChanges(this.#deps, stores, new Set()).issue(spec);
+  }
+
+  /** `token` as a reader should see it now: with last-use data not yet written applied. */
+  present(token: AccessToken): AccessToken {
+    const use = this.#deps.lastUse.pending(token.id);
+    if (use === undefined || (token.lastUsedAt !== null && token.lastUsedAt >= use.at)) return token;
+    return { ...token, lastUsedAt: use.at, lastUsedIp: use.ip, lastUsedUserAgent: use.userAgent };
+  }
+}
+
+/** The changes one transaction of {@link TokenLifecycle.change} may make to tokens. */
+export class TokenChanges {
+  readonly #deps: TokenLifecycleDeps;
+  readonly #touched: Set<string>;
+  /** The transaction's stores, for the reads and the other writes of the same change. */
+  readonly stores: Stores;
+
+  constructor(deps: TokenLifecycleDeps, stores: Stores, touched: Set<string>) {
+    this.#deps = deps;
+    this.stores = stores;
+    this.#touched = touched;
+  }
+
+  /** Mints a value for `spec` and stores the token under the value's keyed hash. */
+  async issue(spec: TokenSpec): Promise<IssuedToken> {
+    const value = generateTokenValue(this.#deps.random);
+    const token: AccessToken = {
+      id: newId('tok', this.#deps.random, spec.now),
+      accountId: spec.accountId,
+      name: spec.name,
+      masked: maskToken(value),
+      scopes: spec.scopes,
+      createdAt: spec.now,
+      expiresAt: spec.expiresAt,
+      lastUsedAt: null,
+      lastUsedIp: null,
+      lastUsedUserAgent: null,
+      revokedAt: null,
+      revokedReason: null,
+      createdVia: spec.origin,
+      clientId: spec.clientId ?? null,
+      replaces: spec.replaces ?? null,
+      replacedBy: null,
+    };
+    await this.stores.tokens.insert(token, this.#deps.hasher.hash('token-hash', value));
+    return { token, value };
+  }
+
+  /**
+   * Revokes `token` now and records `token.revoked`. Revoking a token already revoked changes
+   * nothing and records nothing.
+   * @returns whether this call revoked it.
+   */
+  async revoke(token: AccessToken, revocation: Revocation): Promise<boolean> {
+    this.#touched.add(token.id);
+    if (!(await this.stores.tokens.revoke(token.id, this.#deps.clock.now(), revocation.reason))) return false;
+    await this.#deps.audit.record(this.stores, {
+      accountId: token.accountId,
+      action: 'token.revoked',
+      actor: revocation.actor,
+      target: { type: 'token', id: token.id },
+      context: revocation.context,
+      details: { name: token.name, masked: token.masked, reason: revocation.reason },
+    });
+    return true;
+  }
+
+  /**
+   * Links `old` to its replacement and, with `revokeAt`, schedules the old token's revocation for
+   * that instant (the rotation's own audit event records it).
+   */
+  async replace(old: AccessToken, replacementId: string, revokeAt: Date | null): Promise<void> {
+    this.#touched.add(old.id);
+    await this.stores.tokens.setReplacedBy(old.id, replacementId);
+    if (revokeAt !== null) await this.stores.tokens.revoke(old.id, revokeAt, 'rotated');
+  }
+}
