@@ -1,10 +1,4 @@
-import {
-  ERROR_CATALOGUE,
-  type ErrorCode,
-  type FieldError,
-  OAUTH_ERROR_CATALOGUE,
-  type OAuthErrorCode,
-} from '@skytells/contract';
+import { ERROR_CATALOGUE, type ErrorCode, type FieldError, type OAuthErrorCode } from '@skytells/contract';
 
 export type { ErrorCode, FieldError, OAuthErrorCode };
 
@@ -24,13 +18,12 @@ export interface ApiErrorOptions {
 }
 
 /**
- * An expected failure with a public code. The HTTP error handler is the one place that maps it
- * to a status, headers and `application/problem+json`.
+ * An expected failure with a public code. Core says what went wrong, never how it travels: the
+ * HTTP adapter is the one place that maps a code to a status, headers and `application/problem+json`.
  */
 export class ApiError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
-  readonly title: string;
+  /** Public, human-readable explanation; the code's title when none is given. */
   readonly detail: string;
   readonly privateDetail: string | undefined;
   readonly errors: FieldError[] | undefined;
@@ -42,8 +35,6 @@ export class ApiError extends Error {
     super(options.detail ?? entry.title, { cause: options.cause });
     this.name = 'ApiError';
     this.code = code;
-    this.status = entry.status;
-    this.title = entry.title;
     this.detail = options.detail ?? entry.title;
     this.privateDetail = options.privateDetail;
     this.errors = options.errors;
@@ -65,7 +56,6 @@ export function isApiError(error: unknown): error is ApiError {
 /** A refusal by the authorization server, in the RFC's own vocabulary. */
 export class OAuthError extends Error {
   readonly code: OAuthErrorCode;
-  readonly status: number;
   /** Public `error_description`. */
   readonly description: string;
   /** Private detail: logged, never sent. */
@@ -79,7 +69,6 @@ export class OAuthError extends Error {
     super(description, { cause: options.cause });
     this.name = 'OAuthError';
     this.code = code;
-    this.status = OAUTH_ERROR_CATALOGUE[code];
     this.description = description;
     this.privateDetail = options.privateDetail;
   }

@@ -153,7 +153,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     projects: new ProjectService({ uow, clock, random, audit }),
     oauth: {
       issuer,
-      server: new AuthorizationServer({ uow, hasher, clock, random, audit, clientTokens, clients, issuer }),
+      server: new AuthorizationServer({ uow, hasher, clock, random, audit, clientTokens, clients }),
       device: new DeviceFlow({
         uow,
         hasher,

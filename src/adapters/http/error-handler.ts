@@ -1,15 +1,21 @@
+import { ERROR_CATALOGUE, PROBLEM_TYPE_BASE } from '@skytells/contract';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, type ErrorCode, type FieldError } from '../../core/errors.js';
 import { DatabaseUnavailableError, StorageFullError } from '../../core/storage-errors.js';
 
 const REALM = 'Bearer realm="skytells"';
 
+/** The HTTP status of a problem: the contract's catalogue decides, core never does. */
+export function statusOf(error: ApiError): number {
+  return ERROR_CATALOGUE[error.code].status;
+}
+
 /** RFC 6750 §3: the challenge for a 401 or `insufficient_scope` 403. */
 function challenge(error: ApiError): string | undefined {
   if (error.code === 'insufficient_scope') {
     return `${REALM}, error="insufficient_scope", scope="${error.scope ?? ''}"`;
   }
-  if (error.status !== 401) return undefined;
+  if (statusOf(error) !== 401) return undefined;
   // RFC 6750 §3.1: no error attribute when the request carried no credential.
   if (error.code === 'token_missing' || error.code === 'invalid_credentials') return REALM;
   return `${REALM}, error="invalid_token", error_description="${error.detail.replace(/["\\]/g, '')}"`;
@@ -103,15 +109,16 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   if (auth !== undefined) void reply.header('www-authenticate', auth);
   if (error.retryAfterSeconds !== undefined)
     void reply.header('retry-after', String(error.retryAfterSeconds));
+  const { status, title } = ERROR_CATALOGUE[error.code];
   return reply
-    .code(error.status)
+    .code(status)
     .header('cache-control', 'no-store')
     .type('application/problem+json; charset=utf-8')
     .send(
       JSON.stringify({
-        type: `https://skytells.dev/errors/${error.code}`,
-        title: error.title,
-        status: error.status,
+        type: `${PROBLEM_TYPE_BASE}${error.code}`,
+        title,
+        status,
         detail: error.detail,
         code: error.code,
         ...(error.errors === undefined ? {} : { errors: error.errors }),
@@ -136,7 +143,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (problem.code === 'database_unavailable' || problem.code === 'storage_full') {
       // Known conditions of the database, not faults of the code: no stack, once per request.
       request.log.warn({ code: problem.code, detail: problem.privateDetail }, 'request refused');
-    } else if (problem.status >= 500) {
+    } else if (statusOf(problem) >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else {
       request.log.info({ code: problem.code, detail: problem.privateDetail }, 'request refused');

@@ -7,6 +7,7 @@ import type { UnitOfWork } from '../ports.js';
 import { randomBase62, type Random } from '../random.js';
 import { isScope, type Scope } from '../scopes.js';
 import type { ClientCredentials, ClientRegistry } from './client-registry.js';
+import type { IssuedToken } from '../token-lifecycle.js';
 import type { ClientTokens } from './client-tokens.js';
 import type { AuthorizationCode, OAuthClient } from './model.js';
 import { isCodeChallenge, verifyCodeChallenge } from './pkce.js';
@@ -30,25 +31,22 @@ export interface AuthorizationRequest {
 }
 
 /**
+ * The authorization response (RFC 6749 §4.1.2): a code, or an error, for the client's validated
+ * redirect URI, with the request's `state`. The HTTP adapter turns it into the redirect.
+ */
+export type AuthorizationResponse = { redirectUri: string; state: string | null } & (
+  { code: string } | { error: OAuthError }
+);
+
+/**
  * An error found after the redirect URI was validated: reported to the client by redirecting
  * (RFC 6749 §4.1.2.1). Errors before that point are plain {@link OAuthError}s shown on a page.
  */
 export class AuthorizationRedirectError extends Error {
-  constructor(
-    readonly error: OAuthError,
-    readonly redirectTo: string,
-  ) {
-    super(error.description);
+  constructor(readonly response: AuthorizationResponse & { error: OAuthError }) {
+    super(response.error.description);
     this.name = 'AuthorizationRedirectError';
   }
-}
-
-/** The body of a successful token response (RFC 6749 §5.1). */
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  scope: string;
 }
 
 /** Dependencies of {@link AuthorizationServer}. */
@@ -60,8 +58,6 @@ export interface AuthorizationServerDeps {
   audit: AuditLog;
   clientTokens: ClientTokens;
   clients: ClientRegistry;
-  /** The issuer identifier (RFC 8414 §2), sent as `iss` on redirects (RFC 9207). */
-  issuer: string;
 }
 
 /** Parses an OAuth `scope` parameter (RFC 6749 §3.3). @throws OAuthError `invalid_scope`. */
@@ -72,13 +68,6 @@ export function parseScopeParameter(value: string | undefined): Scope[] {
   if (unknown !== undefined)
     throw new OAuthError('invalid_scope', `Unknown scope "${unknown.slice(0, 50)}".`);
   return [...new Set(names)] as Scope[];
-}
-
-/** Builds `base` with `params` added to its query. */
-export function withQuery(base: string, params: Record<string, string | null>): string {
-  const url = new URL(base);
-  for (const [key, value] of Object.entries(params)) if (value !== null) url.searchParams.set(key, value);
-  return url.toString();
 }
 
 /** The authorization code grant (RFC 6749 §4.1) with PKCE (RFC 7636), and token issuance. */
@@ -115,15 +104,7 @@ export class AuthorizationServer {
 
     const state = params['state'] ?? null;
     const fail = (code: OAuthError['code'], description: string) =>
-      new AuthorizationRedirectError(
-        new OAuthError(code, description),
-        withQuery(redirectUri, {
-          error: code,
-          error_description: description,
-          state,
-          iss: this.#deps.issuer,
-        }),
-      );
+      new AuthorizationRedirectError({ redirectUri, state, error: new OAuthError(code, description) });
     if (params['response_type'] !== 'code')
       throw fail('unsupported_response_type', 'Only response_type=code is supported.');
     if (state !== null && state.length > 2048)
@@ -166,7 +147,7 @@ export class AuthorizationServer {
     request: AuthorizationRequest,
     grantedScopes: readonly string[],
     context: RequestContext,
-  ): Promise<string> {
+  ): Promise<AuthorizationResponse> {
     const outside = grantedScopes.find((scope) => !(request.scopes as string[]).includes(scope));
     if (outside !== undefined || grantedScopes.length === 0) {
       throw new OAuthError(
@@ -199,17 +180,16 @@ export class AuthorizationServer {
         details: { client_name: request.client.name, scopes: grantedScopes },
       });
     });
-    return withQuery(request.redirectUri, { code, state: request.state, iss: this.#deps.issuer });
+    return { redirectUri: request.redirectUri, state: request.state, code };
   }
 
-  /** The user refused: where to send the user agent (RFC 6749 §4.1.2.1 `access_denied`). */
-  deny(request: AuthorizationRequest): string {
-    return withQuery(request.redirectUri, {
-      error: 'access_denied',
-      error_description: 'The user denied the request.',
+  /** The user refused: the answer for the client (RFC 6749 §4.1.2.1 `access_denied`). */
+  deny(request: AuthorizationRequest): AuthorizationResponse {
+    return {
+      redirectUri: request.redirectUri,
       state: request.state,
-      iss: this.#deps.issuer,
-    });
+      error: new OAuthError('access_denied', 'The user denied the request.'),
+    };
   }
 
   /**
@@ -221,7 +201,7 @@ export class AuthorizationServer {
     credentials: ClientCredentials,
     params: { code?: string; redirectUri?: string; codeVerifier?: string },
     context: RequestContext,
-  ): Promise<TokenResponse> {
+  ): Promise<IssuedToken> {
     const client = await this.#deps.clients.authenticate(credentials);
     if (params.code === undefined || params.code === '')
       throw new OAuthError('invalid_request', 'The code parameter is missing.');
@@ -266,11 +246,6 @@ export class AuthorizationServer {
       return result;
     });
     if (issued === undefined) throw invalid('code expired or redeemed concurrently');
-    return {
-      access_token: issued.value,
-      token_type: 'Bearer',
-      expires_in: OAUTH_TOKEN_LIFETIME_DAYS * 86_400,
-      scope: issued.token.scopes.join(' '),
-    };
+    return issued;
   }
 }

@@ -7,11 +7,8 @@ import type { UnitOfWork } from '../ports.js';
 import { newId, randomBase62, type Random } from '../random.js';
 import type { Scope } from '../scopes.js';
 import type { SignInThrottle } from '../sign-in-throttle.js';
-import {
-  OAUTH_TOKEN_LIFETIME_DAYS,
-  parseScopeParameter,
-  type TokenResponse,
-} from './authorization-server.js';
+import type { IssuedToken } from '../token-lifecycle.js';
+import { OAUTH_TOKEN_LIFETIME_DAYS, parseScopeParameter } from './authorization-server.js';
 import type { ClientCredentials, ClientRegistry } from './client-registry.js';
 import type { ClientTokens } from './client-tokens.js';
 import type { DeviceAuthorization, OAuthClient } from './model.js';
@@ -26,14 +23,15 @@ export const MAX_WRONG_USER_CODES = 5;
 // RFC 8628 §6.1: base-20 consonants, no vowels (no words) and nothing easily confused.
 const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 
-/** The device authorization response (RFC 8628 §3.2). */
-export interface DeviceAuthorizationResponse {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete: string;
-  expires_in: number;
-  interval: number;
+/** A started device authorization: what the device shows and polls with (RFC 8628 §3.2). */
+export interface DeviceAuthorizationStart {
+  deviceCode: string;
+  /** Formatted for display: `BCDF-GHJK`. */
+  userCode: string;
+  verificationUri: string;
+  verificationUriComplete: string;
+  expiresInSeconds: number;
+  intervalSeconds: number;
 }
 
 /** Normalises what a person typed as a user code: upper case, without dashes or spaces. */
@@ -82,7 +80,7 @@ export class DeviceFlow {
   async startDeviceAuthorization(
     credentials: ClientCredentials,
     params: { scope?: string; deviceName?: string },
-  ): Promise<DeviceAuthorizationResponse> {
+  ): Promise<DeviceAuthorizationStart> {
     const client = await this.#deps.clients.authenticate(credentials);
     const scopes = parseScopeParameter(params.scope);
     const now = this.#deps.clock.now();
@@ -109,12 +107,12 @@ export class DeviceFlow {
     await this.#deps.uow.stores.oauth.insertDevice(this.#deps.hasher.hash('device-code', deviceCode), device);
     const display = formatUserCode(userCode);
     return {
-      device_code: deviceCode,
-      user_code: display,
-      verification_uri: this.#deps.verificationUri,
-      verification_uri_complete: `${this.#deps.verificationUri}?user_code=${display}`,
-      expires_in: DEVICE_CODE_LIFETIME_SECONDS,
-      interval: DEVICE_POLL_INTERVAL_SECONDS,
+      deviceCode,
+      userCode: display,
+      verificationUri: this.#deps.verificationUri,
+      verificationUriComplete: `${this.#deps.verificationUri}?user_code=${display}`,
+      expiresInSeconds: DEVICE_CODE_LIFETIME_SECONDS,
+      intervalSeconds: DEVICE_POLL_INTERVAL_SECONDS,
     };
   }
 
@@ -127,7 +125,7 @@ export class DeviceFlow {
     credentials: ClientCredentials,
     deviceCode: string | undefined,
     context: RequestContext,
-  ): Promise<TokenResponse> {
+  ): Promise<IssuedToken> {
     const client = await this.#deps.clients.authenticate(credentials);
     if (deviceCode === undefined || deviceCode === '')
       throw new OAuthError('invalid_request', 'The device_code parameter is missing.');
@@ -169,12 +167,7 @@ export class DeviceFlow {
       });
     });
     if (issued === undefined) throw new OAuthError('invalid_grant', 'The device code was already used.');
-    return {
-      access_token: issued.value,
-      token_type: 'Bearer',
-      expires_in: OAUTH_TOKEN_LIFETIME_DAYS * 86_400,
-      scope: issued.token.scopes.join(' '),
-    };
+    return issued;
   }
 
   /**

@@ -8,20 +8,6 @@ import { isWellFormedToken } from '../token-format.js';
 import type { ClientCredentials, ClientRegistry } from './client-registry.js';
 import type { ClientTokens } from './client-tokens.js';
 
-/** An RFC 7662 §2.2 introspection response. */
-export type IntrospectionResponse =
-  | { active: false }
-  | {
-      active: true;
-      scope: string;
-      client_id?: string;
-      token_type: 'Bearer';
-      exp?: number;
-      iat: number;
-      sub: string;
-      jti: string;
-    };
-
 /** Dependencies of {@link TokenEndpoints}. */
 export interface TokenEndpointsDeps {
   uow: UnitOfWork;
@@ -66,15 +52,16 @@ export class TokenEndpoints {
   }
 
   /**
-   * RFC 7662: describes a token to a confidential client (tokens issued to it) or to a bearer token
-   * holding `tokens:read` (tokens of its own account). Anything else reads as inactive.
+   * RFC 7662: finds the token to describe to a confidential client (tokens issued to it) or to a
+   * bearer token holding `tokens:read` (tokens of its own account).
+   * @returns the token when it is active and visible to the caller; `undefined` reads as inactive.
    * @throws OAuthError `invalid_client` when client authentication fails, `invalid_request` without a
    * token (RFC 7662 §2.1: `token` is required).
    */
   async introspect(
     caller: { credentials: ClientCredentials } | { principal: Principal },
     value: string | undefined,
-  ): Promise<IntrospectionResponse> {
+  ): Promise<AccessToken | undefined> {
     let visible: (token: AccessToken) => boolean;
     if ('credentials' in caller) {
       const client = await this.#deps.clients.authenticate(caller.credentials);
@@ -89,16 +76,7 @@ export class TokenEndpoints {
       throw new OAuthError('invalid_request', 'The token parameter is missing.');
     const token = await this.#find(value);
     if (token === undefined || !visible(token) || tokenStatus(token, this.#deps.clock.now()) !== 'active')
-      return { active: false };
-    return {
-      active: true,
-      scope: token.scopes.join(' '),
-      ...(token.clientId === null ? {} : { client_id: token.clientId }),
-      token_type: 'Bearer',
-      ...(token.expiresAt === null ? {} : { exp: Math.floor(token.expiresAt.getTime() / 1000) }),
-      iat: Math.floor(token.createdAt.getTime() / 1000),
-      sub: token.accountId,
-      jti: token.id,
-    };
+      return undefined;
+    return token;
   }
 }

@@ -10,7 +10,8 @@ import { formatUserCode } from '../../../core/oauth/device-flow.js';
 import type { OAuthClient } from '../../../core/oauth/model.js';
 import { SCOPE_CATALOGUE, type Scope } from '../../../core/scopes.js';
 import { contextOf, SESSION_COOKIE } from '../authenticate.js';
-import { toApiError } from '../error-handler.js';
+import { statusOf, toApiError } from '../error-handler.js';
+import { authorizationRedirect } from './oauth-responses.js';
 import type { Services } from '../services.js';
 import { html, type Html, page, STYLESHEET } from './html.js';
 import { paramsOf } from './oauth-protocol.js';
@@ -94,10 +95,10 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof OAuthError) return errorPage(reply, 400, error.description);
     const problem = toApiError(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'oauth page failed');
+    if (statusOf(problem) >= 500) request.log.error({ err: error }, 'oauth page failed');
     if (problem.retryAfterSeconds !== undefined)
       void reply.header('retry-after', String(problem.retryAfterSeconds));
-    return errorPage(reply, problem.status, problem.detail);
+    return errorPage(reply, statusOf(problem), problem.detail);
   });
 
   app.get('/oauth/style.css', { schema: { hide: true } }, async (_request, reply) =>
@@ -153,7 +154,8 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
       try {
         authorization = await services.oauth.server.validateAuthorizationRequest(raw);
       } catch (error) {
-        if (error instanceof AuthorizationRedirectError) return reply.redirect(error.redirectTo, 302);
+        if (error instanceof AuthorizationRedirectError)
+          return reply.redirect(authorizationRedirect(error.response, services.oauth.issuer), 302);
         throw error;
       }
       const session = await sessionOf(request);
@@ -169,7 +171,7 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
     const authorization = await services.oauth.server
       .validateAuthorizationRequest(body)
       .catch((error: unknown) => {
-        if (error instanceof AuthorizationRedirectError) throw error.error;
+        if (error instanceof AuthorizationRedirectError) throw error.response.error;
         throw error;
       });
     const session = await sessionOf(request);
@@ -177,14 +179,18 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
       return errorPage(reply, 401, 'Your session has ended. Start again from the application.');
     if (!csrfOk(session, body))
       return errorPage(reply, 403, 'This form has expired. Start again from the application.');
-    if (body['decision'] !== 'approve') return reply.redirect(services.oauth.server.deny(authorization), 302);
+    if (body['decision'] !== 'approve')
+      return reply.redirect(
+        authorizationRedirect(services.oauth.server.deny(authorization), services.oauth.issuer),
+        302,
+      );
     const target = await services.oauth.server.approve(
       session.accountId,
       authorization,
       grantedScopesOf(request.body),
       contextOf(request),
     );
-    return reply.redirect(target, 302);
+    return reply.redirect(authorizationRedirect(target, services.oauth.issuer), 302);
   });
 
   const codeForm = (session: Session, prefill: string, message: Html | null = null) =>

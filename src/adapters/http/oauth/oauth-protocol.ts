@@ -1,3 +1,9 @@
+import {
+  type DeviceAuthorizationResponse,
+  type IntrospectionResponse,
+  OAUTH_ERROR_CATALOGUE,
+  type TokenResponse,
+} from '@skytells/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../../../core/errors.js';
 import type { ClientCredentials } from '../../../core/oauth/client-registry.js';
@@ -56,7 +62,7 @@ export function sendOAuthError(
   request: FastifyRequest,
   reply: FastifyReply,
   error: OAuthError,
-  status: number = error.status,
+  status: number = OAUTH_ERROR_CATALOGUE[error.code],
 ): FastifyReply {
   if (error.code === 'invalid_client' && /^basic /i.test(request.headers.authorization ?? '')) {
     void reply.header('www-authenticate', 'Basic realm="skytells"');
@@ -70,6 +76,10 @@ export function sendOAuthError(
 }
 
 /** Sends a successful token-endpoint style JSON response that must never be cached (RFC 6749 §5.1). */
-export function sendNoStore(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+export function sendNoStore(
+  reply: FastifyReply,
+  status: number,
+  body: TokenResponse | DeviceAuthorizationResponse | IntrospectionResponse | Record<string, never>,
+): FastifyReply {
   return reply.code(status).header('cache-control', 'no-store').header('pragma', 'no-cache').send(body);
 }

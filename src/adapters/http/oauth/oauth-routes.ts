@@ -3,11 +3,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, OAuthError } from '../../../core/errors.js';
 import { ALL_SCOPES } from '../../../core/scopes.js';
 import { authenticate, contextOf } from '../authenticate.js';
-import { sendProblem, toApiError } from '../error-handler.js';
+import { sendProblem, statusOf, toApiError } from '../error-handler.js';
 import type { Services } from '../services.js';
 import { clientCredentialsOf, paramsOf, sendNoStore, sendOAuthError } from './oauth-protocol.js';
+import { deviceAuthorizationResponse, introspectionResponse, tokenResponse } from './oauth-responses.js';
 
-const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+import { DEVICE_CODE_GRANT } from '@skytells/contract';
 const FORM_ONLY = 'Send the parameters as an application/x-www-form-urlencoded body.';
 
 /** Options of {@link oauthRoutes}. */
@@ -31,7 +32,8 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof OAuthError) return sendOAuthError(request, reply, error);
     const problem = toApiError(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'oauth request failed');
+    const status = statusOf(problem);
+    if (status >= 500) request.log.error({ err: error }, 'oauth request failed');
     if (problem.code === 'payload_too_large') {
       const tooLarge = `The request body is larger than ${bodyLimit / 1024} KiB.`;
       return sendOAuthError(request, reply, new OAuthError('invalid_request', tooLarge), 413);
@@ -39,7 +41,7 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
     if (problem.code === 'unsupported_media_type')
       return sendOAuthError(request, reply, new OAuthError('invalid_request', FORM_ONLY));
     // Malformed bodies and the like, in the OAuth vocabulary.
-    if (problem.status < 500 && problem.status !== 401 && problem.status !== 403) {
+    if (status < 500 && status !== 401 && status !== 403) {
       return sendOAuthError(request, reply, new OAuthError('invalid_request', problem.detail));
     }
     return sendProblem(request, reply, problem);
@@ -88,14 +90,16 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
             },
             context,
           );
-          return sendNoStore(reply, 200, response);
+          return sendNoStore(reply, 200, tokenResponse(response, services.clock.now()));
         }
-        case DEVICE_CODE_GRANT:
-          return sendNoStore(
-            reply,
-            200,
-            await services.oauth.device.pollDeviceCode(credentials, params['device_code'], context),
+        case DEVICE_CODE_GRANT: {
+          const issued = await services.oauth.device.pollDeviceCode(
+            credentials,
+            params['device_code'],
+            context,
           );
+          return sendNoStore(reply, 200, tokenResponse(issued, services.clock.now()));
+        }
         case undefined:
           throw new OAuthError('invalid_request', 'The grant_type parameter is missing.');
         default:
@@ -116,7 +120,7 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
           ...(params['device_name'] === undefined ? {} : { deviceName: params['device_name'] }),
         },
       );
-      return sendNoStore(reply, 200, response);
+      return sendNoStore(reply, 200, deviceAuthorizationResponse(response));
     },
   );
 
@@ -144,18 +148,15 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
         // RFC 7662 §2.1: a bearer token authorized for introspection; ours needs tokens:read.
         await bearerCaller.call(app, request, reply);
         if (request.principal === null) throw new ApiError('token_missing');
-        return sendNoStore(
-          reply,
-          200,
-          await services.oauth.endpoints.introspect({ principal: request.principal }, params['token']),
+        const token = await services.oauth.endpoints.introspect(
+          { principal: request.principal },
+          params['token'],
         );
+        return sendNoStore(reply, 200, introspectionResponse(token));
       }
       const credentials = clientCredentialsOf(request, params);
-      return sendNoStore(
-        reply,
-        200,
-        await services.oauth.endpoints.introspect({ credentials }, params['token']),
-      );
+      const token = await services.oauth.endpoints.introspect({ credentials }, params['token']);
+      return sendNoStore(reply, 200, introspectionResponse(token));
     },
   );
 };
