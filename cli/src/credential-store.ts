@@ -38,7 +38,7 @@ interface CredentialsFile {
   tokens: Record<string, string>;
 }
 
-/** `$XDG_CONFIG_HOME/skytells`, else `~/.config/skytells` (CONTRACT §6). */
+/** `$XDG_CONFIG_HOME/skytells`, else `~/.config/skytells` (docs/cli.md). */
 export function configDirectory(env: Readonly<Record<string, string | undefined>>, home: string): string {
   const xdg = env['XDG_CONFIG_HOME'];
   return join(xdg !== undefined && xdg !== '' ? xdg : join(home, '.config'), 'skytells');

@@ -1,5 +1,5 @@
 /**
- * `skytells`: the composition root of the CLI (CONTRACT §6). It defines the command line, reads
+ * `skytells`: the composition root of the CLI (docs/cli.md). It defines the command line, reads
  * the process (environment, streams, Ctrl-C) once, and loads each command's module only when that
  * command runs, so `skytells --version` and `skytells whoami` start fast.
  */

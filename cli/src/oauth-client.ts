@@ -1,5 +1,5 @@
 /**
- * The CLI as an OAuth 2 client of its server (CONTRACT §4), through oauth4webapi: RFC 8414
+ * The CLI as an OAuth 2 client of its server (docs/oauth.md), through oauth4webapi: RFC 8414
  * discovery, then the authorization code grant with PKCE or the device authorization grant.
  * The CLI is the built-in public client `skytells-cli`: no secret (RFC 8252 §8.5).
  */

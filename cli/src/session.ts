@@ -20,7 +20,7 @@ export interface Session {
 
 /**
  * The token a command authenticates with: `SKYTELLS_TOKEN` if set, else the stored login of the
- * host (CONTRACT §6). A malformed `SKYTELLS_TOKEN` is refused offline.
+ * host (docs/cli.md). A malformed `SKYTELLS_TOKEN` is refused offline.
  * @throws CliError (exit 4) when there is none.
  */
 export async function requireSession(

@@ -17,7 +17,7 @@ const SERVER_CATALOGUE = Object.entries(SCOPE_CATALOGUE).map(([name, description
   description,
 }));
 
-/** A fixed catalogue (CONTRACT §2's first ten scopes), so layout tests do not change as scopes are added. */
+/** A fixed catalogue (docs/tokens.md first ten scopes), so layout tests do not change as scopes are added. */
 const CATALOGUE = [
   'account:read',
   'account:write',

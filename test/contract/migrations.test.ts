@@ -1,6 +1,6 @@
 /**
  * Migrations: idempotent on every dialect, and safe when several processes start at once against
- * one PostgreSQL database (CONTRACT §1: "many server processes may share one").
+ * one PostgreSQL database (docs/configuration.md: "many server processes may share one").
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -21,7 +21,7 @@ import {
 
 const INVALID_TOKEN_CHALLENGE = /^Bearer realm="skytells", error="invalid_token", error_description="[^"]+"$/;
 
-/** Every scope-protected endpoint of CONTRACT §3, with the scope it needs and a body it accepts. */
+/** Every scope-protected endpoint of docs/api.md, with the scope it needs and a body it accepts. */
 const PROTECTED: { method: InjectOptions['method']; url: string; scope: Scope; payload?: object }[] = [
   { method: 'GET', url: '/v1/account', scope: 'account:read' },
   { method: 'GET', url: '/v1/tokens', scope: 'tokens:read' },

@@ -5,7 +5,7 @@ import { describeExpiry, describeStorage, expiresWithin, relativeTime } from '..
 import { loginCommandFor } from '../hosts.js';
 import { requireSession, type Session } from '../session.js';
 
-/** Days before expiry from which `auth status` warns (the API's own threshold, CONTRACT §3). */
+/** Days before expiry from which `auth status` warns (the API's own threshold, docs/api.md). */
 const EXPIRY_WARNING_DAYS = 7;
 
 interface Identity {

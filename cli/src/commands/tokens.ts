@@ -43,7 +43,7 @@ export async function listTokens(
   else ctx.render.table(TOKEN_COLUMNS, tokens, `No ${status === 'all' ? '' : `${status} `}tokens.`);
 }
 
-/** Prints a token value, the one time there is one (CONTRACT §6). */
+/** Prints a token value, the one time there is one (docs/cli.md). */
 function printIssued(ctx: CliContext, issued: IssuedToken, json: boolean, verb: string): void {
   const { render } = ctx;
   if (json) {
@@ -78,7 +78,7 @@ export interface CreateTokenOptions {
   json?: boolean;
 }
 
-/** The one expiration of `options` in the API's terms (CONTRACT §2: exactly one of three). */
+/** The one expiration of `options` in the API's terms (docs/tokens.md: exactly one of three). */
 function expirationOf(options: Pick<CreateTokenOptions, 'expiresInDays' | 'expiresAt' | 'expiration'>) {
   const chosen = [
     options.expiresInDays !== undefined,

@@ -12,7 +12,7 @@ export interface ExpirationValue {
   customDay: string;
 }
 
-/** Longest lifetime the API accepts (CONTRACT §2). */
+/** Longest lifetime the API accepts (docs/tokens.md). */
 const MAX_DAYS = 366;
 
 function latestInstant(now: Date): Date {
