@@ -16,6 +16,17 @@ const infrastructure = [
   'commander',
 ];
 
+/** The server's own code, which the CLI and the console never import: they share @skytells/contract alone. */
+const serverCode = [
+  '**/src/core/**',
+  '**/src/adapters/**',
+  '**/src/main/**',
+  '**/src/config/**',
+  '../../src/**',
+  '../../../src/**',
+  '@skytells/contract/*',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -145,13 +156,7 @@ export default tseslint.config(
           patterns: [
             {
               group: [
-                '**/src/core/**',
-                '**/src/adapters/**',
-                '**/src/main/**',
-                '**/src/config/**',
-                '../../src/**',
-                '../../../src/**',
-                '@skytells/contract/*',
+                ...serverCode,
                 // node:http stays: `login --web` listens on loopback for the OAuth redirect.
                 ...infrastructure.filter((name) => name !== 'commander' && name !== 'node:http'),
                 'react',
@@ -211,12 +216,7 @@ export default tseslint.config(
           patterns: [
             {
               group: [
-                '**/src/core/**',
-                '**/src/adapters/**',
-                '**/src/main/**',
-                '**/src/config/**',
-                '../../src/**',
-                '../../../src/**',
+                ...serverCode,
                 '**/cli/**',
                 '@skytells/cli',
                 '@skytells/contract/*',

@@ -3,11 +3,12 @@
  * discovery, then the authorization code grant with PKCE or the device authorization grant.
  * The CLI is the built-in public client `skytells-cli`: no secret (RFC 8252 §8.5).
  */
+import { CLI_CLIENT_ID } from '@skytells/contract';
 import * as oauth from 'oauth4webapi';
 import { cancelled, CliError, ExitCode, isAbortError } from './errors.js';
 
 /** The built-in public client of the `skytells` CLI. */
-export const CLI_CLIENT: oauth.Client = { client_id: 'skytells-cli', token_endpoint_auth_method: 'none' };
+export const CLI_CLIENT: oauth.Client = { client_id: CLI_CLIENT_ID, token_endpoint_auth_method: 'none' };
 
 /** The scopes `skytells login` asks for unless `--scopes` names others: what its commands need. */
 export const DEFAULT_LOGIN_SCOPES = [

@@ -23,6 +23,8 @@ import {
 } from '../support/harness.js';
 import { unissuedToken } from '../support/http.js';
 import {
+  call,
+  type Reply,
   killAllChildren,
   postgresUrlWithSchema,
   type ServerProcess,
@@ -65,35 +67,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-}
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(
-  server: ServerProcess,
-  method: string,
-  path: string,
-  options: { headers?: Record<string, string>; json?: unknown } = {},
-): Promise<Reply> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
-    signal: AbortSignal.timeout(15_000),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-  };
 }
 
 async function signUp(server: ServerProcess): Promise<Record<string, string>> {

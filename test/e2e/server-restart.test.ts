@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/harness.js';
 import {
+  call,
   killAllChildren,
   postgresUrlWithSchema,
   runServerCli,
@@ -63,35 +64,6 @@ class Fixture {
     });
     return server;
   }
-}
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: Record<string, unknown>;
-}
-
-async function call(
-  server: ServerProcess,
-  method: string,
-  path: string,
-  options: { headers?: Record<string, string>; json?: unknown } = {},
-): Promise<Reply> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
-      ...options.headers,
-    },
-    ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
-  };
 }
 
 /** A console session: the cookie and CSRF header to send on every request. */

@@ -172,3 +172,34 @@ export function postgresUrlWithSchema(url: string, schema: string): string {
   const separator = url.includes('?') ? '&' : '?';
   return `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 }
+
+/** A server's answer, its JSON body parsed. */
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+/** One request to a server process, with an optional JSON body; the answer's body parsed. */
+export async function call(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; json?: unknown } = {},
+): Promise<Reply> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      ...(options.json === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
+    },
+    ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+  };
+}

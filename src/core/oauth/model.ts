@@ -1,3 +1,4 @@
+import { CLI_CLIENT_ID } from '@skytells/contract';
 import type { Scope } from '../scopes.js';
 
 /** A registered OAuth client (RFC 6749 §2). */
@@ -64,7 +65,7 @@ export interface DeviceAuthorization {
 
 /** The built-in public client used by the `skytells` CLI. */
 export const CLI_CLIENT: OAuthClient = {
-  id: 'skytells-cli',
+  id: CLI_CLIENT_ID,
   name: 'Skytells CLI',
   type: 'public',
   redirectUris: ['http://127.0.0.1/callback', 'http://[::1]/callback'],
