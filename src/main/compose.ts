@@ -105,6 +105,10 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   // One process owns a SQLite file and sees every revocation; PostgreSQL may be shared, so read through.
   const cache = database.dialect === 'sqlite' ? new VerifiedTokenCache() : undefined;
   const metrics = createMetrics();
+  const policy = {
+    maxLifetimeDays: config.tokenMaxLifetimeDays,
+    requireExpiration: config.tokenRequireExpiration,
+  };
   const sessions = new SessionService({ uow, hasher, clock, random, audit });
   const tokens = new TokenService({
     uow,
@@ -113,6 +117,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     random,
     audit,
     lastUse,
+    policy,
     ...(cache ? { cache } : {}),
   });
   const clients = new ClientRegistry({ uow, hasher });
@@ -123,6 +128,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     random,
     audit,
     lastUse,
+    policy,
     ...(cache ? { cache } : {}),
   });
   const issuer = config.publicUrl;

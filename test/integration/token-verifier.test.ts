@@ -13,6 +13,7 @@ import type { AccessToken, RequestContext } from '../../src/core/model.js';
 import type { Principal } from '../../src/core/principal.js';
 import { secureRandom } from '../../src/core/random.js';
 import { generateTokenValue, maskToken, tokenChecksum } from '../../src/core/token-format.js';
+import { DEFAULT_TOKEN_POLICY } from '../../src/core/token-rules.js';
 import { TokenService } from '../../src/core/token-service.js';
 import { TokenVerifier, type VerificationResult } from '../../src/core/token-verifier.js';
 import { VerifiedTokenCache } from '../../src/core/verified-token-cache.js';
@@ -45,7 +46,16 @@ async function setUp() {
   const lastUse = new LastUseRecorder(uow.stores.tokens);
   const cache = new VerifiedTokenCache();
   const outcomes: VerificationResult[] = [];
-  const tokens = new TokenService({ uow, hasher, clock, random: secureRandom, audit, lastUse, cache });
+  const tokens = new TokenService({
+    uow,
+    hasher,
+    clock,
+    random: secureRandom,
+    audit,
+    lastUse,
+    policy: DEFAULT_TOKEN_POLICY,
+    cache,
+  });
   const verifier = new TokenVerifier({
     uow,
     hasher,

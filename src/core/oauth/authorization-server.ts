@@ -15,7 +15,7 @@ import { isRedirectUriAllowed } from './redirect-uri.js';
 /** Authorization codes live this long (RFC 6749 §4.1.2 recommends at most ten minutes). */
 export const CODE_LIFETIME_MS = 60_000;
 
-/** Lifetime of access tokens issued through OAuth. */
+/** Lifetime of access tokens issued through OAuth, unless the instance policy allows less. */
 export const OAUTH_TOKEN_LIFETIME_DAYS = 90;
 
 /** A validated authorization request (RFC 6749 §4.1.1), ready for the consent page. */
@@ -269,7 +269,8 @@ export class AuthorizationServer {
     return {
       access_token: issued.value,
       token_type: 'Bearer',
-      expires_in: OAUTH_TOKEN_LIFETIME_DAYS * 86_400,
+      // The lifetime actually given: the instance policy may make it shorter.
+      expires_in: issued.expiresInSeconds,
       scope: issued.token.scopes.join(' '),
     };
   }

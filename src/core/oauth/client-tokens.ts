@@ -6,7 +6,7 @@ import type { AccessToken, RequestContext, RevocationReason } from '../model.js'
 import type { Stores, UnitOfWork } from '../ports.js';
 import type { Random } from '../random.js';
 import { type IssuedToken, TokenIssuer } from '../token-issuer.js';
-import { parseTokenName } from '../token-rules.js';
+import { parseTokenName, type TokenPolicy } from '../token-rules.js';
 import type { VerifiedTokenCache } from '../verified-token-cache.js';
 
 /** Dependencies of {@link ClientTokens}. */
@@ -17,8 +17,16 @@ export interface ClientTokensDeps {
   random: Random;
   audit: AuditLog;
   lastUse: LastUseRecorder;
+  /** The instance's limits on token lifetimes: a grant's lifetime is cut to the longest allowed. */
+  policy: TokenPolicy;
   /** The verifier's cache, evicted on every revocation. */
   cache?: VerifiedTokenCache;
+}
+
+/** A token issued to an OAuth client, with its lifetime for RFC 6749 §5.1 `expires_in`. */
+export interface ClientIssuedToken extends IssuedToken {
+  /** Seconds from issue to expiry. */
+  expiresInSeconds: number;
 }
 
 /**
@@ -36,7 +44,9 @@ export class ClientTokens {
 
   /**
    * Issues a token to an OAuth client inside the caller's transaction: created via `oauth`, linked
-   * to the client, named after client and device (`Skytells CLI on laptop`, made unique).
+   * to the client, named after client and device (`Skytells CLI on laptop`, made unique), living
+   * `lifetimeDays` or the instance's longest lifetime, whichever is shorter: a grant is never
+   * refused for the policy, only shortened.
    */
   async issueForClient(
     stores: Stores,
@@ -48,8 +58,9 @@ export class ClientTokens {
       lifetimeDays: number;
       context: RequestContext;
     },
-  ): Promise<IssuedToken> {
+  ): Promise<ClientIssuedToken> {
     const now = this.#deps.clock.now();
+    const lifetimeDays = Math.min(spec.lifetimeDays, this.#deps.policy.maxLifetimeDays);
     await stores.accounts.lock(spec.accountId);
     const base = parseTokenName(
       spec.deviceName === null ? spec.client.name : `${spec.client.name} on ${spec.deviceName}`,
@@ -61,7 +72,7 @@ export class ClientTokens {
       accountId: spec.accountId,
       name,
       scopes: spec.scopes,
-      expiresAt: new Date(now.getTime() + spec.lifetimeDays * 86_400_000),
+      expiresAt: new Date(now.getTime() + lifetimeDays * 86_400_000),
       origin: 'oauth',
       now,
       clientId: spec.client.id,
@@ -74,7 +85,7 @@ export class ClientTokens {
       context: spec.context,
       details: { name, masked: issued.token.masked, scopes: spec.scopes, client_id: spec.client.id },
     });
-    return issued;
+    return { ...issued, expiresInSeconds: lifetimeDays * 86_400 };
   }
 
   /**
