@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       signup: 'open',
       lastUsedFlushMs: 60_000,
       logLevel: 'info',
+      tokenMaxLifetimeDays: 366,
+      tokenRequireExpiration: false,
     });
   });
 
@@ -55,6 +57,8 @@ describe('loadConfig', () => {
         SKYTELLS_SIGNUP: 'closed',
         SKYTELLS_LAST_USED_FLUSH_MS: '5000',
         SKYTELLS_LOG_LEVEL: 'debug',
+        SKYTELLS_TOKEN_MAX_LIFETIME_DAYS: '90',
+        SKYTELLS_TOKEN_REQUIRE_EXPIRATION: 'true',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -66,6 +70,8 @@ describe('loadConfig', () => {
       signup: 'closed',
       lastUsedFlushMs: 5000,
       logLevel: 'debug',
+      tokenMaxLifetimeDays: 90,
+      tokenRequireExpiration: true,
     });
   });
 
@@ -102,6 +108,13 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the token policy: a lifetime from 1 to 366 days, and whether tokens must expire', () => {
+    expect(loadConfig({ SKYTELLS_TOKEN_MAX_LIFETIME_DAYS: '1' }).tokenMaxLifetimeDays).toBe(1);
+    expect(loadConfig({ SKYTELLS_TOKEN_MAX_LIFETIME_DAYS: '366' }).tokenMaxLifetimeDays).toBe(366);
+    expect(loadConfig({ SKYTELLS_TOKEN_REQUIRE_EXPIRATION: 'false' }).tokenRequireExpiration).toBe(false);
+    expect(loadConfig({ SKYTELLS_TOKEN_REQUIRE_EXPIRATION: ' true ' }).tokenRequireExpiration).toBe(true);
+  });
+
   it.for([
     ['PORT', 'abc'],
     ['PORT', '-1'],
@@ -119,6 +132,13 @@ describe('loadConfig', () => {
     ['SKYTELLS_SECRET', 'too-short'],
     ['SKYTELLS_PUBLIC_URL', 'not a url'],
     ['SKYTELLS_PUBLIC_URL', 'ftp://example.com'],
+    ['SKYTELLS_TOKEN_MAX_LIFETIME_DAYS', '0'],
+    ['SKYTELLS_TOKEN_MAX_LIFETIME_DAYS', '367'],
+    ['SKYTELLS_TOKEN_MAX_LIFETIME_DAYS', '30.5'],
+    ['SKYTELLS_TOKEN_MAX_LIFETIME_DAYS', 'a month'],
+    ['SKYTELLS_TOKEN_REQUIRE_EXPIRATION', 'yes'],
+    ['SKYTELLS_TOKEN_REQUIRE_EXPIRATION', '1'],
+    ['SKYTELLS_TOKEN_REQUIRE_EXPIRATION', 'TRUE'],
   ] as const)('rejects %s=%s with a ConfigError naming the variable', ([variable, value]) => {
     const error = configErrorOf({ [variable]: value });
 

@@ -21,6 +21,13 @@ export interface Config {
   readonly lastUsedFlushMs: number;
   /** `SKYTELLS_LOG_LEVEL`: pino level. Default `info`. */
   readonly logLevel: LogLevel;
+  /**
+   * `SKYTELLS_TOKEN_MAX_LIFETIME_DAYS`: no token, however created, lives longer than this many days
+   * (1 to 366, the longest lifetime a request can state). Default 366.
+   */
+  readonly tokenMaxLifetimeDays: number;
+  /** `SKYTELLS_TOKEN_REQUIRE_EXPIRATION`: `true` refuses tokens that never expire. Default `false`. */
+  readonly tokenRequireExpiration: boolean;
 }
 
 /** pino's levels. */
@@ -61,6 +68,13 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
     throw new ConfigError(name, `must be one of ${allowed.join(', ')} (got "${raw}")`);
   }
   return raw as T;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(name, `must be true or false (got "${raw}")`);
+  return raw === 'true';
 }
 
 function httpUrl(env: Env, name: string): string | undefined {
@@ -104,5 +118,7 @@ export function loadConfig(env: Env): Config {
     signup: oneOf(env, 'SKYTELLS_SIGNUP', ['open', 'closed'], 'open'),
     lastUsedFlushMs: integer(env, 'SKYTELLS_LAST_USED_FLUSH_MS', 60_000, 10, 86_400_000),
     logLevel: oneOf(env, 'SKYTELLS_LOG_LEVEL', LOG_LEVELS, 'info'),
+    tokenMaxLifetimeDays: integer(env, 'SKYTELLS_TOKEN_MAX_LIFETIME_DAYS', 366, 1, 366),
+    tokenRequireExpiration: boolean(env, 'SKYTELLS_TOKEN_REQUIRE_EXPIRATION', false),
   });
 }

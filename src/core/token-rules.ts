@@ -61,6 +61,78 @@ export function resolveExpiry(input: ExpirationInput, now: Date, optional = fals
   return at;
 }
 
+/** The instance's limits on token lifetimes, set by the server's configuration. */
+export interface TokenPolicy {
+  /** No token with an expiry lives longer than this many days (1 to {@link MAX_LIFETIME_DAYS}). */
+  readonly maxLifetimeDays: number;
+  /** Refuse tokens that never expire. */
+  readonly requireExpiration: boolean;
+}
+
+/** The policy of a server that sets neither variable: 366 days at most, "never" allowed. */
+export const DEFAULT_TOKEN_POLICY: TokenPolicy = Object.freeze({
+  maxLifetimeDays: MAX_LIFETIME_DAYS,
+  requireExpiration: false,
+});
+
+/** The latest expiry `policy` allows for a token created at `now`. */
+function latestUnder(policy: TokenPolicy, now: Date): Date {
+  return new Date(now.getTime() + policy.maxLifetimeDays * DAY_MS);
+}
+
+/**
+ * Checks an expiry a caller asked for (`null`: never) against the instance policy. A token that
+ * never expires is bounded by `requireExpiration` alone.
+ * @throws ApiError `policy_violation` for "never" where tokens must expire, or an expiry beyond
+ * the longest lifetime.
+ */
+export function assertWithinPolicy(expiresAt: Date | null, now: Date, policy: TokenPolicy): void {
+  const longest = `${policy.maxLifetimeDays} day${policy.maxLifetimeDays === 1 ? '' : 's'}`;
+  if (expiresAt === null) {
+    if (!policy.requireExpiration) return;
+    throw new ApiError('policy_violation', {
+      detail: `This server requires every token to expire, within ${longest}: state expires_in_days or expires_at.`,
+    });
+  }
+  if (expiresAt.getTime() > latestUnder(policy, now).getTime()) {
+    throw new ApiError('policy_violation', { detail: `This server lets a token live at most ${longest}.` });
+  }
+}
+
+/**
+ * An expiry the server chose itself (a rotation's inherited lifetime, an OAuth grant's) brought within
+ * the instance policy: a later one is cut to the longest lifetime, and "never" becomes the longest
+ * lifetime where tokens must expire.
+ */
+export function capToPolicy(expiresAt: Date | null, now: Date, policy: TokenPolicy): Date | null {
+  const latest = latestUnder(policy, now);
+  if (expiresAt === null) return policy.requireExpiration ? latest : null;
+  return expiresAt.getTime() > latest.getTime() ? latest : expiresAt;
+}
+
+/**
+ * A token cannot outgrow the token that creates it: checks an expiry the caller asked for against
+ * the caller's own (`callerExpiresAt` null: the caller never expires, or is not a token).
+ * @throws ApiError `lifetime_exceeds_caller` for "never", or a later expiry, asked by a caller that
+ * expires.
+ */
+export function assertWithinCaller(expiresAt: Date | null, callerExpiresAt: Date | null): void {
+  if (callerExpiresAt === null) return;
+  if (expiresAt === null || expiresAt.getTime() > callerExpiresAt.getTime()) {
+    throw new ApiError('lifetime_exceeds_caller', {
+      detail: `This token expires at ${callerExpiresAt.toISOString()}; it cannot make a token that expires later${
+        expiresAt === null ? ' or never' : ''
+      }.`,
+    });
+  }
+}
+
+/** An expiry the server chose itself, cut to the caller's own (`callerExpiresAt` null: no limit). */
+export function capToCaller(expiresAt: Date | null, callerExpiresAt: Date | null): Date | null {
+  if (callerExpiresAt === null) return expiresAt;
+  return expiresAt === null || expiresAt.getTime() > callerExpiresAt.getTime() ? callerExpiresAt : expiresAt;
+}
+
 // Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
 const CONTROL = /[\p{Cc}\u2028\u2029]/u;
 

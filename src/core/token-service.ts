@@ -16,11 +16,16 @@ import { actorOf, type Principal, scopesOf } from './principal.js';
 import { firstMissingScope, parseScopes } from './scopes.js';
 import { isWellFormedToken } from './token-format.js';
 import {
+  assertWithinCaller,
+  assertWithinPolicy,
+  capToCaller,
+  capToPolicy,
   type ExpirationInput,
   nameConflict,
   parseTokenName,
   resolveExpiry,
   successorName,
+  type TokenPolicy,
 } from './token-rules.js';
 import type { IssuedToken, TokenLifecycle } from './token-lifecycle.js';
 
@@ -34,6 +39,8 @@ export interface TokenServiceDeps {
   audit: AuditLog;
   /** Issues, revokes and evicts: every change to a token goes through it. */
   lifecycle: TokenLifecycle;
+  /** The instance's limits on token lifetimes. */
+  policy: TokenPolicy;
 }
 
 /** What a caller asks for when creating a token. */
@@ -63,15 +70,18 @@ export class TokenService {
 
   /**
    * Issues a new token for the caller's account.
-   * @throws ApiError `validation_failed`, `insufficient_scope` (a token granting a scope it lacks),
-   * `name_conflict`.
+   * @throws ApiError `validation_failed`, `policy_violation` (a lifetime the instance does not allow),
+   * `insufficient_scope` (a token granting a scope it lacks), `lifetime_exceeds_caller` (a token
+   * creating one that outlives it), `name_conflict`.
    */
   async create(principal: Principal, input: CreateTokenInput, context: RequestContext): Promise<IssuedToken> {
     const now = this.#deps.clock.now();
     const name = parseTokenName(input.name);
     const scopes = parseScopes(input.scopes);
-    assertCanGrant(principal, scopes);
     const expiresAt = resolveExpiry(input, now) ?? null;
+    assertWithinPolicy(expiresAt, now, this.#deps.policy);
+    assertCanGrant(principal, scopes);
+    assertWithinCaller(expiresAt, callerExpiryOf(principal));
     const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
 
     return this.#deps.lifecycle.change(async (changes) => {
@@ -145,9 +155,11 @@ export class TokenService {
 
   /**
    * Issues a replacement for token `id` with the same or fewer scopes, and optionally schedules the
-   * old token's revocation.
+   * old token's revocation. Without a stated expiry the replacement gets the old token's lifetime
+   * counted from now, cut to the instance's longest lifetime and to the caller's own expiry.
    * @throws ApiError `not_found`, `token_not_active`, `validation_failed` (scopes not a subset, bad
-   * expiry or delay), `insufficient_scope`, `name_conflict`.
+   * expiry or delay), `policy_violation` and `lifetime_exceeds_caller` (for a stated expiry, as in
+   * {@link create}), `insufficient_scope`, `name_conflict`.
    */
   async rotate(
     principal: Principal,
@@ -166,6 +178,11 @@ export class TokenService {
     const requestedName = input.name === undefined ? undefined : parseTokenName(input.name);
     const requestedScopes = input.scopes === undefined ? undefined : parseScopes(input.scopes);
     const requestedExpiry = resolveExpiry(input, now, true);
+    const callerExpiry = callerExpiryOf(principal);
+    if (requestedExpiry !== undefined) {
+      assertWithinPolicy(requestedExpiry, now, this.#deps.policy);
+      assertWithinCaller(requestedExpiry, callerExpiry);
+    }
 
     return this.#deps.lifecycle.change(async (changes) => {
       const { stores } = changes;
@@ -186,13 +203,16 @@ export class TokenService {
       const name =
         requestedName ?? (await this.#freeSuccessorName(stores, principal.accountId, old.name, now));
       if (await stores.tokens.findActiveByName(principal.accountId, name, now)) throw nameConflict(name);
-      // Absent an expiry, the replacement gets the old token's lifetime, counted from now.
+      // Absent an expiry, the replacement gets the old token's lifetime, counted from now, within
+      // the policy and never past the caller's own expiry.
+      const inherited =
+        old.expiresAt === null
+          ? null
+          : new Date(now.getTime() + (old.expiresAt.getTime() - old.createdAt.getTime()));
       const expiresAt =
         requestedExpiry !== undefined
           ? requestedExpiry
-          : old.expiresAt === null
-            ? null
-            : new Date(now.getTime() + (old.expiresAt.getTime() - old.createdAt.getTime()));
+          : capToCaller(capToPolicy(inherited, now, this.#deps.policy), callerExpiry);
       const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
       const fresh = await changes.issue({
         accountId: principal.accountId,
@@ -268,6 +288,11 @@ export class TokenService {
     }
     return candidate;
   }
+}
+
+/** The expiry a caller's creations may not pass: a token's own; null for a session or a token without one. */
+function callerExpiryOf(principal: Principal): Date | null {
+  return principal.kind === 'token' ? principal.token.expiresAt : null;
 }
 
 /** A token caller cannot hand out more than it holds. */

@@ -111,6 +111,10 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   // One process owns a SQLite file and sees every revocation; PostgreSQL may be shared, so read through.
   const cache = database.dialect === 'sqlite' ? new VerifiedTokenCache() : undefined;
   const metrics = createMetrics();
+  const policy = {
+    maxLifetimeDays: config.tokenMaxLifetimeDays,
+    requireExpiration: config.tokenRequireExpiration,
+  };
   const sessions = new SessionService({ uow, hasher, clock, random, audit });
   // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
   const lifecycle = new TokenLifecycle({
@@ -122,9 +126,9 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     lastUse,
     ...(cache ? { cache } : {}),
   });
-  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle });
+  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy });
   const clients = new ClientRegistry({ uow, hasher });
-  const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle });
+  const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy });
   const issuer = config.publicUrl;
   const services: Services = {
     clock,

@@ -30,10 +30,12 @@ afterAll(async () => {
  * A fresh account and a CLI environment holding a token with every scope the commands need: in
  * `SKYTELLS_TOKEN` (as CI does), or stored by `skytells login` with `stored: true`.
  */
-async function loggedIn(options: { stored?: boolean } = {}) {
+async function loggedIn(options: { stored?: boolean; neverExpires?: boolean } = {}) {
   const user = await signUp(server.url);
   const token = await createToken(server.url, user, {
     scopes: ['account:read', 'tokens:write', 'projects:write', 'deployments:write'],
+    // Only a token that never expires may create one that never expires.
+    ...(options.neverExpires === true ? { expires: 'never', expires_in_days: undefined } : {}),
   });
   const home = makeHome();
   homes.push(home);
@@ -47,7 +49,7 @@ async function loggedIn(options: { stored?: boolean } = {}) {
 
 describe.concurrent('skytells tokens', () => {
   it('create prints the value once: alone on stdout when piped, as a field with --json', async () => {
-    const { user, env } = await loggedIn();
+    const { user, env } = await loggedIn({ neverExpires: true });
 
     const piped = await runCli(
       [

@@ -106,7 +106,12 @@ describeEachDialect('token lifecycle over HTTP', (dialect) => {
 
   it('a token created by a token says created_via api and can be used at once', async () => {
     const user = await signUpAndSignIn(platform.app);
-    const parent = await createToken(platform.app, user, { scopes: ['tokens:write'] });
+    // A parent that never expires: one that does could not create a child without expiry.
+    const parent = await createToken(platform.app, user, {
+      scopes: ['tokens:write'],
+      expires: 'never',
+      expires_in_days: undefined,
+    });
     const response = await inject({
       method: 'POST',
       url: '/v1/tokens',

@@ -15,6 +15,7 @@ import { secureRandom } from '../../src/core/random.js';
 import { generateTokenValue, maskToken, tokenChecksum } from '../../src/core/token-format.js';
 import { ClientTokens } from '../../src/core/oauth/client-tokens.js';
 import { TokenLifecycle } from '../../src/core/token-lifecycle.js';
+import { DEFAULT_TOKEN_POLICY } from '../../src/core/token-rules.js';
 import { TokenService } from '../../src/core/token-service.js';
 import { TokenVerifier, type VerificationResult } from '../../src/core/token-verifier.js';
 import { VerifiedTokenCache } from '../../src/core/verified-token-cache.js';
@@ -48,8 +49,8 @@ async function setUp() {
   const cache = new VerifiedTokenCache();
   const outcomes: VerificationResult[] = [];
   const lifecycle = new TokenLifecycle({ uow, hasher, clock, random: secureRandom, audit, lastUse, cache });
-  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle });
-  const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle });
+  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy: DEFAULT_TOKEN_POLICY });
+  const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy: DEFAULT_TOKEN_POLICY });
   const verifier = new TokenVerifier({
     uow,
     hasher,

@@ -18,12 +18,17 @@ export interface OAuthServer {
   close(): Promise<void>;
 }
 
-/** Starts the platform on a free loopback port with SKYTELLS_PUBLIC_URL set to it, and discovers it. */
-export async function startOAuthServer(options: { clock?: Clock } = {}): Promise<OAuthServer> {
+/**
+ * Starts the platform on a free loopback port with SKYTELLS_PUBLIC_URL set to it (and any other
+ * `env`), and discovers it.
+ */
+export async function startOAuthServer(
+  options: { clock?: Clock; env?: Record<string, string> } = {},
+): Promise<OAuthServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const platform = await createTestPlatform({
-    env: { SKYTELLS_PUBLIC_URL: url },
+    env: { ...options.env, SKYTELLS_PUBLIC_URL: url },
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   await platform.app.listen({ host: '127.0.0.1', port });

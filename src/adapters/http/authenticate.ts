@@ -42,11 +42,38 @@ export interface Requirement {
   via?: 'session' | 'token';
 }
 
+/** True when `params` (a parsed query string or form body) carries an `access_token`. */
+function hasAccessToken(params: unknown): boolean {
+  return typeof params === 'object' && params !== null && Object.hasOwn(params, 'access_token');
+}
+
+/**
+ * Refuses a request that presents more than one credential: RFC 6750 §2 lets a client use one method
+ * of sending its token only, and two `Authorization` headers leave the server guessing which counts
+ * (Node keeps the first, a proxy may keep the last). A session cookie beside a bearer token is not a
+ * second credential: the token decides.
+ * @throws ApiError `invalid_request` (RFC 6750 §3.1).
+ */
+function assertOneCredential(request: FastifyRequest): void {
+  const raw = request.raw.rawHeaders;
+  let headers = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'authorization') headers += 1;
+  if (headers > 1) {
+    throw new ApiError('invalid_request', { detail: 'Send one Authorization header, not several.' });
+  }
+  if (headers === 1 && (hasAccessToken(request.query) || hasAccessToken(request.body))) {
+    throw new ApiError('invalid_request', {
+      detail: 'Send the token either in the Authorization header or as access_token, not both.',
+    });
+  }
+}
+
 async function identify(
   services: Services,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<Principal> {
+  assertOneCredential(request);
   const header = request.headers.authorization;
   if (header !== undefined) {
     const token = await services.verifier.verify(parseBearer(header), contextOf(request));

@@ -9,6 +9,7 @@ import { ApiError } from '../../core/errors.js';
 import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import type { Metrics } from './metrics.js';
 import { securityHeaders } from './security-headers.js';
+import { assertStrictJson, decodeUtf8, StrictJsonError } from './strict-json.js';
 import { oauthPages } from './oauth/oauth-pages.js';
 import { oauthRoutes } from './oauth/oauth-routes.js';
 import { accountRoutes } from './routes/account-routes.js';
@@ -35,6 +36,12 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 /** Largest request body accepted (CONTRACT §3). */
 export const BODY_LIMIT = 64 * 1024;
+
+/** The `invalid_json` problem for a body the strict checks refused. */
+function invalidJson(error: unknown): ApiError {
+  if (error instanceof StrictJsonError) return new ApiError('invalid_json', { detail: error.message });
+  return new ApiError('invalid_json', { cause: error });
+}
 
 /**
  * The whole HTTP API as a Fastify instance that never listens: tests call `inject()`, `main`
@@ -63,12 +70,27 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   // Only JSON bodies: text/plain (parsed by Fastify by default) becomes a 415.
   app.removeContentTypeParser('text/plain');
   // Many clients send `Content-Type: application/json` on every request, bodiless DELETEs included:
-  // an empty body means no body, anything else goes through Fastify's own (prototype-safe) parser.
+  // an empty body means no body. Anything else must be UTF-8, pass Fastify's own (prototype-safe)
+  // parser, and then the strict checks: no repeated keys, no unpaired surrogates.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') return done(null, undefined);
-    return parseJson(request, body.toString(), done);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    if (body.length === 0) return done(null, undefined);
+    let text: string;
+    try {
+      text = decodeUtf8(body);
+    } catch (error) {
+      return done(invalidJson(error), undefined);
+    }
+    return parseJson(request, text, (error, value) => {
+      if (error) return done(error, undefined);
+      try {
+        assertStrictJson(text);
+      } catch (strict) {
+        return done(invalidJson(strict), undefined);
+      }
+      return done(null, value);
+    });
   });
   installErrorHandler(app);
   // A POST that sends no body at all means "no options": routes whose fields are all optional

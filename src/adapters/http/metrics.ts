@@ -8,10 +8,26 @@ export interface Metrics {
   observeVerification: VerificationObserver;
 }
 
-/** Creates the registry with process metrics and the token-verification counter and histogram. */
+/**
+ * prom-client's default metrics that break the Prometheus naming rules: gauges may not end in
+ * `_total`, which marks a counter. Each is the sum of the per-type gauge of the same name without
+ * the suffix (`sum(nodejs_active_handles)`), so nothing is lost by leaving them out.
+ */
+const GAUGES_NAMED_AS_COUNTERS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+];
+
+/**
+ * Creates the registry with the standard `process_*` and `nodejs_*` metrics and the
+ * token-verification counter and histogram.
+ */
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'skytells_' });
+  // Unprefixed, so the usual Node.js dashboards and alerts find them.
+  collectDefaultMetrics({ register: registry });
+  for (const name of GAUGES_NAMED_AS_COUNTERS) registry.removeSingleMetric(name);
   const verifications = new Counter({
     name: 'skytells_token_verifications_total',
     help: 'Access-token verifications by result.',

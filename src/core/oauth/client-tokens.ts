@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { AccessToken, RequestContext, RevocationReason } from '../model.js';
 import type { Stores, UnitOfWork } from '../ports.js';
 import type { IssuedToken, TokenLifecycle } from '../token-lifecycle.js';
-import { parseTokenName } from '../token-rules.js';
+import { parseTokenName, type TokenPolicy } from '../token-rules.js';
 
 /** Dependencies of {@link ClientTokens}. */
 export interface ClientTokensDeps {
@@ -12,6 +12,8 @@ export interface ClientTokensDeps {
   audit: AuditLog;
   /** Issues, revokes and evicts: every change to a token goes through it. */
   lifecycle: TokenLifecycle;
+  /** The instance's limits on token lifetimes: a grant's lifetime is cut to the longest allowed. */
+  policy: TokenPolicy;
 }
 
 /**
@@ -27,7 +29,9 @@ export class ClientTokens {
 
   /**
    * Issues a token to an OAuth client inside the caller's transaction: created via `oauth`, linked
-   * to the client, named after client and device (`Skytells CLI on laptop`, made unique).
+   * to the client, named after client and device (`Skytells CLI on laptop`, made unique), living
+   * `lifetimeDays` or the instance's longest lifetime, whichever is shorter: a grant is never
+   * refused for the policy, only shortened.
    */
   async issueForClient(
     stores: Stores,
@@ -41,6 +45,7 @@ export class ClientTokens {
     },
   ): Promise<IssuedToken> {
     const now = this.#deps.clock.now();
+    const lifetimeDays = Math.min(spec.lifetimeDays, this.#deps.policy.maxLifetimeDays);
     await stores.accounts.lock(spec.accountId);
     const base = parseTokenName(
       spec.deviceName === null ? spec.client.name : `${spec.client.name} on ${spec.deviceName}`,
@@ -52,7 +57,7 @@ export class ClientTokens {
       accountId: spec.accountId,
       name,
       scopes: spec.scopes,
-      expiresAt: new Date(now.getTime() + spec.lifetimeDays * 86_400_000),
+      expiresAt: new Date(now.getTime() + lifetimeDays * 86_400_000),
       origin: 'oauth',
       now,
       clientId: spec.client.id,
