@@ -13,7 +13,7 @@ function configErrorOf(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig', () => {
-  it('uses the defaults of CONTRACT §1 when no variable is set', () => {
+  it('uses the defaults of docs/configuration.md when no variable is set', () => {
     expect(loadConfig({})).toEqual({
       host: '127.0.0.1',
       port: 8080,

@@ -1,6 +1,6 @@
 /**
  * The server's configuration: one schema, read once from the environment at start-up into a
- * frozen object that is passed down explicitly. Every variable is optional (CONTRACT §1).
+ * frozen object that is passed down explicitly. Every variable is optional (docs/configuration.md).
  */
 export interface Config {
   /** `HOST`: listen address. Default `127.0.0.1`. */

@@ -1,6 +1,6 @@
 import { ApiError, invalidField } from './errors.js';
 
-/** Longest lifetime a token may be given, in days (CONTRACT §2). */
+/** Longest lifetime a token may be given, in days (docs/tokens.md). */
 export const MAX_LIFETIME_DAYS = 366;
 const DAY_MS = 86_400_000;
 

@@ -34,7 +34,7 @@ export interface AppOptions {
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-/** Largest request body accepted (CONTRACT §3). */
+/** Largest request body accepted (docs/api.md). */
 export const BODY_LIMIT = 64 * 1024;
 
 /** The `invalid_json` problem for a body the strict checks refused. */
