@@ -1,7 +1,8 @@
+import { MAX_TOKEN_LIFETIME_DAYS, successorName, tokenNameProblem } from '@skytells/contract';
 import { ApiError, invalidField } from './errors.js';
 
 /** Longest lifetime a token may be given, in days (docs/tokens.md). */
-export const MAX_LIFETIME_DAYS = 366;
+export const MAX_LIFETIME_DAYS = MAX_TOKEN_LIFETIME_DAYS;
 const DAY_MS = 86_400_000;
 
 /** The three ways to state an expiration; exactly one must be present. */
@@ -133,28 +134,17 @@ export function capToCaller(expiresAt: Date | null, callerExpiresAt: Date | null
   return expiresAt === null || expiresAt.getTime() > callerExpiresAt.getTime() ? callerExpiresAt : expiresAt;
 }
 
-// Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
-const CONTROL = /[\p{Cc}\u2028\u2029]/u;
-
 /**
- * A token name, trimmed: 1 to 100 characters without control characters.
+ * A token name, trimmed: 1 to 100 characters without control characters (the contract's rule).
  * @throws ApiError `validation_failed` on the `name` field.
  */
 export function parseTokenName(raw: string): string {
-  const name = raw.trim();
-  if (name.length === 0) throw invalidField('name', 'must not be empty');
-  if ([...name].length > 100) throw invalidField('name', 'must be at most 100 characters');
-  if (CONTROL.test(name)) throw invalidField('name', 'must not contain control characters');
-  return name;
+  const problem = tokenNameProblem(raw);
+  if (problem !== undefined) throw invalidField('name', problem);
+  return raw.trim();
 }
 
-/** The suggested name of a replacement: `deploy` → `deploy-2`, `deploy-2` → `deploy-3`. */
-export function successorName(name: string): string {
-  const match = /^(.*)-(\d{1,6})$/.exec(name);
-  const next =
-    match?.[1] !== undefined && match[2] !== undefined ? `${match[1]}-${Number(match[2]) + 1}` : `${name}-2`;
-  return [...next].length > 100 ? [...next].slice(-100).join('') : next;
-}
+export { successorName };
 
 /** The error for a second active token with the same name. */
 export function nameConflict(name: string): ApiError {

@@ -1,3 +1,4 @@
+import { MAX_REVOKE_OLD_AFTER_SECONDS } from '@skytells/contract';
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { decodeCursor, toPage } from './cursor.js';
@@ -58,7 +59,7 @@ export interface RotateTokenInput extends ExpirationInput {
 }
 
 /** Longest delay for revoking a replaced token: one week. */
-export const MAX_REVOKE_DELAY_SECONDS = 604_800;
+export const MAX_REVOKE_DELAY_SECONDS = MAX_REVOKE_OLD_AFTER_SECONDS;
 
 /** Creation, listing, inspection, revocation and rotation of access tokens. */
 export class TokenService {
