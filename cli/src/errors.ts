@@ -10,9 +10,12 @@ export const ExitCode = {
   ok: 0,
   /** Any failure that is not one of the others. */
   error: 1,
-  /** The command line is wrong: unknown option, missing or conflicting flags. */
+  /**
+   * The command line or its input is wrong: unknown option, missing or conflicting flags, a host
+   * that is not an address, a malformed pasted token, `scan --staged` outside a repository.
+   */
   usage: 2,
-  /** Authentication needed: no, malformed, unknown, expired or revoked token. */
+  /** Authentication needed: no token, a malformed `SKYTELLS_TOKEN`, or an unknown, expired or revoked one. */
   auth: 4,
 } as const;
 

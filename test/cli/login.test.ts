@@ -230,6 +230,22 @@ describe.concurrent('several hosts', () => {
   });
 });
 
+describe.concurrent('a host that is not a server address', () => {
+  it('is a usage error (exit 2) naming --host or SKYTELLS_HOST, with an example, before any request', async () => {
+    const cli = home();
+    const byFlag = await runCli(['whoami', '--host', 'notaurl'], { env: cli.env(server.url) });
+    expect(byFlag.code).toBe(2);
+    expect(byFlag.stderr).toBe(
+      'Usage error: --host "notaurl" is not a server address. ' +
+        'Give a server address such as https://skytells.example.com (or http://localhost:8080 for a local server).\n',
+    );
+
+    const byEnv = await runCli(['login', '--with-token'], { env: cli.env('notaurl'), stdin: 'x' });
+    expect(byEnv.code).toBe(2);
+    expect(byEnv.stderr).toContain('Usage error: SKYTELLS_HOST "notaurl" is not a server address.');
+  }, 60_000);
+});
+
 describe.concurrent('skytells login --device', () => {
   it('shows a user code, and once it is approved at /device stores an OAuth token named after this machine', async () => {
     const user = await signUp(server.url);
