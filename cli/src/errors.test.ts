@@ -43,6 +43,33 @@ describe('problemToCliError', () => {
     }
   });
 
+  it("ends a not_found about a named subject with that subject's own list command", () => {
+    const error = problemToCliError({ status: 404, code: 'not_found' }, stored, {
+      name: 'project prj_1',
+      listCommand: 'skytells projects list',
+    });
+    expect(error.message).toBe('No project prj_1 on this account.');
+    expect(error.hint).toBe('Check the ID (`skytells projects list`).');
+  });
+
+  it('says a 404 about nothing named means the server lacks the API, and suggests no list command', () => {
+    for (const problem of [
+      { status: 404, code: 'not_found', detail: 'No route for GET /x/v1/tokens/self.' },
+      // Not problem+json at all: a proxy or another program answering at that address.
+      { status: 404 },
+    ]) {
+      const error = problemToCliError(problem, stored);
+      expect(error.message).toBe('The server at https://s.example does not have this API (404 Not Found).');
+      expect(error.hint).toBe('Is it a Skytells server? Check --host or SKYTELLS_HOST.');
+      expect(error.exitCode).toBe(ExitCode.error);
+    }
+    const elsewhere = problemToCliError({ status: 404 }, stored, {
+      name: 'token tok_1',
+      listCommand: 'skytells tokens list',
+    });
+    expect(elsewhere.hint).not.toContain('list');
+  });
+
   it('lists the failed fields of a validation error', () => {
     const error = problemToCliError(
       { status: 400, code: 'validation_failed', errors: [{ field: 'name', message: 'is too long' }] },

@@ -10,9 +10,12 @@ export const ExitCode = {
   ok: 0,
   /** Any failure that is not one of the others. */
   error: 1,
-  /** The command line is wrong: unknown option, missing or conflicting flags. */
+  /**
+   * The command line or its input is wrong: unknown option, missing or conflicting flags, a host
+   * that is not an address, a malformed pasted token, `scan --staged` outside a repository.
+   */
   usage: 2,
-  /** Authentication needed: no, malformed, unknown, expired or revoked token. */
+  /** Authentication needed: no token, a malformed `SKYTELLS_TOKEN`, or an unknown, expired or revoked one. */
   auth: 4,
 } as const;
 
@@ -109,6 +112,17 @@ export interface ProblemSubject {
 /** One sentence and the command to run next. */
 type Advice = { message: string; hint?: string };
 
+/**
+ * A 404 about nothing the user named (`whoami`, a listing) or in a body that is not the API's:
+ * the route itself is missing, so no list of IDs would help; the address is what to check.
+ */
+function missingApi(situation: AuthSituation): Advice {
+  return {
+    message: `The server at ${situation.host} does not have this API (404 Not Found).`,
+    hint: 'Is it a Skytells server? Check --host or SKYTELLS_HOST.',
+  };
+}
+
 /** What the CLI says for each code of the API: a code added to the contract must be given words here. */
 function adviceFor(
   code: Exclude<ErrorCode, AuthCode>,
@@ -128,7 +142,7 @@ function adviceFor(
       };
     case 'not_found':
       return subject === undefined
-        ? { message: 'Not found.' }
+        ? missingApi(situation)
         : {
             message: `No ${subject.name} on this account.`,
             hint: `Check the ID (\`${subject.listCommand}\`).`,
@@ -194,7 +208,8 @@ function adviceFor(
 
 /**
  * Turns an API error response into one sentence and the command to run.
- * `subject` names what the request was about, for `not_found`.
+ * `subject` names what the request was about, for `not_found`; without one a 404 means the
+ * address does not serve this API.
  */
 export function problemToCliError(
   problem: ProblemBody,
@@ -205,14 +220,16 @@ export function problemToCliError(
   if (isAuthCode(code)) return authError(code, situation);
   const advice: Advice = isErrorCode(code)
     ? adviceFor(code as Exclude<ErrorCode, AuthCode>, problem, situation, subject)
-    : problem.status >= 500
-      ? {
-          message: `The server at ${situation.host} failed (${problem.status}).`,
-          hint: 'Try again later; if it persists, tell its administrator.',
-        }
-      : {
-          message: `${(problem.detail ?? problem.title ?? `The server answered ${problem.status}`).replace(/\.$/, '')}.`,
-        };
+    : problem.status === 404
+      ? missingApi(situation)
+      : problem.status >= 500
+        ? {
+            message: `The server at ${situation.host} failed (${problem.status}).`,
+            hint: 'Try again later; if it persists, tell its administrator.',
+          }
+        : {
+            message: `${(problem.detail ?? problem.title ?? `The server answered ${problem.status}`).replace(/\.$/, '')}.`,
+          };
   return new CliError(advice.message, {
     code,
     exitCode: ExitCode.error,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliError } from './errors.js';
+import { CliError, ExitCode } from './errors.js';
 import { DEFAULT_HOST, loginCommandFor, normaliseHost, resolveHost } from './hosts.js';
 
 describe('normaliseHost', () => {
@@ -11,6 +11,44 @@ describe('normaliseHost', () => {
 
   it('keeps a path prefix and drops trailing slashes and default ports', () => {
     expect(normaliseHost('https://example.com:443/skytells/')).toBe('https://example.com/skytells');
+  });
+
+  it('takes a bare host only when it looks like one: localhost, an IP address or a dotted name', () => {
+    expect(normaliseHost('10.0.0.5:8443')).toBe('https://10.0.0.5:8443');
+    expect(normaliseHost('[::1]:8080')).toBe('http://[::1]:8080');
+    expect(normaliseHost('[2001:db8::1]:8080')).toBe('https://[2001:db8::1]:8080');
+    for (const bad of [
+      'notaurl',
+      'skytells:8080',
+      '-bad.example.com',
+      'a..example',
+      'under_score.example',
+      '',
+    ]) {
+      expect(() => normaliseHost(bad), bad).toThrow(/is not a server address|names no host/);
+    }
+  });
+
+  it('takes any host name after an explicit scheme, such as a container name', () => {
+    expect(normaliseHost('http://skytells:8080')).toBe('http://skytells:8080');
+    expect(normaliseHost('https://notaurl')).toBe('https://notaurl');
+  });
+
+  it('names the flag or variable the bad value came from, with an example, as a usage error', () => {
+    const error = (() => {
+      try {
+        resolveHost(undefined, 'notaurl');
+      } catch (caught) {
+        return caught as CliError;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(CliError);
+    expect(error?.exitCode).toBe(ExitCode.usage);
+    expect(error?.message).toBe('SKYTELLS_HOST "notaurl" is not a server address.');
+    expect(error?.hint).toContain('https://skytells.example.com');
+    expect(() => resolveHost('notaurl', undefined)).toThrow('--host "notaurl" is not a server address.');
+    expect(() => normaliseHost('https:///path')).toThrow('names no host');
   });
 
   it('refuses other schemes and URLs carrying credentials, with a usage error', () => {

@@ -49,7 +49,8 @@ async function readAll(stdin: InputStream): Promise<string> {
 
 /**
  * The pasted token: from a hidden prompt on a terminal, else all of standard input, trimmed.
- * @throws CliError: exit 2 when there is no input, exit 4 when it is not a well-formed token.
+ * @throws CliError (exit 2, usage) when there is no input or it is not a well-formed token: the
+ * value was given on the command's input, so it is refused like a bad flag, before any request.
  */
 export async function readPastedToken(ctx: CliContext, host: string): Promise<string> {
   const { stdin } = ctx.io;
@@ -66,8 +67,8 @@ export async function readPastedToken(ctx: CliContext, host: string): Promise<st
   }
   // Format and checksum first: a truncated paste never reaches the server (CONTRACT §2).
   if (!isWellFormedToken(value)) {
-    throw new CliError('This is not a Skytells token: the format or checksum is wrong.', {
-      exitCode: ExitCode.auth,
+    throw new CliError('That is not a Skytells token: the format or checksum is wrong.', {
+      exitCode: ExitCode.usage,
       code: 'token_malformed',
       hint: `Copy the whole value (skt_ and 38 more characters) from Settings → Tokens on ${host}.`,
     });

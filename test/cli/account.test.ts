@@ -143,6 +143,28 @@ describe.concurrent('whoami, auth status and auth token', () => {
   });
 });
 
+describe.concurrent('an address that is not a Skytells server', () => {
+  it('whoami and auth status say the server does not have this API and suggest no list command', async () => {
+    const user = await signUp(server.url);
+    const token = await createToken(server.url, user);
+    const home = makeHome();
+    homes.push(home);
+    // A path the server has no routes under: every API request there answers 404.
+    const host = `${server.url}/not-skytells`;
+
+    for (const command of [['whoami'], ['auth', 'status']]) {
+      const run = await runCli(command, { env: home.env(host, { SKYTELLS_TOKEN: token.token }) });
+
+      expect(run.code).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        `Error: The server at ${host} does not have this API (404 Not Found). ` +
+          'Is it a Skytells server? Check --host or SKYTELLS_HOST.\n',
+      );
+    }
+  }, 60_000);
+});
+
 describe.concurrent('a token revoked elsewhere', () => {
   it('makes the very next command exit 4 with "This token was revoked. Run `skytells login`."', async () => {
     const { user, token, env } = await loggedIn();

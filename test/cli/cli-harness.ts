@@ -24,11 +24,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link startTestServer}. */
+export interface TestServerOptions {
+  /** Called with the method and path (with query) of every request the server receives. */
+  onRequest?: (method: string, url: string) => void;
+}
+
 /** Starts the real server on a free loopback port. */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const platform = await createTestPlatform({ env: { SKYTELLS_PUBLIC_URL: url } });
+  const { onRequest } = options;
+  if (onRequest !== undefined) {
+    platform.app.addHook('onRequest', (request, _reply, done) => {
+      onRequest(request.method, request.url);
+      done();
+    });
+  }
   await platform.app.listen({ host: '127.0.0.1', port });
   return { url, platform, close: () => platform.close() };
 }

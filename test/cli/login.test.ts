@@ -109,18 +109,34 @@ describe.concurrent('skytells login --with-token', () => {
     },
   );
 
-  it('rejects a token with a bad checksum offline, with exit 4, and stores nothing', async () => {
+  it('refuses a malformed token offline as a usage error (exit 2), saying nothing about storage, and stores nothing', async () => {
     const cli = home();
-    const login = await runCli(['login', '--with-token', '--insecure-storage'], {
-      env: cli.env(server.url),
-      stdin: withBadChecksum(unissuedToken()),
-    });
+    const runs: { args: string[]; env: Record<string, string> }[] = [
+      { args: ['login', '--with-token', '--insecure-storage'], env: cli.env(server.url) },
+      // No Secret Service behind this bus address: the keychain would be unusable, and must go unmentioned.
+      ...(process.platform === 'linux'
+        ? [
+            {
+              args: ['login', '--with-token'],
+              env: cli.env(server.url, { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(cli.dir, 'no-bus')}` }),
+            },
+          ]
+        : []),
+    ];
 
-    expect(login.code).toBe(4);
-    expect(login.stderr).toContain('This is not a Skytells token: the format or checksum is wrong.');
+    for (const { args, env } of runs) {
+      const login = await runCli(args, { env, stdin: withBadChecksum(unissuedToken()) });
+
+      expect(login.code).toBe(2);
+      expect(login.stdout).toBe('');
+      expect(login.stderr).toBe(
+        'Usage error: That is not a Skytells token: the format or checksum is wrong. ' +
+          `Copy the whole value (skt_ and 38 more characters) from Settings → Tokens on ${server.url}.\n`,
+      );
+    }
     const status = await runCli(['auth', 'status'], { env: cli.env(server.url) });
     expect(status.code).toBe(4);
-  });
+  }, 60_000);
 
   it('refuses a well-formed token the server does not know, and stores nothing', async () => {
     const cli = home();
@@ -214,6 +230,22 @@ describe.concurrent('several hosts', () => {
   });
 });
 
+describe.concurrent('a host that is not a server address', () => {
+  it('is a usage error (exit 2) naming --host or SKYTELLS_HOST, with an example, before any request', async () => {
+    const cli = home();
+    const byFlag = await runCli(['whoami', '--host', 'notaurl'], { env: cli.env(server.url) });
+    expect(byFlag.code).toBe(2);
+    expect(byFlag.stderr).toBe(
+      'Usage error: --host "notaurl" is not a server address. ' +
+        'Give a server address such as https://skytells.example.com (or http://localhost:8080 for a local server).\n',
+    );
+
+    const byEnv = await runCli(['login', '--with-token'], { env: cli.env('notaurl'), stdin: 'x' });
+    expect(byEnv.code).toBe(2);
+    expect(byEnv.stderr).toContain('Usage error: SKYTELLS_HOST "notaurl" is not a server address.');
+  }, 60_000);
+});
+
 describe.concurrent('skytells login --device', () => {
   it('shows a user code, and once it is approved at /device stores an OAuth token named after this machine', async () => {
     const user = await signUp(server.url);
@@ -256,6 +288,52 @@ describe.concurrent('skytells login --device', () => {
     expect(result.stderr).toContain('Error: Cancelled.');
     expect((await runCli(['auth', 'status'], { env: cli.env(server.url) })).code).toBe(4);
   });
+});
+
+describe('OAuth discovery', () => {
+  it('fetches the server metadata once per login, also when a previous OAuth login is revoked, and once per logout', async () => {
+    let discoveries = 0;
+    const own = await startTestServer({
+      onRequest: (_method, url) => {
+        if (url.split('?')[0] === '/.well-known/oauth-authorization-server') discoveries += 1;
+      },
+    });
+    try {
+      const user = await signUp(own.url);
+      const cli = home();
+      const counted = async (run: () => Promise<{ code: number | null; stderr: string }>) => {
+        discoveries = 0;
+        const result = await run();
+        expect(result.code, result.stderr).toBe(0);
+        return { discoveries, stderr: result.stderr };
+      };
+
+      const web = await counted(async () => {
+        const login = startCli(['login', '--web', '--insecure-storage'], { env: cli.env(own.url) });
+        const [, authorizeUrl] = await login.waitForStderr(
+          /(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)/,
+        );
+        await approveInBrowser(authorizeUrl!, user);
+        return login.done;
+      });
+      expect(web.discoveries).toBe(1);
+
+      const device = await counted(async () => {
+        const login = startCli(['login', '--device', '--insecure-storage'], { env: cli.env(own.url) });
+        const [, userCode] = await login.waitForStderr(USER_CODE);
+        await approveDeviceCode(own.url, user, userCode!);
+        return login.done;
+      });
+      expect(device.stderr).toContain('Revoked the token of the previous login');
+      expect(device.discoveries).toBe(1);
+
+      const logout = await counted(() => runCli(['logout'], { env: cli.env(own.url) }));
+      expect(logout.stderr).toContain('Revoked token');
+      expect(logout.discoveries).toBe(1);
+    } finally {
+      await own.close();
+    }
+  }, 120_000);
 });
 
 describe.concurrent('skytells login --web', () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withBadChecksum } from '../support/http.js';
 import {
@@ -58,7 +58,7 @@ describe.concurrent('skytells scan', () => {
 
     expect(scan.code).toBe(1);
     expect(scan.stdout).toBe(`${join('src', 'config.ts')}:3:11  ${leaked.masked}\n`);
-    expect(scan.stderr).toContain('Found 1 Skytells token in 2 files.');
+    expect(scan.stderr).toContain('Found 1 Skytells token in 1 file (2 files scanned).');
     expect(scan.stdout + scan.stderr).not.toContain(leaked.token);
     expect((await allTokens(server.url, user)).find((t) => t.id === leaked.id)?.status).toBe('active');
   });
@@ -145,7 +145,55 @@ describe.concurrent('skytells scan', () => {
     const staged = await runCli(['scan', '--staged'], { env: cli.env(server.url), cwd: dir });
     expect(staged.code).toBe(1);
     expect(staged.stdout).toBe(`app.js:2:12  ${leaked.masked}\n`);
+    expect(staged.stderr).toContain(
+      'Found 1 Skytells token in 1 file (1 file with staged changes scanned). Remove it from the file;',
+    );
   });
+
+  it('says how many distinct tokens it found, in how many files, and how many files it scanned, each in the right number', async () => {
+    const user = await signUp(server.url);
+    const first = await createToken(server.url, user);
+    const second = await createToken(server.url, user);
+    const dir = workspace({
+      'a.env': `A=${first.token}\nB=${second.token}\nA_AGAIN=${first.token}\n`,
+      'b.env': `A=${first.token}\n`,
+      'clean.txt': 'nothing here\n',
+    });
+
+    const scan = await runCli(['scan'], { env: home().env(server.url), cwd: dir });
+
+    expect(scan.code).toBe(1);
+    expect(scan.stderr).toContain(
+      '✗ Found 2 Skytells tokens at 4 places in 2 files (3 files scanned). ' +
+        'Remove them from the files; anyone who has seen them can use them.',
+    );
+    const json = await runCli(['scan', '--json'], { env: home().env(server.url), cwd: dir });
+    const report = JSON.parse(json.stdout) as {
+      findings: { file: string; line: number }[];
+      files_scanned: number;
+    };
+    expect(report.files_scanned).toBe(3);
+    const where = report.findings.map((f) => `${f.file}:${f.line}`);
+    expect(where.sort()).toEqual(['a.env:1', 'a.env:2', 'a.env:3', 'b.env:1']);
+  }, 60_000);
+
+  it("--staged outside a git repository says so in one sentence, without git's own output, and exits 2", async () => {
+    const dir = workspace({ 'app.js': 'console.log("hello");\n' });
+    // Whatever lies above the temporary directory, git must not find a repository there.
+    const env = home().env(server.url, { GIT_CEILING_DIRECTORIES: dirname(dir) });
+
+    const scan = await runCli(['scan', '--staged'], { env, cwd: dir });
+
+    expect(scan.code).toBe(2);
+    expect(scan.stdout).toBe('');
+    expect(scan.stderr).toBe(
+      'Usage error: Not a git repository: --staged scans the git index of the repository around you. ' +
+        'Run it inside a repository, or name the files or directories to scan (`skytells scan PATH`).\n',
+    );
+    const json = await runCli(['scan', '--staged', '--json'], { env, cwd: dir });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'not_a_git_repository', exit_code: 2 } });
+  }, 60_000);
 
   it('is a usage error to name a path that does not exist, or paths with --staged', async () => {
     const dir = workspace({});

@@ -5,7 +5,8 @@ import type { CliContext } from '../context.js';
 import type { StoredLogin } from '../credential-store.js';
 import { CliError, ExitCode, usageError } from '../errors.js';
 import { describeExpiry, describeStorage, splitList } from '../format.js';
-import { isLoopbackHostname, type ResolvedHost } from '../hosts.js';
+import { isLoopbackHostname } from '../hosts.js';
+import type { OAuthServer } from '../oauth-client.js';
 
 /** Options of `skytells login`. */
 export interface LoginOptions {
@@ -52,21 +53,27 @@ function chooseMethod(ctx: CliContext, options: LoginOptions): Method {
   return 'device';
 }
 
-async function obtainToken(
+/** The server's OAuth metadata (RFC 8414): fetched on first use, then shared by every step of the login. */
+type Discovery = () => Promise<OAuthServer>;
+
+function discoverOnce(ctx: CliContext, host: string): Discovery {
+  let server: Promise<OAuthServer> | undefined;
+  return () =>
+    (server ??= ctx.render.spin(
+      `Contacting ${host}…`,
+      import('../oauth-client.js').then(({ discover }) =>
+        discover(host, { signal: ctx.signal, userAgent: ctx.userAgent }),
+      ),
+    ));
+}
+
+async function obtainTokenByOAuth(
   ctx: CliContext,
-  method: Method,
-  resolved: ResolvedHost,
+  method: Exclude<Method, 'token'>,
+  discovery: Discovery,
   scopes: string[] | undefined,
 ): Promise<string> {
-  if (method === 'token') {
-    const { readPastedToken } = await import('../login-token.js');
-    return readPastedToken(ctx, resolved.host);
-  }
-  const { discover, DEFAULT_LOGIN_SCOPES } = await import('../oauth-client.js');
-  const server = await ctx.render.spin(
-    `Contacting ${resolved.host}…`,
-    discover(resolved.host, { signal: ctx.signal, userAgent: ctx.userAgent }),
-  );
+  const [server, { DEFAULT_LOGIN_SCOPES }] = await Promise.all([discovery(), import('../oauth-client.js')]);
   const params = { scopes: scopes ?? DEFAULT_LOGIN_SCOPES, deviceName: hostname() };
   if (method === 'web') {
     const { obtainTokenInBrowser } = await import('../login-web.js');
@@ -77,7 +84,7 @@ async function obtainToken(
 }
 
 /** Revokes the OAuth token an earlier login obtained, now that its replacement is stored. */
-async function retirePrevious(ctx: CliContext, previous: StoredLogin, resolved: ResolvedHost): Promise<void> {
+async function retirePrevious(ctx: CliContext, previous: StoredLogin, discovery: Discovery): Promise<void> {
   if (previous.obtainedBy !== 'oauth') {
     ctx.render.info(
       `The token stored before (${previous.masked}) was pasted, so it stays active; ` +
@@ -86,8 +93,7 @@ async function retirePrevious(ctx: CliContext, previous: StoredLogin, resolved: 
     return;
   }
   try {
-    const { discover, revokeToken } = await import('../oauth-client.js');
-    const server = await discover(resolved.host, { signal: ctx.signal, userAgent: ctx.userAgent });
+    const [server, { revokeToken }] = await Promise.all([discovery(), import('../oauth-client.js')]);
     await ctx.render.spin('Revoking the previous token…', revokeToken(server, previous.token));
     ctx.render.info(`Revoked the token of the previous login (${previous.masked}).`);
   } catch (error) {
@@ -110,6 +116,9 @@ export async function login(ctx: CliContext, options: LoginOptions): Promise<voi
   const method = chooseMethod(ctx, options);
   const resolved = await ctx.host();
   const { host } = resolved;
+  // The input is checked before anything else is said, storage included: a bad paste gets one sentence.
+  const pasted =
+    method === 'token' ? await (await import('../login-token.js')).readPastedToken(ctx, host) : undefined;
   if (ctx.envToken !== undefined) {
     render.warn('SKYTELLS_TOKEN is set: commands keep using it rather than this login until you unset it.');
   }
@@ -118,7 +127,7 @@ export async function login(ctx: CliContext, options: LoginOptions): Promise<voi
     render.warn(`${host} uses plain HTTP: the token will cross the network unencrypted.`);
   }
 
-  // Where the token will go is settled before the flow, so a dead keychain never wastes a login.
+  // Where the token will go is settled before an OAuth flow, so a dead keychain never wastes a login.
   const insecure = options.insecureStorage === true;
   const choice = await store.chooseBackend(insecure, host);
   if (choice.keyringProblem !== undefined) {
@@ -130,7 +139,10 @@ export async function login(ctx: CliContext, options: LoginOptions): Promise<voi
   }
   const previous = await store.find(host).catch(() => undefined);
 
-  const token = await obtainToken(ctx, method, resolved, scopes);
+  const discovery = discoverOnce(ctx, host);
+  // `pasted` is set exactly when the method is `token`.
+  const token =
+    pasted ?? (await obtainTokenByOAuth(ctx, method as Exclude<Method, 'token'>, discovery, scopes));
 
   // Verified before it is saved: a wrong, expired or revoked token is never stored.
   const api = ctx.api(resolved, token, 'stored', { warnOnExpiry: false });
@@ -154,7 +166,7 @@ export async function login(ctx: CliContext, options: LoginOptions): Promise<voi
       `The system keychain refused the token (${keyringProblem}); stored it in ${store.credentialsPath} (mode 0600).`,
     );
   }
-  if (previous !== undefined && previous.token !== token) await retirePrevious(ctx, previous, resolved);
+  if (previous !== undefined && previous.token !== token) await retirePrevious(ctx, previous, discovery);
 
   render.success(
     `Logged in to ${host} as ${account === undefined ? 'an account whose profile this token cannot read (no account:read)' : account.email}`,

@@ -62,6 +62,23 @@ async function revokeFound(ctx: CliContext, findings: Finding[]): Promise<{ host
   return { host: resolved.host, revoked };
 }
 
+/** `n` and `noun`, plural unless `n` is 1: "1 file", "3 files". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * What was found and where, e.g. "Found 1 Skytells token in 1 file (3 files scanned)." — the
+ * token count is of distinct values, the file count of files holding one, then what was scanned.
+ */
+export function summary(findings: Finding[], filesScanned: number, staged: boolean): string {
+  const tokens = new Set(findings.map((finding) => finding.value)).size;
+  const holding = new Set(findings.map((finding) => finding.file)).size;
+  const places = findings.length > tokens ? ` at ${findings.length} places` : '';
+  const scanned = `${count(filesScanned, 'file')} ${staged ? 'with staged changes ' : ''}scanned`;
+  return `Found ${count(tokens, 'Skytells token')}${places} in ${count(holding, 'file')} (${scanned}).`;
+}
+
 /**
  * `skytells scan [PATH...] [--staged] [--revoke]`: finds checksum-valid `skt_` tokens and prints
  * where, with the masked id only. Exit 1 when any is found, so it works as a pre-commit hook.
@@ -84,13 +101,16 @@ export async function scan(ctx: CliContext, paths: string[], options: ScanOption
     for (const finding of findings) {
       render.out(`${finding.file}:${finding.line}:${finding.column}  ${finding.masked}`);
     }
-    const where = options.staged === true ? 'the staged changes' : `${files} file${files === 1 ? '' : 's'}`;
-    if (findings.length === 0) render.success(`No Skytells tokens in ${where}.`);
-    else {
+    if (findings.length === 0) {
+      const where = options.staged === true ? 'the staged changes' : count(files, 'file');
+      render.success(`No Skytells tokens in ${where}.`);
+    } else {
       const distinct = new Set(findings.map((finding) => finding.value)).size;
+      const them = distinct === 1 ? 'it' : 'them';
+      const inOneFile = new Set(findings.map((finding) => finding.file)).size === 1;
       render.info(
-        `${render.style('red', '✗')} Found ${distinct} Skytells token${distinct === 1 ? '' : 's'} in ${where}. ` +
-          'Remove them from the files; anyone who has seen them can use them.',
+        `${render.style('red', '✗')} ${summary(findings, files, options.staged === true)} ` +
+          `Remove ${them} from the ${inOneFile ? 'file' : 'files'}; anyone who has seen ${them} can use ${them}.`,
       );
       if (revocation !== undefined) {
         render.success(
@@ -101,7 +121,7 @@ export async function scan(ctx: CliContext, paths: string[], options: ScanOption
         );
       } else {
         render.info(
-          'Run the scan again with --revoke to revoke them now, or revoke them in Settings → Tokens.',
+          `Run the scan again with --revoke to revoke ${them} now, or revoke ${them} in Settings → Tokens.`,
         );
       }
     }

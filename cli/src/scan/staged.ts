@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { CliError } from '../errors.js';
+import { CliError, ExitCode } from '../errors.js';
 
 /** The lines a pending commit adds to one file. */
 export interface StagedAdditions {
@@ -58,10 +58,26 @@ export function parseAddedLines(diff: string): StagedAdditions[] {
   return files.filter((file) => file.lines.length > 0);
 }
 
+/** True when `cwd` is inside a git repository (its work tree or its git directory). */
+function isInsideRepository(cwd: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', '--git-dir'], { cwd }, (error) => resolve(error === null));
+  });
+}
+
+/** `--staged` asked for outside a repository: the command line does not fit the place (exit 2). */
+function notARepository(): CliError {
+  return new CliError('Not a git repository: --staged scans the git index of the repository around you.', {
+    exitCode: ExitCode.usage,
+    code: 'not_a_git_repository',
+    hint: 'Run it inside a repository, or name the files or directories to scan (`skytells scan PATH`).',
+  });
+}
+
 /**
  * What the next commit would add: the staged (index) changes of the repository around `cwd`,
  * added lines only, so a pre-commit hook judges the commit, not the history.
- * @throws CliError outside a git repository or without git.
+ * @throws CliError: exit 2 outside a git repository; exit 1 without git or when git fails.
  */
 export function stagedAdditions(cwd: string): Promise<StagedAdditions[]> {
   const args = [
@@ -84,19 +100,26 @@ export function stagedAdditions(cwd: string): Promise<StagedAdditions[]> {
       args,
       { cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
-        if (error !== null) {
-          const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-          reject(
-            new CliError(
-              missing
-                ? '--staged needs git, which is not installed.'
-                : `git could not list the staged changes: ${stderr.trim().split('\n')[0] ?? error.message}`,
-              { code: 'git_failed', hint: missing ? undefined : 'Run it inside a git repository.' },
-            ),
-          );
+        if (error === null) {
+          resolve(parseAddedLines(stdout));
           return;
         }
-        resolve(parseAddedLines(stdout));
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          reject(new CliError('--staged needs git, which is not installed.', { code: 'git_failed' }));
+          return;
+        }
+        // Outside a repository `git diff` falls back to comparing two paths and only complains about
+        // --cached, so the cause is asked of git directly rather than read from its message.
+        void isInsideRepository(cwd).then((inside) =>
+          reject(
+            inside
+              ? new CliError(
+                  `git could not list the staged changes: ${stderr.trim().split('\n')[0] || error.message}`,
+                  { code: 'git_failed' },
+                )
+              : notARepository(),
+          ),
+        );
       },
     );
   });
