@@ -2,10 +2,10 @@ import { AUTHENTICATION_ERROR_CODES, type ErrorCode, isErrorCode, type Problem }
 
 /**
  * The CLI's expected failures: each becomes one sentence, the command to run next, and an exit
- * code (CONTRACT §6). Anything else is a bug and is reported as one.
+ * code (docs/cli.md). Anything else is a bug and is reported as one.
  */
 
-/** Exit codes of `skytells` (CONTRACT §6). */
+/** Exit codes of `skytells` (docs/cli.md). */
 export const ExitCode = {
   ok: 0,
   /** Any failure that is not one of the others. */

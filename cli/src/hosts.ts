@@ -1,6 +1,6 @@
 import { usageError } from './errors.js';
 
-/** The host used when nothing names one: the address `npm start` serves (CONTRACT §1). */
+/** The host used when nothing names one: the address `npm start` serves (docs/configuration.md). */
 export const DEFAULT_HOST = 'http://127.0.0.1:8080';
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;

@@ -65,7 +65,7 @@ export async function readPastedToken(ctx: CliContext, host: string): Promise<st
       'Pipe one in, e.g. `skytells login --with-token < token.txt`.',
     );
   }
-  // Format and checksum first: a truncated paste never reaches the server (CONTRACT §2).
+  // Format and checksum first: a truncated paste never reaches the server (docs/tokens.md).
   if (!isWellFormedToken(value)) {
     throw new CliError('That is not a Skytells token: the format or checksum is wrong.', {
       exitCode: ExitCode.usage,

@@ -13,7 +13,7 @@ export interface ScanOptions {
   json?: boolean;
 }
 
-/** The most values `POST /v1/credentials/revoke` takes at once (CONTRACT §3). */
+/** The most values `POST /v1/credentials/revoke` takes at once (docs/api.md). */
 const REVOKE_BATCH = 1000;
 
 async function scanPaths(ctx: CliContext, paths: string[]): Promise<{ findings: Finding[]; files: number }> {
