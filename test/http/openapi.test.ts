@@ -200,7 +200,7 @@ describe('the OpenAPI document', () => {
     expect(errors['409']?.content?.['application/problem+json']?.schema).toEqual({
       allOf: [
         { $ref: '#/components/schemas/Problem' },
-        { properties: { code: { enum: ['name_conflict'] } } },
+        { required: ['code'], properties: { code: { type: 'string', enum: ['name_conflict'] } } },
       ],
     });
     expect(Object.keys(op('/v1/credentials/revoke', 'post').responses)).toContain('429');
@@ -219,6 +219,11 @@ describe('the OpenAPI document', () => {
         for (const [status, response] of errors) {
           const schemas = Object.values(response.content ?? {}).map((media) => media.schema);
           expect(schemas.length, `${method} ${path} ${status}`).toBeGreaterThan(0);
+          for (const schema of schemas) {
+            expect(JSON.stringify(schema), `${method} ${path} ${status}`).toMatch(
+              /"#\/components\/schemas\/(Problem|OAuthError)"/,
+            );
+          }
         }
       }
     }

@@ -150,7 +150,8 @@ function errorsOf(operation: Operation): { [status: string]: JsonObject } {
   }
   for (const [status, codes] of problemCodesOf(operation)) {
     const list = codes.map((code) => `\`${code}\``).join(', ');
-    const schema = { allOf: [ref('Problem'), { properties: { code: { enum: codes } } }] };
+    const narrowed = { required: ['code'], properties: { code: { type: 'string', enum: codes } } };
+    const schema = { allOf: [ref('Problem'), narrowed] };
     const existing = errors.get(status);
     const headers =
       status === 401 || status === 403
