@@ -41,7 +41,7 @@ const RETRY_AFTER = {
 };
 const WWW_AUTHENTICATE = {
   'WWW-Authenticate': {
-    description: 'The Bearer challenge (RFC 6750 §3).',
+    description: 'The Bearer challenge (RFC 6750 §3), on a 401 and on `insufficient_scope`.',
     schema: { type: 'string' },
   },
 };
