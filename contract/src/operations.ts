@@ -23,7 +23,7 @@ import {
   TokenRequestSchema,
   TokenResponseSchema,
 } from './schemas/oauth.js';
-import { HealthSchema, ReadySchema } from './schemas/ops.js';
+import { HealthSchema, OpenApiDocumentSchema, ReadySchema } from './schemas/ops.js';
 import {
   BillingSchema,
   CreateDeploymentBody,
@@ -45,10 +45,13 @@ import {
  * - `public`: anyone, no credential.
  * - `credential`: an access token holding `scope` (when given), or the console session (every scope);
  *   `via` narrows it to one of the two.
- * - `client`: an OAuth client (RFC 6749 §2.3), or for introspection a token holding `tokens:read`.
+ * - `client`: an OAuth client (RFC 6749 §2.3); with `scope`, an access token holding it may call
+ *   instead (introspection, RFC 7662 §2.1).
  */
 export type OperationAuth =
-  { kind: 'public' } | { kind: 'credential'; scope?: Scope; via?: 'session' | 'token' } | { kind: 'client' };
+  | { kind: 'public' }
+  | { kind: 'credential'; scope?: Scope; via?: 'session' | 'token' }
+  | { kind: 'client'; scope?: Scope };
 
 /** One HTTP operation of the API: what it takes, what it answers, who may call it. */
 export interface Operation {
@@ -406,7 +409,7 @@ export const operations = {
     path: '/oauth/introspect',
     summary: 'Token introspection (RFC 7662); a client, or a token holding tokens:read',
     tag: 'oauth',
-    auth: { kind: 'client' },
+    auth: { kind: 'client', scope: 'tokens:read' },
     form: true,
     body: IntrospectionRequestSchema,
     responses: { 200: IntrospectionResponseSchema },
@@ -435,6 +438,14 @@ export const operations = {
     tag: 'operations',
     auth: PUBLIC,
     responses: { 200: 'text' },
+  },
+  getOpenApiDocument: {
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This description of the API (OpenAPI 3.1), generated from the contract',
+    tag: 'operations',
+    auth: PUBLIC,
+    responses: { 200: OpenApiDocumentSchema },
   },
 } as const satisfies Record<string, Operation>;
 

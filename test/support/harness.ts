@@ -8,6 +8,7 @@ import type { Clock } from '../../src/core/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { DatabaseTarget } from '../../src/adapters/storage/database.js';
 import { composePlatform, type Platform } from '../../src/main/compose.js';
+import { ResponseConformance } from './openapi-conformance.js';
 
 /** Cheap scrypt for tests: behaviour is what they check, not the KDF cost. */
 export const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
@@ -50,6 +51,8 @@ export async function createTestDatabase(dialect: 'sqlite' | 'postgres'): Promis
 /** A composed platform on an isolated database, for `app.inject()` tests. */
 export interface TestPlatform extends Platform {
   app: FastifyInstance;
+  /** Responses of contract operations that `/openapi.json` does not describe, so far. */
+  responseMismatches: readonly string[];
   close(): Promise<void>;
 }
 
@@ -61,7 +64,41 @@ export interface TestPlatformOptions {
   logger?: FastifyBaseLogger | false;
 }
 
-/** Composes the real platform (real database, real services) without listening. */
+let conformance: ResponseConformance | undefined;
+
+/**
+ * Records every response of a contract operation that `/openapi.json` does not describe: a status it
+ * does not list, another media type, a body that does not match the schema.
+ */
+function recordMismatches(app: FastifyInstance): string[] {
+  conformance ??= new ResponseConformance();
+  const checker = conformance;
+  const mismatches: string[] = [];
+  app.addHook('onSend', async (request, reply, payload) => {
+    const routeUrl = request.routeOptions.url;
+    if (routeUrl === undefined || request.method === 'HEAD') return payload;
+    const contentType = reply.getHeader('content-type');
+    try {
+      const mismatch = checker.check({
+        method: request.method,
+        routeUrl,
+        status: reply.statusCode,
+        contentType: typeof contentType === 'string' ? contentType : undefined,
+        payload,
+      });
+      if (mismatch !== undefined) mismatches.push(mismatch);
+    } catch (error) {
+      mismatches.push(`${request.method} ${routeUrl}: the check failed: ${String(error)}`);
+    }
+    return payload;
+  });
+  return mismatches;
+}
+
+/**
+ * Composes the real platform (real database, real services) without listening. Every response of a
+ * contract operation is checked against `/openapi.json`; `close()` fails the suite on a mismatch.
+ */
 export async function createTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const database = await createTestDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({ SKYTELLS_SECRET: randomBytes(32).toString('hex'), ...options.env });
@@ -72,12 +109,19 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     scrypt: TEST_SCRYPT,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
+  const mismatches = recordMismatches(platform.app);
   return {
     ...platform,
+    responseMismatches: mismatches,
     close: async () => {
       await platform.app.close();
       await platform.database.close();
       await database.dispose();
+      if (mismatches.length > 0) {
+        throw new Error(
+          `Responses that /openapi.json does not describe:\n${[...new Set(mismatches)].join('\n')}`,
+        );
+      }
     },
   };
 }

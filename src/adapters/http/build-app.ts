@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiError } from '../../core/errors.js';
@@ -117,26 +116,15 @@ export async function buildApp(services: Services, options: AppOptions): Promise
         retryAfterSeconds: Math.ceil(context.ttl / 1000),
       }),
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Skytells Access API', version: '1' },
-      servers: [{ url: options.publicUrl }],
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'An access token, skt_…' },
-          session: { type: 'apiKey', in: 'cookie', name: 'skytells_session' },
-        },
-      },
-      security: [{ bearer: [] }, { session: [] }],
-    },
-  });
-
   await app.register(accountRoutes, { services, cookie: { secure } });
   await app.register(tokenRoutes, { services });
   await app.register(resourceRoutes, { services });
   await app.register(credentialRoutes, { services });
-  await app.register(opsRoutes, { services, registry: options.metrics.registry });
+  await app.register(opsRoutes, {
+    services,
+    registry: options.metrics.registry,
+    publicUrl: options.publicUrl,
+  });
   await app.register(appRoutes, { services });
   await app.register(oauthRoutes, { services, bodyLimit: BODY_LIMIT });
   await app.register(oauthPages, { services });

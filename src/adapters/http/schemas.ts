@@ -10,19 +10,6 @@ import { tokenStatus } from '../../core/model.js';
 
 /** Mappers from core's camelCase objects to the contract's snake_case wire shapes. */
 
-export {
-  AccountSchema,
-  AuditEventSchema,
-  DeploymentSchema,
-  IdParams,
-  IssuedTokenSchema,
-  PageQuery,
-  PageSchema,
-  ProblemSchema,
-  ProjectSchema,
-  TokenSchema,
-} from '@skytells/contract';
-
 /** The page size of a listing request. */
 export function pageLimit(limit: number | string | undefined): number {
   return limit === undefined ? 50 : Number(limit);

@@ -101,7 +101,7 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
     return errorPage(reply, statusOf(problem), problem.detail);
   });
 
-  app.get('/oauth/style.css', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/oauth/style.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET),
   );
 
@@ -145,26 +145,22 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
   };
 
   // RFC 6749 §4.1.1; errors before the redirect URI is trusted are shown, never redirected (§4.1.2.1).
-  app.get(
-    '/oauth/authorize',
-    { schema: { tags: ['oauth'], summary: 'Authorization endpoint (RFC 6749 §3.1)' } },
-    async (request, reply) => {
-      const raw = paramsOf(request.query);
-      let authorization: AuthorizationRequest;
-      try {
-        authorization = await services.oauth.server.validateAuthorizationRequest(raw);
-      } catch (error) {
-        if (error instanceof AuthorizationRedirectError)
-          return reply.redirect(authorizationRedirect(error.response, services.oauth.issuer), 302);
-        throw error;
-      }
-      const session = await sessionOf(request);
-      if (session === undefined) return signInFirst(reply, request.url);
-      return consent(reply, session, authorization, raw);
-    },
-  );
+  app.get('/oauth/authorize', async (request, reply) => {
+    const raw = paramsOf(request.query);
+    let authorization: AuthorizationRequest;
+    try {
+      authorization = await services.oauth.server.validateAuthorizationRequest(raw);
+    } catch (error) {
+      if (error instanceof AuthorizationRedirectError)
+        return reply.redirect(authorizationRedirect(error.response, services.oauth.issuer), 302);
+      throw error;
+    }
+    const session = await sessionOf(request);
+    if (session === undefined) return signInFirst(reply, request.url);
+    return consent(reply, session, authorization, raw);
+  });
 
-  app.post('/oauth/authorize', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/oauth/authorize', async (request, reply) => {
     const body = paramsOf(
       Object.fromEntries(Object.entries(request.body ?? {}).filter(([key]) => key !== 'granted_scope')),
     );
@@ -217,18 +213,14 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
       </form>`;
 
   // RFC 8628 §3.3: where the user enters the code.
-  app.get(
-    '/device',
-    { schema: { tags: ['oauth'], summary: 'Device verification page (RFC 8628 §3.3)' } },
-    async (request, reply) => {
-      const session = await sessionOf(request);
-      if (session === undefined) return signInFirst(reply, request.url);
-      const prefill = paramsOf(request.query)['user_code'] ?? '';
-      return sendPage(reply, 200, 'Connect a device', codeForm(session, prefill.slice(0, 20)));
-    },
-  );
+  app.get('/device', async (request, reply) => {
+    const session = await sessionOf(request);
+    if (session === undefined) return signInFirst(reply, request.url);
+    const prefill = paramsOf(request.query)['user_code'] ?? '';
+    return sendPage(reply, 200, 'Connect a device', codeForm(session, prefill.slice(0, 20)));
+  });
 
-  app.post('/device', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/device', async (request, reply) => {
     const session = await sessionOf(request);
     if (session === undefined) return signInFirst(reply, '/device');
     const body = paramsOf(

@@ -1,9 +1,11 @@
 import formbody from '@fastify/formbody';
+import { operations } from '@skytells/contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError, OAuthError } from '../../../core/errors.js';
 import { ALL_SCOPES } from '../../../core/scopes.js';
 import { authenticate, contextOf } from '../authenticate.js';
 import { sendProblem, statusOf, toApiError } from '../error-handler.js';
+import { routeOf } from '../route-of.js';
 import type { Services } from '../services.js';
 import { clientCredentialsOf, paramsOf, sendNoStore, sendOAuthError } from './oauth-protocol.js';
 import { deviceAuthorizationResponse, introspectionResponse, tokenResponse } from './oauth-responses.js';
@@ -48,10 +50,9 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
   });
 
   // RFC 8414 §3: metadata at the well-known URI derived from the issuer.
-  app.get(
-    '/.well-known/oauth-authorization-server',
-    { schema: { tags: ['oauth'], summary: 'RFC 8414 metadata' } },
-    async () => ({
+  app.route({
+    ...routeOf(operations.getAuthorizationServerMetadata),
+    handler: async () => ({
       issuer,
       authorization_endpoint: `${issuer}/oauth/authorize`,
       token_endpoint: `${issuer}/oauth/token`,
@@ -70,12 +71,11 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${issuer}/openapi.json`,
     }),
-  );
+  });
 
-  app.post(
-    '/oauth/token',
-    { schema: { tags: ['oauth'], summary: 'Token endpoint (RFC 6749 §3.2, RFC 8628 §3.4)' } },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.oauthToken),
+    handler: async (request, reply) => {
       const params = paramsOf(request.body);
       const credentials = clientCredentialsOf(request, params);
       const context = contextOf(request);
@@ -106,12 +106,11 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
           throw new OAuthError('unsupported_grant_type', 'Supported: authorization_code and device_code.');
       }
     },
-  );
+  });
 
-  app.post(
-    '/oauth/device_authorization',
-    { schema: { tags: ['oauth'], summary: 'Device authorization endpoint (RFC 8628 §3.1)' } },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.oauthDeviceAuthorization),
+    handler: async (request, reply) => {
       const params = paramsOf(request.body);
       const response = await services.oauth.device.startDeviceAuthorization(
         clientCredentialsOf(request, params),
@@ -122,12 +121,11 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
       );
       return sendNoStore(reply, 200, deviceAuthorizationResponse(response));
     },
-  );
+  });
 
-  app.post(
-    '/oauth/revoke',
-    { schema: { tags: ['oauth'], summary: 'Token revocation (RFC 7009)' } },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.oauthRevoke),
+    handler: async (request, reply) => {
       const params = paramsOf(request.body);
       await services.oauth.endpoints.revoke(
         clientCredentialsOf(request, params),
@@ -136,13 +134,12 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
       );
       return sendNoStore(reply, 200, {});
     },
-  );
+  });
 
   const bearerCaller = authenticate(services, { scope: 'tokens:read', via: 'token' });
-  app.post(
-    '/oauth/introspect',
-    { schema: { tags: ['oauth'], summary: 'Token introspection (RFC 7662)' } },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.oauthIntrospect),
+    handler: async (request, reply) => {
       const params = paramsOf(request.body);
       if (/^bearer /i.test(request.headers.authorization ?? '')) {
         // RFC 7662 §2.1: a bearer token authorized for introspection; ours needs tokens:read.
@@ -158,5 +155,5 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
       const token = await services.oauth.endpoints.introspect({ credentials }, params['token']);
       return sendNoStore(reply, 200, introspectionResponse(token));
     },
-  );
+  });
 };

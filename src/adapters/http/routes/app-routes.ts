@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { type App, RegisterAppBody, UpdateAppBody } from '@skytells/contract';
+import { type App, operations } from '@skytells/contract';
 import type { OAuthClient } from '../../../core/oauth/model.js';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
-import { IdParams, tokenJson } from '../schemas.js';
+import { routeOf } from '../route-of.js';
+import { tokenJson } from '../schemas.js';
 import type { Services } from '../services.js';
 
 function appJson(client: OAuthClient): App {
@@ -22,25 +23,18 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
   const read = authenticate(services, { scope: 'apps:read' });
   const write = authenticate(services, { scope: 'apps:write' });
 
-  app.get(
-    '/v1/apps',
-    { onRequest: read, schema: { tags: ['apps'], summary: 'Registered applications' } },
-    async (request) => ({
+  app.route({
+    ...routeOf(operations.listApps),
+    onRequest: read,
+    handler: async (request) => ({
       data: (await apps.list(principalOf(request).accountId)).map(appJson),
     }),
-  );
+  });
 
-  app.post(
-    '/v1/apps',
-    {
-      onRequest: write,
-      schema: {
-        tags: ['apps'],
-        summary: 'Register an application; a confidential one gets its secret once',
-        body: RegisterAppBody,
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.registerApp),
+    onRequest: write,
+    handler: async (request, reply) => {
       const { name, redirect_uris: redirectUris, type } = request.body;
       const registered = await apps.register(
         principalOf(request),
@@ -49,26 +43,18 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
       );
       return reply.code(201).send({ ...appJson(registered.client), client_secret: registered.clientSecret });
     },
-  );
+  });
 
-  app.get(
-    '/v1/apps/:id',
-    { onRequest: read, schema: { tags: ['apps'], summary: 'One application', params: IdParams } },
-    async (request) => appJson(await apps.get(principalOf(request).accountId, request.params.id)),
-  );
+  app.route({
+    ...routeOf(operations.getApp),
+    onRequest: read,
+    handler: async (request) => appJson(await apps.get(principalOf(request).accountId, request.params.id)),
+  });
 
-  app.patch(
-    '/v1/apps/:id',
-    {
-      onRequest: write,
-      schema: {
-        tags: ['apps'],
-        summary: 'Rename or change redirect URIs',
-        params: IdParams,
-        body: UpdateAppBody,
-      },
-    },
-    async (request) => {
+  app.route({
+    ...routeOf(operations.updateApp),
+    onRequest: write,
+    handler: async (request) => {
       const { name, redirect_uris: redirectUris } = request.body;
       const client = await apps.update(
         principalOf(request),
@@ -78,36 +64,30 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
       );
       return appJson(client);
     },
-  );
+  });
 
-  app.post(
-    '/v1/apps/:id/secret',
-    {
-      onRequest: write,
-      schema: { tags: ['apps'], summary: 'Replace the client secret; shown once', params: IdParams },
-    },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.rotateAppSecret),
+    onRequest: write,
+    handler: async (request, reply) => {
       const rotated = await apps.rotateSecret(principalOf(request), request.params.id, contextOf(request));
       return reply.code(201).send({ ...appJson(rotated.client), client_secret: rotated.clientSecret });
     },
-  );
+  });
 
-  app.delete(
-    '/v1/apps/:id',
-    {
-      onRequest: write,
-      schema: { tags: ['apps'], summary: 'Delete an application and revoke its tokens', params: IdParams },
-    },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.deleteApp),
+    onRequest: write,
+    handler: async (request, reply) => {
       await apps.delete(principalOf(request), request.params.id, contextOf(request));
       return reply.code(204).send();
     },
-  );
+  });
 
-  app.get(
-    '/v1/authorized-apps',
-    { onRequest: read, schema: { tags: ['apps'], summary: 'Applications holding tokens of this account' } },
-    async (request) => {
+  app.route({
+    ...routeOf(operations.listAuthorizedApps),
+    onRequest: read,
+    handler: async (request) => {
       const now = services.clock.now();
       const authorized = await apps.authorizedApps(principalOf(request).accountId);
       return {
@@ -119,17 +99,14 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
         })),
       };
     },
-  );
+  });
 
-  app.delete(
-    '/v1/authorized-apps/:id',
-    {
-      onRequest: write,
-      schema: { tags: ['apps'], summary: `Remove an app's access: revoke all its tokens`, params: IdParams },
-    },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.revokeAuthorizedApp),
+    onRequest: write,
+    handler: async (request, reply) => {
       await apps.revokeAuthorization(principalOf(request), request.params.id, contextOf(request));
       return reply.code(204).send();
     },
-  );
+  });
 };

@@ -69,7 +69,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
   });
 
   for (const path of CONSOLE_PATHS) {
-    app.get(path, { schema: { hide: true } }, async (_request, reply) => {
+    app.get(path, async (_request, reply) => {
       let html: string;
       try {
         html = await readFile(join(root, 'index.html'), 'utf8');

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { RevokeCredentialsBody, RevokeCredentialsResultSchema } from '@skytells/contract';
+import { operations } from '@skytells/contract';
 import { contextOf } from '../authenticate.js';
+import { routeOf } from '../route-of.js';
 import type { Services } from '../services.js';
 
 /** Requests per minute and address allowed to the unauthenticated revocation endpoint. */
@@ -11,20 +12,12 @@ export const credentialRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app,
   { services },
 ) => {
-  app.post(
-    '/v1/credentials/revoke',
-    {
-      config: { rateLimit: { max: REVOKE_RATE_LIMIT, timeWindow: 60_000 } },
-      schema: {
-        tags: ['tokens'],
-        summary: 'Revoke leaked credentials; no authentication',
-        body: RevokeCredentialsBody,
-        response: { 202: RevokeCredentialsResultSchema },
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.revokeLeakedCredentials),
+    config: { rateLimit: { max: REVOKE_RATE_LIMIT, timeWindow: 60_000 } },
+    handler: async (request, reply) => {
       const revoked = await services.tokens.revokeLeaked(request.body.credentials, contextOf(request));
       return reply.code(202).send({ revoked });
     },
-  );
+  });
 };

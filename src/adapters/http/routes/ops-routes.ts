@@ -1,36 +1,45 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { operations } from '@skytells/contract';
 import type { Registry } from 'prom-client';
 import { ApiError } from '../../../core/errors.js';
 import { DATABASE_RETRY_AFTER_SECONDS } from '../error-handler.js';
+import { buildOpenApiDocument } from '../openapi.js';
+import { routeOf } from '../route-of.js';
 import type { Services } from '../services.js';
 
-/** Liveness, readiness, metrics and the OpenAPI document. */
-export const opsRoutes: FastifyPluginAsync<{ services: Services; registry: Registry }> = async (
-  app,
-  { services, registry },
-) => {
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness' } }, async () => ({
-    status: 'ok',
-  }));
+/** Options of {@link opsRoutes}. */
+export interface OpsRoutesOptions {
+  services: Services;
+  registry: Registry;
+  /** The URL users reach, named as the server of the OpenAPI document. */
+  publicUrl: string;
+}
 
-  app.get(
-    '/readyz',
-    { schema: { tags: ['operations'], summary: 'Readiness: the database answers' } },
-    async () => {
+/** Liveness, readiness, metrics and the OpenAPI document. */
+export const opsRoutes: FastifyPluginAsyncTypebox<OpsRoutesOptions> = async (
+  app,
+  { services, registry, publicUrl },
+) => {
+  app.route({ ...routeOf(operations.getHealth), handler: async () => ({ status: 'ok' as const }) });
+
+  app.route({
+    ...routeOf(operations.getReadiness),
+    handler: async () => {
       if (!(await services.isReady()))
         throw new ApiError('database_unavailable', {
           detail: 'The database does not answer.',
           retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
         });
-      return { status: 'ready' };
+      return { status: 'ready' as const };
     },
-  );
+  });
 
-  app.get(
-    '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
-    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  app.route({
+    ...routeOf(operations.getMetrics),
+    handler: async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+  });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Generated once: the document depends on the contract and the public URL alone.
+  const document = buildOpenApiDocument({ publicUrl });
+  app.route({ ...routeOf(operations.getOpenApiDocument), handler: async () => document });
 };

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { CreateTokenBody, RotateTokenBody, ScopeListSchema, TokenListQuery } from '@skytells/contract';
+import { operations } from '@skytells/contract';
 import { ApiError } from '../../../core/errors.js';
 import { SCOPE_CATALOGUE } from '../../../core/scopes.js';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
-import { IdParams, IssuedTokenSchema, PageSchema, pageLimit, tokenJson, TokenSchema } from '../schemas.js';
+import { routeOf } from '../route-of.js';
+import { pageLimit, tokenJson } from '../schemas.js';
 import type { Services } from '../services.js';
 
 function expiration(body: { expires_in_days?: number; expires_at?: string; expires?: 'never' }) {
@@ -18,26 +19,17 @@ function expiration(body: { expires_in_days?: number; expires_at?: string; expir
 export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const now = () => services.clock.now();
 
-  app.get(
-    '/v1/scopes',
-    { schema: { tags: ['tokens'], summary: 'The scope catalogue', response: { 200: ScopeListSchema } } },
-    async () => ({
+  app.route({
+    ...routeOf(operations.listScopes),
+    handler: async () => ({
       data: Object.entries(SCOPE_CATALOGUE).map(([name, description]) => ({ name, description })),
     }),
-  );
+  });
 
-  app.get(
-    '/v1/tokens',
-    {
-      onRequest: authenticate(services, { scope: 'tokens:read' }),
-      schema: {
-        tags: ['tokens'],
-        summary: 'List tokens, newest first',
-        querystring: TokenListQuery,
-        response: { 200: PageSchema(TokenSchema) },
-      },
-    },
-    async (request) => {
+  app.route({
+    ...routeOf(operations.listTokens),
+    onRequest: authenticate(services, { scope: 'tokens:read' }),
+    handler: async (request) => {
       const { status = 'active', cursor, limit } = request.query;
       const page = await services.tokens.list(principalOf(request).accountId, {
         status,
@@ -46,20 +38,12 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       });
       return { data: page.items.map((token) => tokenJson(token, now())), next_cursor: page.nextCursor };
     },
-  );
+  });
 
-  app.post(
-    '/v1/tokens',
-    {
-      onRequest: authenticate(services, { scope: 'tokens:write' }),
-      schema: {
-        tags: ['tokens'],
-        summary: 'Create a token; its value is in this response only',
-        body: CreateTokenBody,
-        response: { 201: IssuedTokenSchema },
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.createToken),
+    onRequest: authenticate(services, { scope: 'tokens:write' }),
+    handler: async (request, reply) => {
       const { name, scopes } = request.body;
       const issued = await services.tokens.create(
         principalOf(request),
@@ -68,61 +52,39 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       );
       return reply.code(201).send({ ...tokenJson(issued.token, now()), token: issued.value });
     },
-  );
+  });
 
-  app.get(
-    '/v1/tokens/self',
-    {
-      onRequest: authenticate(services, { via: 'token' }),
-      schema: { tags: ['tokens'], summary: 'The calling token', response: { 200: TokenSchema } },
-    },
-    async (request) => {
+  app.route({
+    ...routeOf(operations.getCallingToken),
+    onRequest: authenticate(services, { via: 'token' }),
+    handler: async (request) => {
       const principal = principalOf(request);
       // The hook admits tokens only; the token was loaded by verification, so no second read.
       if (principal.kind !== 'token') throw new ApiError('token_required');
       return tokenJson(services.tokens.present(principal.token), now());
     },
-  );
+  });
 
-  app.get(
-    '/v1/tokens/:id',
-    {
-      onRequest: authenticate(services, { scope: 'tokens:read' }),
-      schema: { tags: ['tokens'], summary: 'One token', params: IdParams, response: { 200: TokenSchema } },
-    },
-    async (request) =>
+  app.route({
+    ...routeOf(operations.getToken),
+    onRequest: authenticate(services, { scope: 'tokens:read' }),
+    handler: async (request) =>
       tokenJson(await services.tokens.get(principalOf(request).accountId, request.params.id), now()),
-  );
+  });
 
-  app.delete(
-    '/v1/tokens/:id',
-    {
-      onRequest: authenticate(services, { scope: 'tokens:write' }),
-      schema: {
-        tags: ['tokens'],
-        summary: 'Revoke a token at once; repeating it succeeds',
-        params: IdParams,
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.revokeToken),
+    onRequest: authenticate(services, { scope: 'tokens:write' }),
+    handler: async (request, reply) => {
       await services.tokens.revoke(principalOf(request), request.params.id, contextOf(request));
       return reply.code(204).send();
     },
-  );
+  });
 
-  app.post(
-    '/v1/tokens/:id/rotate',
-    {
-      onRequest: authenticate(services, { scope: 'tokens:write' }),
-      schema: {
-        tags: ['tokens'],
-        summary: 'Issue a replacement with the same or fewer scopes',
-        params: IdParams,
-        body: RotateTokenBody,
-        response: { 201: IssuedTokenSchema },
-      },
-    },
-    async (request, reply) => {
+  app.route({
+    ...routeOf(operations.rotateToken),
+    onRequest: authenticate(services, { scope: 'tokens:write' }),
+    handler: async (request, reply) => {
       const body = request.body ?? {};
       const issued = await services.tokens.rotate(
         principalOf(request),
@@ -139,5 +101,5 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       );
       return reply.code(201).send({ ...tokenJson(issued.token, now()), token: issued.value });
     },
-  );
+  });
 };
