@@ -1,3 +1,4 @@
+import type { OperationAuth } from '@skytells/contract';
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { parseBearer } from '../../core/bearer.js';
 import { ApiError } from '../../core/errors.js';
@@ -101,10 +102,18 @@ async function identify(
 }
 
 /**
- * An `onRequest` hook that authenticates the caller and checks `requirement`, before the body is
- * even read: a refused request never reaches its handler.
+ * An `onRequest` hook that authenticates the caller and checks `requirement` (a contract
+ * operation's `auth`, or a requirement of its own), before the body is even read: a refused request
+ * never reaches its handler.
+ * @throws Error at registration, for an operation the contract does not guard by a credential.
  */
-export function authenticate(services: Services, requirement: Requirement = {}): onRequestAsyncHookHandler {
+export function authenticate(
+  services: Services,
+  requirement: Requirement | OperationAuth = {},
+): onRequestAsyncHookHandler {
+  if ('kind' in requirement && requirement.kind !== 'credential') {
+    throw new Error(`An operation with ${requirement.kind} access takes no credential hook.`);
+  }
   return async (request, reply) => {
     const principal = await identify(services, request, reply);
     if (requirement.via === 'session' && principal.kind !== 'session') {

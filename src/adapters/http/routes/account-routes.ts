@@ -49,7 +49,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ services: Services; cook
 
   app.route({
     ...routeOf(operations.signOut),
-    onRequest: authenticate(services, { via: 'session' }),
+    onRequest: authenticate(services, operations.signOut.auth),
     handler: async (request, reply) => {
       const principal = principalOf(request);
       if (principal.kind === 'session')
@@ -66,13 +66,13 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ services: Services; cook
 
   app.route({
     ...routeOf(operations.getAccount),
-    onRequest: authenticate(services, { scope: 'account:read' }),
+    onRequest: authenticate(services, operations.getAccount.auth),
     handler: async (request) => accountJson(await services.accounts.get(principalOf(request).accountId)),
   });
 
   app.route({
     ...routeOf(operations.getCurrentSession),
-    onRequest: authenticate(services, { via: 'session' }),
+    onRequest: authenticate(services, operations.getCurrentSession.auth),
     handler: async (request) => {
       const principal = principalOf(request);
       const sessionId = principal.kind === 'session' ? principal.sessionId : '';

@@ -20,12 +20,10 @@ function appJson(client: OAuthClient): App {
 /** Registered OAuth applications and the apps the account has authorized (`apps:*`). */
 export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { apps } = services.oauth;
-  const read = authenticate(services, { scope: 'apps:read' });
-  const write = authenticate(services, { scope: 'apps:write' });
 
   app.route({
     ...routeOf(operations.listApps),
-    onRequest: read,
+    onRequest: authenticate(services, operations.listApps.auth),
     handler: async (request) => ({
       data: (await apps.list(principalOf(request).accountId)).map(appJson),
     }),
@@ -33,7 +31,7 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
 
   app.route({
     ...routeOf(operations.registerApp),
-    onRequest: write,
+    onRequest: authenticate(services, operations.registerApp.auth),
     handler: async (request, reply) => {
       const { name, redirect_uris: redirectUris, type } = request.body;
       const registered = await apps.register(
@@ -47,13 +45,13 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
 
   app.route({
     ...routeOf(operations.getApp),
-    onRequest: read,
+    onRequest: authenticate(services, operations.getApp.auth),
     handler: async (request) => appJson(await apps.get(principalOf(request).accountId, request.params.id)),
   });
 
   app.route({
     ...routeOf(operations.updateApp),
-    onRequest: write,
+    onRequest: authenticate(services, operations.updateApp.auth),
     handler: async (request) => {
       const { name, redirect_uris: redirectUris } = request.body;
       const client = await apps.update(
@@ -68,7 +66,7 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
 
   app.route({
     ...routeOf(operations.rotateAppSecret),
-    onRequest: write,
+    onRequest: authenticate(services, operations.rotateAppSecret.auth),
     handler: async (request, reply) => {
       const rotated = await apps.rotateSecret(principalOf(request), request.params.id, contextOf(request));
       return reply.code(201).send({ ...appJson(rotated.client), client_secret: rotated.clientSecret });
@@ -77,7 +75,7 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
 
   app.route({
     ...routeOf(operations.deleteApp),
-    onRequest: write,
+    onRequest: authenticate(services, operations.deleteApp.auth),
     handler: async (request, reply) => {
       await apps.delete(principalOf(request), request.params.id, contextOf(request));
       return reply.code(204).send();
@@ -86,7 +84,7 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
 
   app.route({
     ...routeOf(operations.listAuthorizedApps),
-    onRequest: read,
+    onRequest: authenticate(services, operations.listAuthorizedApps.auth),
     handler: async (request) => {
       const now = services.clock.now();
       const authorized = await apps.authorizedApps(principalOf(request).accountId);
@@ -103,7 +101,7 @@ export const appRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
 
   app.route({
     ...routeOf(operations.revokeAuthorizedApp),
-    onRequest: write,
+    onRequest: authenticate(services, operations.revokeAuthorizedApp.auth),
     handler: async (request, reply) => {
       await apps.revokeAuthorization(principalOf(request), request.params.id, contextOf(request));
       return reply.code(204).send();

@@ -14,7 +14,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
 ) => {
   app.route({
     ...routeOf(operations.listAuditEvents),
-    onRequest: authenticate(services, { scope: 'audit:read' }),
+    onRequest: authenticate(services, operations.listAuditEvents.auth),
     handler: async (request) => {
       const { cursor, limit, action } = request.query;
       const page = await services.audit.list(principalOf(request).accountId, {
@@ -28,7 +28,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
 
   app.route({
     ...routeOf(operations.listProjects),
-    onRequest: authenticate(services, { scope: 'projects:read' }),
+    onRequest: authenticate(services, operations.listProjects.auth),
     handler: async (request) => {
       const page = await services.projects.listProjects(principalOf(request).accountId, {
         limit: pageLimit(request.query.limit),
@@ -40,7 +40,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
 
   app.route({
     ...routeOf(operations.createProject),
-    onRequest: authenticate(services, { scope: 'projects:write' }),
+    onRequest: authenticate(services, operations.createProject.auth),
     handler: async (request, reply) => {
       const project = await services.projects.createProject(
         principalOf(request),
@@ -53,14 +53,14 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
 
   app.route({
     ...routeOf(operations.getProject),
-    onRequest: authenticate(services, { scope: 'projects:read' }),
+    onRequest: authenticate(services, operations.getProject.auth),
     handler: async (request) =>
       projectJson(await services.projects.getProject(principalOf(request).accountId, request.params.id)),
   });
 
   app.route({
     ...routeOf(operations.deleteProject),
-    onRequest: authenticate(services, { scope: 'projects:write' }),
+    onRequest: authenticate(services, operations.deleteProject.auth),
     handler: async (request, reply) => {
       await services.projects.deleteProject(principalOf(request), request.params.id, contextOf(request));
       return reply.code(204).send();
@@ -69,7 +69,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
 
   app.route({
     ...routeOf(operations.listDeployments),
-    onRequest: authenticate(services, { scope: 'deployments:read' }),
+    onRequest: authenticate(services, operations.listDeployments.auth),
     handler: async (request) => {
       const page = await services.projects.listDeployments(
         principalOf(request).accountId,
@@ -85,7 +85,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
 
   app.route({
     ...routeOf(operations.createDeployment),
-    onRequest: authenticate(services, { scope: 'deployments:write' }),
+    onRequest: authenticate(services, operations.createDeployment.auth),
     handler: async (request, reply) => {
       const body = request.body ?? {};
       const deployment = await services.projects.createDeployment(
@@ -103,7 +103,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
 
   app.route({
     ...routeOf(operations.getBilling),
-    onRequest: authenticate(services, { scope: 'billing:read' }),
+    onRequest: authenticate(services, operations.getBilling.auth),
     handler: async (request) => services.projects.billing(principalOf(request).accountId),
   });
 };

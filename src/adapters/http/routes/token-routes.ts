@@ -28,7 +28,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.route({
     ...routeOf(operations.listTokens),
-    onRequest: authenticate(services, { scope: 'tokens:read' }),
+    onRequest: authenticate(services, operations.listTokens.auth),
     handler: async (request) => {
       const { status = 'active', cursor, limit } = request.query;
       const page = await services.tokens.list(principalOf(request).accountId, {
@@ -42,7 +42,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.route({
     ...routeOf(operations.createToken),
-    onRequest: authenticate(services, { scope: 'tokens:write' }),
+    onRequest: authenticate(services, operations.createToken.auth),
     handler: async (request, reply) => {
       const { name, scopes } = request.body;
       const issued = await services.tokens.create(
@@ -56,7 +56,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.route({
     ...routeOf(operations.getCallingToken),
-    onRequest: authenticate(services, { via: 'token' }),
+    onRequest: authenticate(services, operations.getCallingToken.auth),
     handler: async (request) => {
       const principal = principalOf(request);
       // The hook admits tokens only; the token was loaded by verification, so no second read.
@@ -67,14 +67,14 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.route({
     ...routeOf(operations.getToken),
-    onRequest: authenticate(services, { scope: 'tokens:read' }),
+    onRequest: authenticate(services, operations.getToken.auth),
     handler: async (request) =>
       tokenJson(await services.tokens.get(principalOf(request).accountId, request.params.id), now()),
   });
 
   app.route({
     ...routeOf(operations.revokeToken),
-    onRequest: authenticate(services, { scope: 'tokens:write' }),
+    onRequest: authenticate(services, operations.revokeToken.auth),
     handler: async (request, reply) => {
       await services.tokens.revoke(principalOf(request), request.params.id, contextOf(request));
       return reply.code(204).send();
@@ -83,7 +83,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.route({
     ...routeOf(operations.rotateToken),
-    onRequest: authenticate(services, { scope: 'tokens:write' }),
+    onRequest: authenticate(services, operations.rotateToken.auth),
     handler: async (request, reply) => {
       const body = request.body ?? {};
       const issued = await services.tokens.rotate(
