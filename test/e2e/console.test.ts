@@ -406,7 +406,6 @@ suite(suiteName, () => {
     expect(await page.getByRole('alert').textContent()).toMatch(
       /Too many failed sign-in attempts\. Try again in \d+ minutes?\./,
     );
-    await expectAccessible(page, 'the sign-in page, throttled');
     await context.close();
   });
 

@@ -366,7 +366,6 @@ suite(suiteName, () => {
         await page.getByRole('link', { name: 'Create an account' }).click();
         await page.waitForURL((url) => url.pathname === '/signup');
         expect(new URL(page.url()).searchParams.get('next')).toBe(next);
-        await expectAccessible(page, 'the sign-up page on the way to consent');
         await page.getByLabel('Email', { exact: true }).fill(freshEmail('cancel'));
         await page.getByLabel('Password', { exact: true }).fill('correct horse battery staple');
         await page.getByRole('button', { name: 'Create account' }).click();
