@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -177,4 +178,120 @@ export async function isInJsHeap(context: BrowserContext, page: Page, text: stri
   await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
   await cdp.detach();
   return chunks.join('').includes(text);
+}
+
+/** The WCAG 2.1 AA rule sets of axe-core: level A and AA, of WCAG 2.0 and of 2.1. */
+export const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * Page-side functions: `rgba(css)` parses a computed colour, `backgroundOf(element)` finds the
+ * opaque background behind an element, `contrast(a, b)` is the WCAG contrast ratio.
+ */
+export const IN_PAGE_CONTRAST = `
+  const rgba = (color) => (color.match(/[\\d.]+/g) ?? []).map(Number);
+  const luminance = ([r, g, b]) => [r, g, b]
+    .map((v) => v / 255)
+    .map((v) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const contrast = (a, b) => {
+    const [lighter, darker] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (lighter + 0.05) / (darker + 0.05);
+  };
+  const backgroundOf = (element) => {
+    for (let at = element; at !== null; at = at.parentElement) {
+      const color = rgba(getComputedStyle(at).backgroundColor);
+      if (color.length === 3 || color[3] === 1) return color;
+    }
+    return [255, 255, 255];
+  };`;
+
+/**
+ * What axe-core leaves to people: each visible text field's edge stands out 3:1 from what is around
+ * it (WCAG 1.4.11) and its placeholder reads at 4.5:1 (WCAG 1.4.3).
+ */
+const FIELD_CHECK = `(() => {
+  ${IN_PAGE_CONTRAST}
+  const problems = [];
+  const fields = document.querySelectorAll('input:not([type=hidden], [type=checkbox], [type=radio]), select, textarea');
+  for (const field of fields) {
+    const style = getComputedStyle(field);
+    if (field.getBoundingClientRect().width <= 1 || style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+    const around = backgroundOf(field.parentElement);
+    const inside = backgroundOf(field);
+    const border = parseFloat(style.borderTopWidth) > 0 ? contrast(rgba(style.borderTopColor), around) : 1;
+    const edge = Math.max(border, contrast(inside, around));
+    const name = (field.labels?.[0]?.textContent ?? field.getAttribute('aria-label') ?? field.name).trim();
+    if (edge < 3) problems.push({ id: 'field-edge-contrast', help: 'Text fields must stand out 3:1 from their surroundings (WCAG 1.4.11)', target: name, ratio: edge });
+    if (field.placeholder) {
+      const placeholder = contrast(rgba(getComputedStyle(field, '::placeholder').color), inside);
+      if (placeholder < 4.5) problems.push({ id: 'placeholder-contrast', help: 'Placeholder text must have a 4.5:1 contrast (WCAG 1.4.3)', target: name, ratio: placeholder });
+    }
+  }
+  return problems.map(({ id, help, target, ratio }) => ({ id, impact: 'serious', help: help + ', found ' + ratio.toFixed(2) + ':1', targets: [[target]] }));
+})()`;
+
+/** axe-core's minified build: half the size of `axe.source`, so each new document parses it sooner. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** One failed check, as {@link expectAccessible} reports it. */
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: unknown[];
+}
+
+const AXE_RUN = `axe.run(document, ${JSON.stringify({
+  runOnly: { type: 'tag', values: WCAG_21_AA },
+  resultTypes: ['violations'],
+})}).then((results) => results.violations.map((violation) => ({
+  id: violation.id,
+  impact: violation.impact ?? null,
+  help: violation.help,
+  targets: violation.nodes.map((node) => node.target),
+})))`;
+
+/** Options of {@link expectAccessible}. */
+export interface AccessibilityCheck {
+  /** The colour schemes to check the page in; the page's own (light) by default. */
+  colorSchemes?: readonly ('light' | 'dark')[];
+}
+
+/** Checks a page that follows the system's colour scheme in both. */
+export const BOTH_SCHEMES: AccessibilityCheck = { colorSchemes: ['light', 'dark'] };
+
+async function violationsOf(page: Page): Promise<Violation[]> {
+  // Evaluated over the DevTools protocol, which the pages' CSP (no inline script) does not govern;
+  // injected once per document, as the console's navigations keep theirs.
+  if ((await page.evaluate('typeof window.axe')) === 'undefined') await page.evaluate(AXE_SOURCE);
+  return [...(await page.evaluate<Violation[]>(AXE_RUN)), ...(await page.evaluate<Violation[]>(FIELD_CHECK))];
+}
+
+/**
+ * Checks the page as it is now against WCAG 2.1 AA with axe-core ({@link WCAG_21_AA}) and the
+ * contrast of text fields, and fails on any violation, naming each one's rule, impact, elements and
+ * help. `label` names the state checked.
+ */
+export async function expectAccessible(
+  page: Page,
+  label: string,
+  { colorSchemes }: AccessibilityCheck = {},
+): Promise<void> {
+  const report: string[] = [];
+  for (const scheme of colorSchemes ?? [undefined]) {
+    if (scheme !== undefined) await page.emulateMedia({ colorScheme: scheme });
+    for (const violation of await violationsOf(page)) {
+      const where = scheme === undefined ? '' : `, ${scheme} scheme`;
+      report.push(
+        [
+          `${violation.id} (${violation.impact ?? 'no impact given'}${where}): ${violation.help}`,
+          ...violation.targets.map((target) => `  at ${JSON.stringify(target)}`),
+        ].join('\n'),
+      );
+    }
+  }
+  if (colorSchemes !== undefined) await page.emulateMedia({ colorScheme: null });
+  if (report.length > 0) {
+    throw new Error(`${label} breaks WCAG 2.1 AA (${page.url()}):\n${report.join('\n')}`);
+  }
 }

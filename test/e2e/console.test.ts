@@ -12,12 +12,14 @@ import {
   CHROMIUM_PATH,
   type ConsoleServer,
   docsScreenshot,
+  expectAccessible,
   freshEmail,
   isInJsHeap,
   screenshot,
   signedInContext,
   startConsoleServer,
 } from './console-support.js';
+import { focusedElement, moveFocusTo } from './keyboard-support.js';
 
 const hasChromium = existsSync(CHROMIUM_PATH);
 const suite = hasChromium ? describe : describe.skip;
@@ -85,7 +87,10 @@ suite(suiteName, () => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await screenshot(page, 'sign-in');
+    await expectAccessible(page, 'the sign-in page');
     await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByRole('button', { name: 'Create account' }).waitFor();
+    await expectAccessible(page, 'the sign-up page');
     await page.getByLabel('Email', { exact: true }).fill(freshEmail('walk'));
     await page.getByLabel('Password', { exact: true }).fill('correct horse battery staple');
     await page.getByRole('button', { name: 'Create account' }).click();
@@ -99,9 +104,14 @@ suite(suiteName, () => {
       await page.getByRole('navigation', { name: 'Settings' }).getByRole('link').allTextContents(),
     ).toEqual(['Tokens', 'Applications', 'Audit log']);
     await screenshot(page, 'tokens-empty');
+    await expectAccessible(page, 'Tokens, empty');
 
-    // Create a token with two scopes.
+    // Create a token with two scopes; an empty form first says what is missing.
     await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByLabel('Name', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Create token', exact: true }).click();
+    await page.getByText('Select at least one scope.').waitFor();
+    await expectAccessible(page, 'the create token form with its errors');
     await page.getByLabel('Name', { exact: true }).fill('github-actions-prod');
     await page.getByRole('checkbox', { name: 'tokens:read', exact: true }).check();
     await page.getByRole('checkbox', { name: 'projects:write', exact: true }).check();
@@ -114,6 +124,7 @@ suite(suiteName, () => {
     expect(await summary.textContent()).toContain('github-actions-prod will be able to');
     expect(await summary.textContent()).toContain('(with projects:write)');
     await screenshot(page, 'create-token');
+    await expectAccessible(page, 'the create token form, filled in');
     await page.getByRole('button', { name: 'Create token', exact: true }).click();
 
     // The value, once, with a Copy button and a plain warning.
@@ -130,6 +141,7 @@ suite(suiteName, () => {
     expect(await reader.evaluate('navigator.clipboard.readText()')).toBe(value);
     await reader.close();
     await screenshot(page, 'token-value-once');
+    await expectAccessible(page, 'the one-time token value');
     // The heap check below can see the value while it is on screen.
     expect(await isInJsHeap(context, page, value)).toBe(true);
 
@@ -137,6 +149,7 @@ suite(suiteName, () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     const leave = page.getByRole('dialog', { name: 'Leave without the token value?' });
     await leave.waitFor();
+    await expectAccessible(page, 'the leave-without-the-value dialog');
     await leave.getByRole('button', { name: 'Stay', exact: true }).click();
     expect(await valueField.inputValue()).toBe(value);
     await page.getByRole('button', { name: 'Done', exact: true }).click();
@@ -157,6 +170,7 @@ suite(suiteName, () => {
     await lastUsed.getByText('127.0.0.1 · github-actions-runner/2.320').waitFor(WAIT);
     expect(await lastUsed.locator('time').textContent()).toBe('just now');
     await screenshot(page, 'tokens-used');
+    await expectAccessible(page, 'Tokens, with a used token');
 
     // Rotate: a replacement with the same scopes and a suggested name.
     await original.getByRole('button', { name: 'Rotate', exact: true }).click();
@@ -168,12 +182,14 @@ suite(suiteName, () => {
     // Only narrowing: scopes the old token lacks are not offered.
     expect(await page.getByRole('checkbox', { name: 'billing:read', exact: true }).count()).toBe(0);
     await screenshot(page, 'rotate');
+    await expectAccessible(page, 'rotation step 1, the replacement form');
     await page.getByRole('button', { name: 'Create replacement' }).click();
     const newValueField = page.getByLabel('Token value');
     await newValueField.waitFor();
     const newValue = await newValueField.inputValue();
     expect(newValue).toMatch(TOKEN_PATTERN);
     expect(newValue).not.toBe(value);
+    await expectAccessible(page, 'rotation step 2, the replacement value');
     // The browser's Back button asks too.
     await page.goBack();
     const leaveBack = page.getByRole('dialog', { name: 'Leave without the token value?' });
@@ -184,6 +200,7 @@ suite(suiteName, () => {
 
     // The rotation view waits for the replacement's first use, then shows when and from where.
     await page.getByText('Waiting for the first use of github-actions-prod-2').waitFor();
+    await expectAccessible(page, 'rotation step 3, waiting for the first use');
     expect(
       (await callWithToken(server.baseUrl, newValue, '/v1/tokens/self', 'github-actions-runner/2.321'))
         .status,
@@ -193,13 +210,16 @@ suite(suiteName, () => {
     expect(await verify.textContent()).toContain('127.0.0.1');
     expect(await verify.textContent()).toContain('github-actions-runner/2.321');
     await screenshot(page, 'rotation-verified');
+    await expectAccessible(page, 'rotation step 4, the replacement verified');
 
     // Revoke the old token.
     await page.getByRole('button', { name: 'Revoke old token' }).click();
     const confirm = page.getByRole('dialog', { name: 'Revoke github-actions-prod?' });
     expect(await confirm.textContent()).toContain('stops working at once');
+    await expectAccessible(page, 'rotation step 5, the revoke dialog');
     await confirm.getByRole('button', { name: 'Revoke token' }).click();
     await page.getByText('github-actions-prod is revoked.').waitFor();
+    await expectAccessible(page, 'rotation done, the old token revoked');
     const refused = await callWithToken(
       server.baseUrl,
       value,
@@ -214,6 +234,7 @@ suite(suiteName, () => {
     expect(await row(page, 'github-actions-prod').count()).toBe(0);
     await page.getByRole('radio', { name: 'Revoked' }).check();
     await row(page, 'github-actions-prod').locator('td[data-label="Status"]').getByText('Revoked').waitFor();
+    await expectAccessible(page, 'Tokens, revoked');
 
     // Neither value is anywhere in the page: markup, fields, or JavaScript state.
     const html = await page.content();
@@ -228,7 +249,7 @@ suite(suiteName, () => {
     // No CSP violation, no script error along the way.
     expect(problems).toEqual([]);
     await context.close();
-  }, 90_000);
+  }, 120_000);
 
   it('rotates with narrower scopes and a scheduled revocation of the old token', async () => {
     const session = await apiSignUp(server.baseUrl, 'scheduled');
@@ -254,6 +275,7 @@ suite(suiteName, () => {
     await page.getByRole('button', { name: 'Continue to verification' }).click();
     await leaveReveal(page);
     await page.getByText('It will be revoked automatically in 1 hour').waitFor();
+    await expectAccessible(page, 'rotation with a scheduled revocation');
 
     const replacement = await apiCall<{
       data: { name: string; scopes: string[]; replaces: string | null }[];
@@ -291,6 +313,7 @@ suite(suiteName, () => {
     await hostileRow.getByRole('button', { name: 'Revoke', exact: true }).click();
     const confirm = page.getByRole('dialog', { name: `Revoke ${hostile}?` });
     expect(await confirm.textContent()).toContain('projects:read');
+    await expectAccessible(page, 'the revoke dialog of a row');
     await confirm.getByRole('button', { name: 'Revoke token' }).click();
     await hostileRow.locator('td[data-label="Status"]').getByText('Revoked').waitFor();
     expect(await hostileRow.getByRole('button', { name: 'Revoke', exact: true }).isDisabled()).toBe(true);
@@ -358,6 +381,7 @@ suite(suiteName, () => {
     await page.getByLabel('Password', { exact: true }).fill('not my password');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('alert').getByText('Wrong email or password.').waitFor();
+    await expectAccessible(page, 'the sign-in page with an error');
 
     await page.getByLabel('Password', { exact: true }).fill(session.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -398,6 +422,7 @@ suite(suiteName, () => {
         .getByRole('alert')
         .getByText('Sign-up is closed on this server.', { exact: false })
         .waitFor();
+      await expectAccessible(page, 'the sign-up page, closed');
     } finally {
       await context.close();
       await closed.close();
@@ -455,6 +480,7 @@ suite(suiteName, () => {
     // Exact times are on hover and in the markup.
     expect(await soon.locator('time').getAttribute('title')).toMatch(/\d{4}/);
     await screenshot(page, 'tokens', false);
+    await expectAccessible(page, 'Tokens, expiring soon and never expiring');
     await docsScreenshot(page);
 
     // Keyboard: the first row's Rotate button is reachable and opens the rotation form.
@@ -488,6 +514,7 @@ suite(suiteName, () => {
         .count(),
     ).toBe(1);
     await screenshot(page, 'token-details');
+    await expectAccessible(page, 'token details');
 
     // Phone width: no sideways scrolling, rows become cards.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -496,10 +523,131 @@ suite(suiteName, () => {
     const overflow = await page.evaluate(SIDEWAYS_OVERFLOW);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'tokens-phone');
+    await expectAccessible(page, 'Tokens at phone width');
     await page.goto('/settings/tokens/new');
     await page.getByLabel('Name', { exact: true }).waitFor();
     expect(await page.evaluate(SIDEWAYS_OVERFLOW)).toBeLessThanOrEqual(0);
     await screenshot(page, 'create-token-phone');
+    await context.close();
+  });
+
+  it('signs in, creates a token and copies its value by keyboard alone, the focus visible at every step', async () => {
+    const session = await apiSignUp(server.baseUrl, 'keyboard');
+    const context = await browser.newContext({
+      baseURL: server.baseUrl,
+      viewport: { width: 1280, height: 800 },
+    });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
+    const page = await context.newPage();
+    await page.goto('/signin');
+    const email = page.getByLabel('Email', { exact: true });
+    await email.waitFor();
+    await moveFocusTo(page, email);
+    await page.keyboard.type(session.email);
+    const password = page.getByLabel('Password', { exact: true });
+    await moveFocusTo(page, password);
+    await page.keyboard.type('not my password');
+    await moveFocusTo(page, page.getByRole('button', { name: 'Sign in', exact: true }));
+    await page.keyboard.press('Enter');
+    // A refusal leaves the focus where it was, one Shift+Tab from the password.
+    await page.getByRole('alert').getByText('Wrong email or password.').waitFor();
+    expect(await focusedElement(page)).toBe('button Sign in');
+    await moveFocusTo(page, password, { key: 'Shift+Tab', limit: 1 });
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(session.password);
+    await page.keyboard.press('Enter');
+
+    const create = page
+      .getByRole('region', { name: 'No active tokens yet' })
+      .getByRole('button', { name: 'Create token', exact: true });
+    await create.waitFor();
+    await moveFocusTo(page, create);
+    await page.keyboard.press('Enter');
+    const name = page.getByLabel('Name', { exact: true });
+    await name.waitFor();
+    await moveFocusTo(page, name);
+    await page.keyboard.type('keyboard-only');
+    await moveFocusTo(page, page.getByRole('checkbox', { name: 'projects:read', exact: true }));
+    await page.keyboard.press('Space');
+    const expiration = page.getByLabel('Expiration', { exact: true });
+    await moveFocusTo(page, expiration);
+    await page.keyboard.press('ArrowDown');
+    expect(await expiration.inputValue()).toBe('60');
+    // Back up to the scopes for one more.
+    await moveFocusTo(page, page.getByRole('checkbox', { name: 'tokens:read', exact: true }), {
+      key: 'Shift+Tab',
+    });
+    await page.keyboard.press('Space');
+    await moveFocusTo(page, page.getByRole('button', { name: 'Create token', exact: true }));
+    await page.keyboard.press('Enter');
+
+    // The focus moves to the new value, two Tabs from Copy.
+    const copy = page.getByRole('button', { name: 'Copy', exact: true });
+    await copy.waitFor();
+    await expect.poll(() => focusedElement(page)).toBe('h2 Copy your new token');
+    await moveFocusTo(page, copy, { limit: 2 });
+    await page.keyboard.press('Enter');
+    await page.getByText('Copied to the clipboard.').waitFor();
+    const listed = await apiCall<{ data: { name: string; scopes: string[]; expires_at: string }[] }>(
+      server.baseUrl,
+      session,
+      'GET',
+      '/v1/tokens',
+    );
+    expect(listed.body.data).toEqual([
+      expect.objectContaining({ name: 'keyboard-only', scopes: ['tokens:read', 'projects:read'] }),
+    ]);
+    const days = (Date.parse(listed.body.data[0]?.expires_at ?? '') - Date.now()) / 86_400_000;
+    expect(Math.round(days)).toBe(60);
+    await context.close();
+  });
+
+  it('keeps the focus inside the revoke dialog, closes it with Escape and gives the focus back', async () => {
+    const session = await apiSignUp(server.baseUrl, 'dialog');
+    for (const name of ['dialog-kept', 'dialog-revoked']) {
+      const created = await apiCall(server.baseUrl, session, 'POST', '/v1/tokens', {
+        name,
+        scopes: ['projects:read'],
+        expires_in_days: 7,
+      });
+      expect(created.status).toBe(201);
+    }
+    const context = await signedInContext(browser, server.baseUrl, session);
+    const page = await context.newPage();
+    await page.goto('/settings/tokens');
+    const revoke = row(page, 'dialog-revoked').getByRole('button', { name: 'Revoke', exact: true });
+    await revoke.waitFor();
+    await moveFocusTo(page, revoke);
+    await page.keyboard.press('Enter');
+
+    const dialog = page.getByRole('dialog', { name: 'Revoke dialog-revoked?' });
+    await dialog.waitFor();
+    // The safe answer has the focus; Tab and Shift+Tab go round the dialog, never behind it.
+    expect(await focusedElement(page)).toBe('button Cancel');
+    const round: (string | null)[] = [];
+    for (const key of ['Tab', 'Tab', 'Tab', 'Shift+Tab', 'Shift+Tab', 'Shift+Tab']) {
+      await page.keyboard.press(key);
+      round.push(await focusedElement(page));
+    }
+    expect(round).toEqual([
+      'button Revoke token',
+      'button Cancel',
+      'button Revoke token',
+      'button Cancel',
+      'button Revoke token',
+      'button Cancel',
+    ]);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => focusedElement(page)).toBe('button Revoke');
+
+    // Space opens it again; confirming revokes, and the focus stays on the token's row.
+    await page.keyboard.press('Space');
+    await dialog.waitFor();
+    await moveFocusTo(page, dialog.getByRole('button', { name: 'Revoke token', exact: true }));
+    await page.keyboard.press('Enter');
+    await row(page, 'dialog-revoked').locator('td[data-label="Status"]').getByText('Revoked').waitFor();
+    await expect.poll(() => focusedElement(page)).toBe('link dialog-revoked');
     await context.close();
   });
 
@@ -525,6 +673,7 @@ suite(suiteName, () => {
     expect(await actions.first().textContent()).toBe('token.revoked');
     expect(await actions.count()).toBe(25);
     await screenshot(page, 'audit-log');
+    await expectAccessible(page, 'the audit log');
 
     await page.getByRole('button', { name: 'Older' }).click();
     await page.waitForURL(/cursor=/);
@@ -538,6 +687,7 @@ suite(suiteName, () => {
     await actions.nth(1).waitFor({ state: 'detached' });
     await actions.first().waitFor();
     expect(await actions.allTextContents()).toEqual(['token.revoked']);
+    await expectAccessible(page, 'the audit log, filtered');
     await context.close();
   });
 });

@@ -19,15 +19,18 @@ import {
 import {
   type ApiSession,
   apiCall,
+  BOTH_SCHEMES,
   apiSignUp,
   buildConsole,
   callWithToken,
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
+  expectAccessible,
   freshEmail,
   screenshot,
   signedInContext,
 } from './console-support.js';
+import { focusedElement, moveFocusTo } from './keyboard-support.js';
 
 const hasChromium = existsSync(CHROMIUM_PATH);
 const suite = hasChromium ? describe : describe.skip;
@@ -161,6 +164,7 @@ suite(suiteName, () => {
         await page.goto(request.url.toString());
         expect(await signInNext(page)).toBe(`${request.url.pathname}${request.url.search}`);
         await page.getByText('Sign in to continue connecting an application or device').waitFor();
+        await expectAccessible(page, 'the sign-in page on the way to consent');
         await signInThroughForm(page, person);
 
         // The consent page names the client, the device and every requested scope.
@@ -174,6 +178,7 @@ suite(suiteName, () => {
         }
         await scopeBox(page, 'deployments:read').uncheck();
         await screenshot(page, 'oauth-consent');
+        await expectAccessible(page, 'the consent page', BOTH_SCHEMES);
 
         const callback = await answerConsent(page, 'Authorize', loopback);
         expect(callback.searchParams.get('iss')).toBe(server.url);
@@ -226,6 +231,7 @@ suite(suiteName, () => {
       });
       await page.goto(request.url.toString());
       await page.getByRole('heading', { level: 1, name: 'Authorize Example Mobile' }).waitFor();
+      await expectAccessible(page, 'the consent page of a third-party application', BOTH_SCHEMES);
       // Either the browser hands the redirect to the app, or the page's CSP refuses the form.
       const outcome = Promise.race([
         page
@@ -283,7 +289,7 @@ suite(suiteName, () => {
     },
   );
 
-  it('connects a device: sign-in on the way to /device, the code typed in, Authorize, and the client gets its token on its next poll', async () => {
+  it('connects a device by keyboard: sign-in on the way to /device, the code typed in (a wrong one first), Authorize, and the client gets its token on its next poll', async () => {
     const person = await apiSignUp(server.url, 'device');
     const authorization = await oauth.processDeviceAuthorizationResponse(
       server.as,
@@ -303,8 +309,23 @@ suite(suiteName, () => {
       expect(await signInNext(page)).toBe('/device');
       await signInThroughForm(page, person);
 
-      await page.getByLabel('Code', { exact: true }).fill(authorization.user_code);
-      await page.getByRole('button', { name: 'Continue', exact: true }).click();
+      // By keyboard: the code field has the focus; a mistyped code is answered on the page.
+      const code = page.getByLabel('Code', { exact: true });
+      await code.waitFor();
+      await expectAccessible(page, 'the device code entry', BOTH_SCHEMES);
+      expect(await focusedElement(page)).toBe('text Code');
+      await page.keyboard.type('BBBB-BBBB');
+      await moveFocusTo(page, page.getByRole('button', { name: 'Continue', exact: true }));
+      await page.keyboard.press('Enter');
+      await page
+        .getByRole('alert')
+        .getByText('That code is not valid or has expired.', { exact: false })
+        .waitFor();
+      await expectAccessible(page, 'the device code entry with an error', BOTH_SCHEMES);
+      expect(await focusedElement(page)).toBe('text Code');
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type(authorization.user_code);
+      await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Authorize Skytells CLI' }).waitFor();
       const body = await page.locator('main').textContent();
       expect(body).toContain('build-box');
@@ -313,8 +334,11 @@ suite(suiteName, () => {
         expect(await scopeBox(page, scope).isChecked(), scope).toBe(true);
       }
       await screenshot(page, 'oauth-device');
-      await page.getByRole('button', { name: 'Authorize', exact: true }).click();
+      await expectAccessible(page, 'the device approval page', BOTH_SCHEMES);
+      await moveFocusTo(page, page.getByRole('button', { name: 'Authorize', exact: true }));
+      await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Device connected' }).waitFor();
+      await expectAccessible(page, 'the device connected page', BOTH_SCHEMES);
     });
 
     // The first poll comes after approval, so the 5-second interval (RFC 8628 §3.5) is not in the way.
@@ -366,6 +390,26 @@ suite(suiteName, () => {
     }
   });
 
+  it('explains on an accessible error page why an authorization request with an unknown client cannot go on', async () => {
+    const person = await apiSignUp(server.url, 'error-page');
+    await withContext(await signedInContext(browser, server.url, person, VIEWPORT), async (page) => {
+      const url = new URL('/oauth/authorize', server.url);
+      url.search = new URLSearchParams({
+        response_type: 'code',
+        client_id: 'no-such-client',
+        redirect_uri: 'https://elsewhere.example/callback',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString();
+      const response = await page.goto(url.toString());
+      expect(response?.status()).toBe(400);
+      expect(new URL(page.url()).origin).toBe(server.url);
+      await page.getByRole('heading', { level: 1, name: 'Cannot continue' }).waitFor();
+      await screenshot(page, 'oauth-error');
+      await expectAccessible(page, 'the OAuth error page', BOTH_SCHEMES);
+    });
+  });
+
   it('follows next straight away when already signed in, and never to another site', async () => {
     const person = await apiSignUp(server.url, 'next');
     await withContext(await signedInContext(browser, server.url, person), async (page) => {
@@ -413,8 +457,11 @@ suite(suiteName, () => {
       await rail.getByRole('link', { name: 'Applications', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Applications' }).waitFor();
       await page.getByText('You have not registered any application.').waitFor();
+      await expectAccessible(page, 'Applications, empty');
 
       await page.getByRole('button', { name: 'Register application' }).click();
+      await page.getByLabel('Name', { exact: true }).waitFor();
+      await expectAccessible(page, 'the register application form');
       await page.getByLabel('Name', { exact: true }).fill('Acme Deploy Dashboard');
       await page
         .getByLabel('Redirect URIs', { exact: true })
@@ -430,6 +477,7 @@ suite(suiteName, () => {
       await page.getByText('This is the only time the client secret is shown.').waitFor();
       await page.getByRole('button', { name: 'Copy', exact: true }).click();
       await page.getByText('Copied to the clipboard.').waitFor();
+      await expectAccessible(page, 'the client secret, shown once');
       const listed = await apiCall<{ data: { client_id: string; name: string; type: string }[] }>(
         server.url,
         person,
@@ -453,6 +501,7 @@ suite(suiteName, () => {
       const original = row('Acme Deploy Dashboard');
       await original.waitFor();
       const text = await original.textContent();
+      await expectAccessible(page, 'Applications, with an application');
       for (const part of [
         clientId,
         'Confidential',
@@ -465,6 +514,8 @@ suite(suiteName, () => {
 
       // Edit the name and the redirect URIs.
       await original.getByRole('button', { name: 'Edit', exact: true }).click();
+      await page.getByLabel('Name', { exact: true }).waitFor();
+      await expectAccessible(page, 'the edit application form');
       await page.getByLabel('Name', { exact: true }).fill('Acme Deploy');
       await page
         .getByLabel('Redirect URIs', { exact: true })
@@ -480,6 +531,8 @@ suite(suiteName, () => {
       // Rotate: a new secret, once; the old one stops working.
       await edited.getByRole('button', { name: 'Rotate secret', exact: true }).click();
       const rotate = page.getByRole('dialog', { name: 'Rotate the secret of Acme Deploy?' });
+      await rotate.waitFor();
+      await expectAccessible(page, 'the rotate secret dialog');
       await rotate.getByRole('button', { name: 'Rotate secret', exact: true }).click();
       await rotate.waitFor({ state: 'detached' });
       const rotated = await page.getByLabel('Client secret', { exact: true }).inputValue();
@@ -532,6 +585,7 @@ suite(suiteName, () => {
         await app.getByRole('link', { name: 'Skytells CLI on laptop', exact: true }).waitFor();
         await app.getByText(`127.0.0.1 · ${USER_AGENT.split(' ')[0]}`).waitFor();
         await screenshot(page, 'authorized-apps');
+        await expectAccessible(page, 'Authorized apps');
         // Phone width: no sideways scrolling.
         await page.setViewportSize({ width: 390, height: 844 });
         expect(

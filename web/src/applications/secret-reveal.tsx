@@ -1,5 +1,6 @@
-import { useId } from 'react';
+import { useId, useRef } from 'react';
 import { CopyOnceField } from '../ui/copy-once-field';
+import { useFocusOnMount } from '../ui/hooks';
 import type { OAuthApp } from '../types';
 
 /** Props of {@link SecretReveal}. */
@@ -19,9 +20,11 @@ export interface SecretRevealProps {
 export function SecretReveal({ app, secret, heading, done }: SecretRevealProps) {
   const headingId = useId();
   const hintId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useFocusOnMount(headingRef);
   return (
     <section className="reveal card" aria-labelledby={headingId}>
-      <h2 id={headingId} className="section-title">
+      <h2 id={headingId} ref={headingRef} className="section-title" tabIndex={-1}>
         {heading}
       </h2>
       <p className="alert alert-warning" id={hintId}>

@@ -33,6 +33,8 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // The button stays enabled while busy, so the focus stays on it when an error comes back.
+    if (busy) return;
     if (email.trim() === '' || password === '') {
       setError('Enter your email and password.');
       return;
@@ -85,7 +87,12 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
             {error}
           </p>
         ) : null}
-        <button type="submit" className="button button-primary button-block" disabled={busy} aria-busy={busy}>
+        <button
+          type="submit"
+          className="button button-primary button-block"
+          aria-disabled={busy}
+          aria-busy={busy}
+        >
           Sign in
         </button>
       </form>

@@ -53,6 +53,8 @@ export function SignUpPage() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // The button stays enabled while busy, so the focus stays on it when an error comes back.
+    if (busy) return;
     const found: Errors = {};
     if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) found.email = 'Enter an email address.';
     if (password.length < 8) found.password = 'Use at least 8 characters.';
@@ -136,7 +138,12 @@ export function SignUpPage() {
             {errors.form}
           </p>
         ) : null}
-        <button type="submit" className="button button-primary button-block" disabled={busy} aria-busy={busy}>
+        <button
+          type="submit"
+          className="button button-primary button-block"
+          aria-disabled={busy}
+          aria-busy={busy}
+        >
           Create account
         </button>
       </form>

@@ -1,6 +1,7 @@
-import { useId } from 'react';
+import { useId, useRef } from 'react';
 import { navigate } from '../router';
 import { CopyOnceField } from '../ui/copy-once-field';
+import { useFocusOnMount } from '../ui/hooks';
 import type { Token } from '../types';
 import { Expiry, ScopeChips } from './token-bits';
 
@@ -22,9 +23,11 @@ export interface TokenRevealProps {
 export function TokenReveal({ token, value, now, next, heading }: TokenRevealProps) {
   const headingId = useId();
   const hintId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useFocusOnMount(headingRef);
   return (
     <section className="reveal card" aria-labelledby={headingId}>
-      <h2 id={headingId} className="section-title">
+      <h2 id={headingId} ref={headingRef} className="section-title" tabIndex={-1}>
         {heading ?? 'Copy your new token'}
       </h2>
       <p className="alert alert-warning" id={hintId}>

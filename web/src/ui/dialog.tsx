@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from 'react';
 
 /** Props of {@link ConfirmDialog}. */
 export interface ConfirmDialogProps {
@@ -11,6 +11,43 @@ export interface ConfirmDialogProps {
   error?: string | null;
   onConfirm: () => void;
   onCancel: () => void;
+}
+
+const FOCUSABLE =
+  'button:not(:disabled), a[href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled)';
+
+/**
+ * Tab from the last control goes to the first, Shift+Tab from the first to the last: a modal
+ * `<dialog>` alone lets the focus leave the page for the browser's own controls (WAI-ARIA APG, Dialog).
+ */
+function wrapFocus(event: KeyboardEvent<HTMLDialogElement>): void {
+  if (event.key !== 'Tab') return;
+  const controls = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
+  const first = controls[0];
+  const last = controls.at(-1);
+  if (first === undefined || last === undefined) return;
+  const active = document.activeElement;
+  if (event.shiftKey && (active === first || !event.currentTarget.contains(active))) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || !event.currentTarget.contains(active))) {
+    event.preventDefault();
+    first.focus();
+  }
+}
+
+/**
+ * Gives the focus back to the control that opened a dialog; when that control is gone or disabled
+ * (a revoked row's Revoke), to the first control of its row or card, else to the page's content.
+ */
+function returnFocus(opener: Element | null): void {
+  if (opener instanceof HTMLElement && opener.isConnected && !opener.matches(':disabled')) {
+    opener.focus();
+    return;
+  }
+  const near = opener?.isConnected ? opener.closest('tr, li, article, section, form') : null;
+  const fallback = near?.querySelector<HTMLElement>(FOCUSABLE) ?? document.getElementById('main');
+  fallback?.focus();
 }
 
 /**
@@ -27,22 +64,35 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
   useEffect(() => {
     const dialog = ref.current;
     if (dialog === null) return undefined;
+    const opener = document.activeElement;
     if (!dialog.open) dialog.showModal();
     // The safe answer has the focus: Enter never destroys anything by accident.
     cancelRef.current?.focus();
+    return () => {
+      if (dialog.open) dialog.close();
+      returnFocus(opener);
+    };
+  }, []);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog === null) return undefined;
     const cancel = (event: Event) => {
       event.preventDefault();
       onCancel();
     };
     dialog.addEventListener('cancel', cancel);
-    return () => {
-      dialog.removeEventListener('cancel', cancel);
-      if (dialog.open) dialog.close();
-    };
+    return () => dialog.removeEventListener('cancel', cancel);
   }, [onCancel]);
 
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby={titleId} aria-describedby={bodyId}>
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      aria-describedby={bodyId}
+      onKeyDown={wrapFocus}
+    >
       <h2 id={titleId} className="dialog-title">
         {props.title}
       </h2>

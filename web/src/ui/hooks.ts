@@ -1,6 +1,14 @@
-import { useEffect, useRef, useState } from 'react';
+import { type RefObject, useEffect, useRef, useState } from 'react';
 import { api } from '../api';
 import type { ScopeInfo } from '../types';
+
+/**
+ * Moves the focus to `ref`'s element when it appears: for content that replaces the control the
+ * user was on (a submitted form), so keyboard and screen-reader users continue from there.
+ */
+export function useFocusOnMount(ref: RefObject<HTMLElement | null>): void {
+  useEffect(() => ref.current?.focus(), [ref]);
+}
 
 /** The current time, refreshed every `intervalMs` so relative times stay true. */
 export function useNow(intervalMs = 30_000): Date {
