@@ -215,13 +215,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: [
-                ...serverCode,
-                '**/cli/**',
-                '@skytells/cli',
-                '@skytells/contract/*',
-                'node:*',
-              ],
+              group: [...serverCode, '**/cli/**', '@skytells/cli', 'node:*'],
               message:
                 'The console talks to the HTTP API only; from the server side it imports @skytells/contract alone.',
             },
