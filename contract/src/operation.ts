@@ -1,0 +1,47 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { ErrorCode } from './errors.js';
+import type { Scope } from './scopes.js';
+
+/**
+ * Who may call an operation.
+ * - `public`: anyone, no credential.
+ * - `credential`: an access token holding `scope` (when given), or the console session (every scope);
+ *   `via` narrows it to one of the two.
+ * - `client`: an OAuth client (RFC 6749 §2.3); with `scope`, an access token holding it may call
+ *   instead (introspection, RFC 7662 §2.1).
+ */
+export type OperationAuth =
+  | { kind: 'public' }
+  | { kind: 'credential'; scope?: Scope; via?: 'session' | 'token' }
+  | { kind: 'client'; scope?: Scope };
+
+/** One HTTP operation of the API: what it takes, what it answers, who may call it. */
+export interface Operation {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** OpenAPI path template, `/v1/tokens/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: OperationAuth;
+  params?: TSchema;
+  query?: TSchema;
+  body?: TSchema;
+  /** The body may be left out altogether (rotate, deploy). */
+  bodyOptional?: boolean;
+  /** The body is `application/x-www-form-urlencoded` (RFC 6749 §3.2), not JSON. */
+  form?: boolean;
+  /** Success statuses and their bodies; `null` for none (204), `'text'` for a non-JSON body. */
+  responses: Readonly<Record<number, TSchema | null | 'text'>>;
+  /** Problem codes particular to this operation, beyond those every operation of its kind can answer. */
+  errors?: readonly ErrorCode[];
+}
+
+/** Access with a credential: a token holding `scope`, or the console session; `via` narrows it to one. */
+export const credential = (scope?: Scope, via?: 'session' | 'token'): OperationAuth => ({
+  kind: 'credential',
+  ...(scope === undefined ? {} : { scope }),
+  ...(via === undefined ? {} : { via }),
+});
+
+/** Access without any credential. */
+export const PUBLIC: OperationAuth = { kind: 'public' };

@@ -1,0 +1,93 @@
+import { credential, type Operation, PUBLIC } from '../operation.js';
+import { IdParams, PageSchema } from '../schemas/common.js';
+import { RevokeCredentialsBody, RevokeCredentialsResultSchema } from '../schemas/credentials.js';
+import {
+  CreateTokenBody,
+  IssuedTokenSchema,
+  RotateTokenBody,
+  ScopeListSchema,
+  TokenListQuery,
+  TokenSchema,
+} from '../schemas/tokens.js';
+
+/** The scope catalogue and the access-token lifecycle. */
+export const tokensOperations = {
+  listScopes: {
+    method: 'GET',
+    path: '/v1/scopes',
+    summary: 'The scope catalogue',
+    tag: 'tokens',
+    auth: PUBLIC,
+    responses: { 200: ScopeListSchema },
+  },
+  listTokens: {
+    method: 'GET',
+    path: '/v1/tokens',
+    summary: 'List tokens, newest first',
+    tag: 'tokens',
+    auth: credential('tokens:read'),
+    query: TokenListQuery,
+    responses: { 200: PageSchema(TokenSchema) },
+    errors: ['invalid_cursor'],
+  },
+  createToken: {
+    method: 'POST',
+    path: '/v1/tokens',
+    summary: 'Create a token; its value is in this response only',
+    tag: 'tokens',
+    auth: credential('tokens:write'),
+    body: CreateTokenBody,
+    responses: { 201: IssuedTokenSchema },
+    errors: ['name_conflict', 'lifetime_exceeds_caller', 'policy_violation'],
+  },
+  getCallingToken: {
+    method: 'GET',
+    path: '/v1/tokens/self',
+    summary: 'The calling token',
+    tag: 'tokens',
+    auth: credential(undefined, 'token'),
+    responses: { 200: TokenSchema },
+  },
+  getToken: {
+    method: 'GET',
+    path: '/v1/tokens/{id}',
+    summary: 'One token',
+    tag: 'tokens',
+    auth: credential('tokens:read'),
+    params: IdParams,
+    responses: { 200: TokenSchema },
+    errors: ['not_found'],
+  },
+  revokeToken: {
+    method: 'DELETE',
+    path: '/v1/tokens/{id}',
+    summary: 'Revoke a token at once; repeating it succeeds',
+    tag: 'tokens',
+    auth: credential('tokens:write'),
+    params: IdParams,
+    responses: { 204: null },
+    errors: ['not_found'],
+  },
+  rotateToken: {
+    method: 'POST',
+    path: '/v1/tokens/{id}/rotate',
+    summary: 'Issue a replacement with the same or fewer scopes',
+    tag: 'tokens',
+    auth: credential('tokens:write'),
+    params: IdParams,
+    body: RotateTokenBody,
+    bodyOptional: true,
+    responses: { 201: IssuedTokenSchema },
+    errors: ['not_found', 'name_conflict', 'token_not_active', 'lifetime_exceeds_caller', 'policy_violation'],
+  },
+  revokeLeakedCredentials: {
+    method: 'POST',
+    path: '/v1/credentials/revoke',
+    summary: 'Revoke leaked credentials: anyone holding one may',
+    tag: 'tokens',
+    auth: PUBLIC,
+    body: RevokeCredentialsBody,
+    responses: { 202: RevokeCredentialsResultSchema },
+    errors: ['rate_limited'],
+  },
+} as const satisfies Record<string, Operation>;
