@@ -77,7 +77,7 @@ export class SignInThrottle {
     ]);
   }
 
-  /** Clears the pair's failures and trusts `ip` for `email` from now on. */
+  /** Clears the pair's failures and trusts `ip` for `email` for {@link TRUSTED_ADDRESS_MS} from now. */
   async recordSuccess(email: string, ip: string): Promise<void> {
     const trusted = this.#trusted(email, ip);
     await this.#limiter.reset(this.#pair(email, ip));
