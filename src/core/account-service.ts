@@ -101,7 +101,7 @@ export class AccountService {
   ): Promise<StartedSession & { account: Account }> {
     const normalised = email.trim().toLowerCase();
     const ip = context.ip ?? 'unknown';
-    const wait = this.#deps.throttle.retryAfter(normalised, ip);
+    const wait = await this.#deps.throttle.retryAfter(normalised, ip);
     if (wait > 0) {
       throw new ApiError('rate_limited', {
         detail: 'Too many failed sign-ins. Try again later.',
@@ -117,7 +117,7 @@ export class AccountService {
         ? await this.#deps.passwords.verifyNothing(password)
         : await this.#deps.passwords.verify(password, record.passwordHash);
     if (record === undefined || !ok) {
-      this.#deps.throttle.recordFailure(normalised, ip);
+      await this.#deps.throttle.recordFailure(normalised, ip);
       await this.#deps.audit.record(this.#deps.uow.stores, {
         accountId: record?.id ?? null,
         action: 'session.failed',
@@ -127,7 +127,7 @@ export class AccountService {
       });
       throw new ApiError('invalid_credentials', { detail: 'Wrong email or password.' });
     }
-    this.#deps.throttle.recordSuccess(normalised, ip);
+    await this.#deps.throttle.recordSuccess(normalised, ip);
     const { passwordHash: _hash, ...account } = record;
     const started = await this.#deps.sessions.start(account.id, context);
     return { ...started, account };

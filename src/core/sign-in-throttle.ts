@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import type { RateLimiter, RateLimitWindow } from './rate-limiter.js';
 
 /** Limits of {@link SignInThrottle}: failures allowed per window. */
 export interface ThrottleLimits {
@@ -22,75 +22,84 @@ export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
   perAccount: 20,
 };
 
-interface Window {
-  start: number;
-  failures: number;
-}
+/** How long an address stays trusted for an account after its last successful sign-in from there. */
+export const TRUSTED_ADDRESS_MS = 90 * 86_400_000;
 
-const MAX_TRACKED = 100_000;
+/** Options of {@link SignInThrottle}. */
+export interface SignInThrottleOptions {
+  /** Where failures are counted; shared by every server process. */
+  limiter: RateLimiter;
+  /** Prefix of this throttle's keys, so that two throttles on one limiter never share counts. */
+  name: string;
+  limits?: ThrottleLimits;
+}
 
 /**
  * Slows password guessing without letting an attacker lock the owner out: the account-wide limit
  * never applies to an address the account has signed in from, so a flood from elsewhere cannot
- * stop the owner at their usual place. Counts are kept in this process's memory.
+ * stop the owner at their usual place. Counts live in a {@link RateLimiter}, so they hold across
+ * every server process that shares it.
  */
 export class SignInThrottle {
-  readonly #windows = new Map<string, Window>();
-  readonly #trusted = new Map<string, Set<string>>();
-  readonly #clock: Clock;
+  readonly #limiter: RateLimiter;
+  readonly #name: string;
   readonly #limits: ThrottleLimits;
 
-  constructor(clock: Clock, limits: ThrottleLimits = DEFAULT_THROTTLE_LIMITS) {
-    this.#clock = clock;
-    this.#limits = limits;
+  constructor(options: SignInThrottleOptions) {
+    this.#limiter = options.limiter;
+    this.#name = options.name;
+    this.#limits = options.limits ?? DEFAULT_THROTTLE_LIMITS;
   }
 
   /** Seconds until `email` may be tried again from `ip`; 0 when it may be tried now. */
-  retryAfter(email: string, ip: string): number {
-    const checks: [string, number][] = [
-      [`pair:${email}|${ip}`, this.#limits.perAccountAndIp],
-      [`ip:${ip}`, this.#limits.perIp],
-    ];
-    if (!this.#trusted.get(email)?.has(ip)) checks.push([`account:${email}`, this.#limits.perAccount]);
-    const now = this.#clock.now().getTime();
+  async retryAfter(email: string, ip: string): Promise<number> {
+    const checks = [this.#peek(this.#pair(email, ip), this.#limits.perAccountAndIp)];
+    checks.push(this.#peek(this.#key('ip', ip), this.#limits.perIp));
+    const trusted = await this.#limiter.peek(this.#trusted(email, ip), {
+      limit: 1,
+      windowMs: TRUSTED_ADDRESS_MS,
+    });
+    if (trusted.count === 0) checks.push(this.#peek(this.#key('account', email), this.#limits.perAccount));
     let wait = 0;
-    for (const [key, limit] of checks) {
-      const window = this.#current(key, now);
-      if (window !== undefined && window.failures >= limit) {
-        wait = Math.max(wait, Math.ceil((window.start + this.#limits.windowMs - now) / 1000));
-      }
+    for (const state of await Promise.all(checks)) {
+      if (!state.allowed) wait = Math.max(wait, state.retryAfterSeconds);
     }
     return wait;
   }
 
   /** Counts a failed sign-in of `email` from `ip`. */
-  recordFailure(email: string, ip: string): void {
-    const now = this.#clock.now().getTime();
-    if (this.#windows.size > MAX_TRACKED) this.#prune(now);
-    for (const key of [`pair:${email}|${ip}`, `ip:${ip}`, `account:${email}`]) {
-      const window = this.#current(key, now) ?? { start: now, failures: 0 };
-      window.failures += 1;
-      this.#windows.set(key, window);
-    }
+  async recordFailure(email: string, ip: string): Promise<void> {
+    const windowMs = this.#limits.windowMs;
+    await Promise.all([
+      this.#limiter.hit(this.#pair(email, ip), { limit: this.#limits.perAccountAndIp, windowMs }),
+      this.#limiter.hit(this.#key('ip', ip), { limit: this.#limits.perIp, windowMs }),
+      this.#limiter.hit(this.#key('account', email), { limit: this.#limits.perAccount, windowMs }),
+    ]);
   }
 
-  /** Clears the pair's failures and trusts `ip` for `email` from now on. */
-  recordSuccess(email: string, ip: string): void {
-    this.#windows.delete(`pair:${email}|${ip}`);
-    const trusted = this.#trusted.get(email) ?? new Set<string>();
-    if (trusted.size < 100) trusted.add(ip);
-    this.#trusted.set(email, trusted);
+  /** Clears the pair's failures and trusts `ip` for `email` for {@link TRUSTED_ADDRESS_MS} from now. */
+  async recordSuccess(email: string, ip: string): Promise<void> {
+    const trusted = this.#trusted(email, ip);
+    await this.#limiter.reset(this.#pair(email, ip));
+    // A new window each time: trust lasts from the latest success, not the first.
+    await this.#limiter.reset(trusted);
+    await this.#limiter.hit(trusted, { limit: 1, windowMs: TRUSTED_ADDRESS_MS });
   }
 
-  #current(key: string, now: number): Window | undefined {
-    const window = this.#windows.get(key);
-    if (window === undefined || now - window.start >= this.#limits.windowMs) return undefined;
-    return window;
+  #peek(key: string, limit: number) {
+    const window: RateLimitWindow = { limit, windowMs: this.#limits.windowMs };
+    return this.#limiter.peek(key, window);
   }
 
-  #prune(now: number): void {
-    for (const [key, window] of this.#windows) {
-      if (now - window.start >= this.#limits.windowMs) this.#windows.delete(key);
-    }
+  #key(kind: string, value: string): string {
+    return `${this.#name}:${kind}:${value}`;
+  }
+
+  #pair(email: string, ip: string): string {
+    return this.#key('pair', `${email}|${ip}`);
+  }
+
+  #trusted(email: string, ip: string): string {
+    return this.#key('trusted', `${email}|${ip}`);
   }
 }

@@ -31,6 +31,7 @@ import {
   type OpenDatabase,
   openDatabase,
 } from '../adapters/storage/database.js';
+import { KyselyRateLimiter } from '../adapters/storage/kysely-rate-limiter.js';
 import { KyselyUnitOfWork } from '../adapters/storage/kysely-unit-of-work.js';
 import type { Config } from '../config/config.js';
 
@@ -115,6 +116,8 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     maxLifetimeDays: config.tokenMaxLifetimeDays,
     requireExpiration: config.tokenRequireExpiration,
   };
+  // In the database, so that every process sharing it counts against the same limits.
+  const limiter = new KyselyRateLimiter(database.db, clock);
   const sessions = new SessionService({ uow, hasher, clock, random, audit });
   // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
   const lifecycle = new TokenLifecycle({
@@ -142,7 +145,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       audit,
       sessions,
       passwords: new PasswordHasher(options.scrypt),
-      throttle: new SignInThrottle(clock),
+      throttle: new SignInThrottle({ limiter, name: 'sign-in' }),
       signup: config.signup,
     }),
     verifier: new TokenVerifier({
@@ -167,17 +170,17 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
         clientTokens,
         clients,
         // Ten wrong user codes per account and address in fifteen minutes.
-        throttle: new SignInThrottle(clock, {
-          windowMs: 15 * 60_000,
-          perAccountAndIp: 10,
-          perIp: 30,
-          perAccount: 30,
+        throttle: new SignInThrottle({
+          limiter,
+          name: 'user-code',
+          limits: { windowMs: 15 * 60_000, perAccountAndIp: 10, perIp: 30, perAccount: 30 },
         }),
         verificationUri: `${issuer}/device`,
       }),
       endpoints: new TokenEndpoints({ uow, hasher, clock, clientTokens, clients }),
       apps: new ApplicationService({ uow, hasher, clock, random, audit, clientTokens, clients }),
     },
+    limiter,
     isReady: () => uow.isReachable(),
   };
   const app = await buildApp(services, { logger: options.logger, metrics, publicUrl: config.publicUrl });

@@ -14,8 +14,11 @@ import type {
   Session,
 } from '../../src/core/model.js';
 import type { DeviceAuthorization } from '../../src/core/oauth/model.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { DuplicateError, type UnitOfWork } from '../../src/core/ports.js';
+import { MemoryRateLimiter, type RateLimiter } from '../../src/core/rate-limiter.js';
 import { migrateToLatest, type OpenDatabase, openDatabase } from '../../src/adapters/storage/database.js';
+import { KyselyRateLimiter } from '../../src/adapters/storage/kysely-rate-limiter.js';
 import { KyselyUnitOfWork } from '../../src/adapters/storage/kysely-unit-of-work.js';
 import { createTestDatabase, TEST_DATABASE_URL, type TestDatabase } from '../support/harness.js';
 
@@ -124,6 +127,107 @@ function aDevice(overrides: Partial<DeviceAuthorization> = {}): DeviceAuthorizat
     ...overrides,
   };
 }
+
+/** Limiters on one shared store, each on its own connection(s), all reading `clock`. */
+type OpenLimiters = (clock: ManualClock) => RateLimiter[];
+
+/** The {@link RateLimiter} contract, for any implementation whose limiters `open` returns. */
+function rateLimiterContract(open: () => OpenLimiters): void {
+  const window = { limit: 3, windowMs: 60_000 };
+
+  it('allows hits up to the limit in one window and refuses the ones past it', async () => {
+    const clock = new ManualClock(T0);
+    const [limiter] = open()(clock);
+    const key = unique('key');
+    const states = [];
+    for (let i = 0; i < 5; i++) states.push(await limiter!.hit(key, window));
+    expect(states.map((s) => [s.allowed, s.count, s.remaining])).toEqual([
+      [true, 1, 2],
+      [true, 2, 1],
+      [true, 3, 0],
+      [false, 4, 0],
+      [false, 5, 0],
+    ]);
+    expect(states[4]).toMatchObject({ resetAt: at(60_000), retryAfterSeconds: 60 });
+  });
+
+  it('starts a new window once the current one has ended, counted from its first hit', async () => {
+    const clock = new ManualClock(T0);
+    const [limiter] = open()(clock);
+    const key = unique('key');
+    for (let i = 0; i < 4; i++) await limiter!.hit(key, window);
+    clock.advance(59_500);
+    expect(await limiter!.hit(key, window)).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+    clock.advance(500);
+    expect(await limiter!.hit(key, window)).toMatchObject({
+      allowed: true,
+      count: 1,
+      resetAt: at(120_000),
+    });
+  });
+
+  it('keeps the counts of different keys apart', async () => {
+    const [limiter] = open()(new ManualClock(T0));
+    const key = unique('key');
+    for (let i = 0; i < 4; i++) await limiter!.hit(key, window);
+    expect(await limiter!.hit(`${key}-other`, window)).toMatchObject({ allowed: true, count: 1 });
+  });
+
+  it('peeks without counting, and says whether one more hit would be allowed', async () => {
+    const clock = new ManualClock(T0);
+    const [limiter] = open()(clock);
+    const key = unique('key');
+    expect(await limiter!.peek(key, window)).toMatchObject({ allowed: true, count: 0, retryAfterSeconds: 0 });
+    await limiter!.hit(key, window);
+    await limiter!.hit(key, window);
+    expect(await limiter!.peek(key, window)).toMatchObject({ allowed: true, count: 2, remaining: 1 });
+    await limiter!.hit(key, window);
+    expect(await limiter!.peek(key, window)).toMatchObject({
+      allowed: false,
+      count: 3,
+      remaining: 0,
+      retryAfterSeconds: 60,
+    });
+    clock.advance(60_000);
+    expect(await limiter!.peek(key, window)).toMatchObject({ allowed: true, count: 0, retryAfterSeconds: 0 });
+  });
+
+  it('forgets a key on reset, so its next hit opens a new window', async () => {
+    const clock = new ManualClock(T0);
+    const [limiter] = open()(clock);
+    const key = unique('key');
+    for (let i = 0; i < 4; i++) await limiter!.hit(key, window);
+    await limiter!.reset(key);
+    clock.advance(10_000);
+    expect(await limiter!.hit(key, window)).toMatchObject({ allowed: true, count: 1, resetAt: at(70_000) });
+  });
+
+  it('takes any string as a key: control characters, quotes and long ones', async () => {
+    const [limiter] = open()(new ManualClock(T0));
+    const key = `${unique('key')}\u0000'; drop table rate_limit_windows; --${'x'.repeat(10_000)}`;
+    await limiter!.hit(key, window);
+    expect(await limiter!.hit(key, window)).toMatchObject({ count: 2 });
+    expect(await limiter!.peek(`${key}y`, window)).toMatchObject({ count: 0 });
+  });
+
+  it('never allows more than the limit when many connections hit one key at once', async () => {
+    const limiters = open()(new ManualClock(T0));
+    const key = unique('key');
+    const states = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        limiters[i % limiters.length]!.hit(key, { limit: 10, windowMs: 60_000 }),
+      ),
+    );
+    expect(states.filter((s) => s.allowed)).toHaveLength(10);
+    expect(states.map((s) => s.count).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
+  });
+}
+
+describe('MemoryRateLimiter contract', () => {
+  rateLimiterContract(() => (clock) => [new MemoryRateLimiter(clock)]);
+});
 
 const dialects = TEST_DATABASE_URL === undefined ? (['sqlite'] as const) : (['sqlite', 'postgres'] as const);
 const LABEL = { sqlite: 'SQLite', postgres: 'PostgreSQL' } as const;
@@ -669,6 +773,21 @@ describe.each(dialects)('%s store contract', (dialect) => {
       expect(await uow.stores.oauth.recordWrongUserCode(decided.id, attempt)).toBe(0);
       expect(await uow.stores.oauth.recordWrongUserCode(expired.id, attempt)).toBe(0);
     });
+  });
+
+  describe('RateLimiter', () => {
+    /** Three more pools on the same database, so that hits arrive on many connections at once. */
+    const others: OpenDatabase[] = [];
+    beforeAll(() => {
+      for (let i = 0; i < 3; i++) others.push(openDatabase(testDatabase.target));
+    });
+    afterAll(async () => {
+      for (const other of others) await other.close();
+    });
+
+    rateLimiterContract(
+      () => (clock) => [database, ...others].map((open) => new KyselyRateLimiter(open.db, clock)),
+    );
   });
 
   describe('UnitOfWork', () => {

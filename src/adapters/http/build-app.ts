@@ -8,6 +8,7 @@ import { ApiError } from '../../core/errors.js';
 import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import type { Metrics } from './metrics.js';
 import { securityHeaders } from './security-headers.js';
+import { rateLimitStoreOn } from './rate-limit-store.js';
 import { assertStrictJson, decodeUtf8, StrictJsonError } from './strict-json.js';
 import { oauthPages } from './oauth/oauth-pages.js';
 import { oauthRoutes } from './oauth/oauth-routes.js';
@@ -110,6 +111,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    store: rateLimitStoreOn(services.limiter),
     errorResponseBuilder: (_request, context) =>
       new ApiError('rate_limited', {
         detail: 'Too many requests. Slow down.',

@@ -5,6 +5,7 @@ import type { ApplicationService } from '../../core/oauth/application-service.js
 import type { AuthorizationServer } from '../../core/oauth/authorization-server.js';
 import type { DeviceFlow } from '../../core/oauth/device-flow.js';
 import type { TokenEndpoints } from '../../core/oauth/token-endpoints.js';
+import type { RateLimiter } from '../../core/rate-limiter.js';
 import type { ProjectService } from '../../core/project-service.js';
 import type { SessionService } from '../../core/session-service.js';
 import type { TokenService } from '../../core/token-service.js';
@@ -27,6 +28,8 @@ export interface Services {
     /** The issuer identifier and base URL of the authorization server (RFC 8414 §2). */
     issuer: string;
   };
+  /** Counters shared by every server process, for the HTTP rate limits. */
+  limiter: RateLimiter;
   /** Whether the database answers, for `/readyz`. */
   isReady(): Promise<boolean>;
 }

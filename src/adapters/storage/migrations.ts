@@ -202,6 +202,25 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('oauth_device_codes').dropColumn('wrong_user_codes').execute();
       },
     },
+    '0004_shared_rate_limit_windows': {
+      async up(db: Kysely<unknown>) {
+        // Counters need no crash safety: UNLOGGED skips the write-ahead log on every hit.
+        const create = dialect === 'postgres' ? sql`create unlogged table` : sql`create table`;
+        await sql`${create} rate_limit_windows (
+          key text primary key,
+          count integer not null,
+          reset_at_ms bigint not null
+        )`.execute(db);
+        await db.schema
+          .createIndex('rate_limit_windows_reset')
+          .on('rate_limit_windows')
+          .column('reset_at_ms')
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table if exists rate_limit_windows`.execute(db);
+      },
+    },
   };
 }
 

@@ -126,6 +126,15 @@ export interface OAuthDeviceCodesTable {
   wrong_user_codes: number;
 }
 
+/** One fixed window of a rate limit; UNLOGGED on PostgreSQL, as counts may be lost on a crash. */
+export interface RateLimitWindowsTable {
+  /** SHA-256 of the limiter's key, base64url. */
+  key: string;
+  count: number;
+  /** Milliseconds since the epoch; bigint on PostgreSQL, which the driver returns as a string. */
+  reset_at_ms: number | string;
+}
+
 export interface Schema {
   oauth_clients: OAuthClientsTable;
   oauth_codes: OAuthCodesTable;
@@ -136,6 +145,7 @@ export interface Schema {
   audit_events: AuditEventsTable;
   projects: ProjectsTable;
   deployments: DeploymentsTable;
+  rate_limit_windows: RateLimitWindowsTable;
 }
 
 /** Converts a stored time to a Date. */

@@ -255,7 +255,7 @@ export class DeviceFlow {
     context: RequestContext,
   ): Promise<{ device: DeviceAuthorization; client: OAuthClient } | undefined> {
     const ip = context.ip ?? 'unknown';
-    const wait = this.#deps.throttle.retryAfter(accountId, ip);
+    const wait = await this.#deps.throttle.retryAfter(accountId, ip);
     if (wait > 0)
       throw new ApiError('rate_limited', {
         detail: 'Too many wrong codes. Try again later.',
@@ -268,7 +268,7 @@ export class DeviceFlow {
         : undefined;
     const client = device === undefined ? undefined : await this.#deps.clients.find(device.clientId);
     if (device === undefined || client === undefined) {
-      this.#deps.throttle.recordFailure(accountId, ip);
+      await this.#deps.throttle.recordFailure(accountId, ip);
       return undefined;
     }
     return { device, client };
