@@ -3,12 +3,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { secureRandom } from '../src/core/random.js';
+import { generateTokenValue } from '../src/core/token-format.js';
 
 /**
  * Token verification over HTTP against a bare Fastify route, in the same run on the same machine.
  * Each server runs in its own process; the load comes from this one. Valid tokens are drawn in turn
  * from a set of TOKEN_COUNT (default 10,000). Runs alternate between the servers for BENCH_ROUNDS
- * rounds and the median is reported, so that a noisy neighbour affects both alike.
+ * rounds and the median is reported, so that a noisy neighbour affects both alike. One more load
+ * presents 1,000 unknown values (valid checksum, no such token) to the SQLite server, and in process
+ * the server counts its database look-ups for repeated unknown values and its memory after two floods
+ * of 100,000 distinct ones.
  */
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -32,7 +37,7 @@ interface Figures {
 
 function start(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(join(here, script), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--conditions=source', '--import', 'tsx', '--expose-gc'],
     env: { ...process.env, ...env },
     stdio: 'inherit',
   });
@@ -82,12 +87,22 @@ if (process.env['TEST_DATABASE_URL'] !== undefined) {
     { BENCH_DATABASE_URL: process.env['TEST_DATABASE_URL'] },
   ]);
 }
+const tokenServers: Server[] = [];
 for (const [name, env] of variants) {
   const tokensFile = join(dir, `${servers.length}.json`);
   const server = await start('token-server.ts', { ...env, TOKENS_FILE: tokensFile });
   const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as string[];
-  servers.push({ name: `${name}, ${tokens.length} tokens`, ...server, requests: templates(tokens) });
+  const entry = { name: `${name}, ${tokens.length} tokens`, ...server, requests: templates(tokens) };
+  servers.push(entry);
+  tokenServers.push(entry);
 }
+const sqlite = tokenServers[0]!;
+const unknownValues = Array.from({ length: 1_000 }, () => generateTokenValue(secureRandom));
+servers.push({
+  ...sqlite,
+  name: 'Skytells, SQLite, 1000 unknown tokens (401)',
+  requests: templates(unknownValues),
+});
 
 // Warm-up: every token once (a server in steady state has verified them before), and the JIT.
 for (const server of servers) await load(server, { amount: Math.max(server.requests.length, 5_000) });
@@ -96,7 +111,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const server of servers) runs.get(server)!.push(await load(server, { duration: SECONDS }));
 }
 const micro = await Promise.all(
-  servers.slice(1).map(
+  tokenServers.map(
     (server) =>
       new Promise<number>((resolve) => {
         server.child.on('message', (message: { microNanoseconds?: number }) => {
@@ -106,7 +121,21 @@ const micro = await Promise.all(
       }),
   ),
 );
-for (const server of servers) server.child.kill();
+interface UnknownFigures {
+  calls: number;
+  repeatNanoseconds: number;
+  repeatLookUps: number;
+  rssBefore: number;
+  floods: { lookUps: number; rssBytes: number; heapBytes: number }[];
+}
+const unknown = await new Promise<UnknownFigures>((resolve) => {
+  sqlite.child.on('message', (message: { unknown?: UnknownFigures }) => {
+    if (message.unknown !== undefined) resolve(message.unknown);
+  });
+  sqlite.child.send('unknown');
+});
+for (const server of tokenServers) server.child.kill();
+servers[0]!.child.kill();
 
 const baseline = median(runs.get(servers[0]!)!);
 console.log(
@@ -123,9 +152,21 @@ for (const server of servers) {
       `non-2xx ${f.non2xx}  ratio ${(f.rps / baseline.rps).toFixed(2)}  (runs: ${all})`,
   );
 }
-servers.slice(1).forEach((server, i) => {
+tokenServers.forEach((server, i) => {
   const ns = micro[i]!;
   console.log(
     `${server.name}: TokenVerifier.verify in process ${(ns / 1000).toFixed(1)} µs per call, ${Math.round(1e9 / ns)} calls/s on one core`,
+  );
+});
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+console.log(
+  `${sqlite.name}: ${unknown.calls} verifications of 1000 repeated unknown values, ` +
+    `${unknown.repeatLookUps} database look-ups (${(100 * (1 - unknown.repeatLookUps / unknown.calls)).toFixed(1)} % avoided), ` +
+    `${(unknown.repeatNanoseconds / 1000).toFixed(1)} µs per call`,
+);
+unknown.floods.forEach((flood, i) => {
+  console.log(
+    `${sqlite.name}: after flood ${i + 1} of 100000 distinct unknown values: ${flood.lookUps} look-ups, ` +
+      `RSS ${mb(flood.rssBytes)} (before the floods ${mb(unknown.rssBefore)}), heap used ${mb(flood.heapBytes)}`,
   );
 });

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       tokenMaxLifetimeDays: 366,
       tokenRequireExpiration: false,
+      tokenCacheSize: 100_000,
     });
   });
 
@@ -59,6 +60,7 @@ describe('loadConfig', () => {
         SKYTELLS_LOG_LEVEL: 'debug',
         SKYTELLS_TOKEN_MAX_LIFETIME_DAYS: '90',
         SKYTELLS_TOKEN_REQUIRE_EXPIRATION: 'true',
+        SKYTELLS_TOKEN_CACHE_SIZE: '5000',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -72,7 +74,12 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       tokenMaxLifetimeDays: 90,
       tokenRequireExpiration: true,
+      tokenCacheSize: 5000,
     });
+  });
+
+  it('accepts a token cache size of 0, which turns the verification cache off', () => {
+    expect(loadConfig({ SKYTELLS_TOKEN_CACHE_SIZE: '0' }).tokenCacheSize).toBe(0);
   });
 
   it('trims surrounding whitespace from values', () => {
@@ -136,6 +143,10 @@ describe('loadConfig', () => {
     ['SKYTELLS_TOKEN_MAX_LIFETIME_DAYS', '367'],
     ['SKYTELLS_TOKEN_MAX_LIFETIME_DAYS', '30.5'],
     ['SKYTELLS_TOKEN_MAX_LIFETIME_DAYS', 'a month'],
+    ['SKYTELLS_TOKEN_CACHE_SIZE', '-1'],
+    ['SKYTELLS_TOKEN_CACHE_SIZE', 'many'],
+    ['SKYTELLS_TOKEN_CACHE_SIZE', '1e5'],
+    ['SKYTELLS_TOKEN_CACHE_SIZE', '10000001'],
     ['SKYTELLS_TOKEN_REQUIRE_EXPIRATION', 'yes'],
     ['SKYTELLS_TOKEN_REQUIRE_EXPIRATION', '1'],
     ['SKYTELLS_TOKEN_REQUIRE_EXPIRATION', 'TRUE'],

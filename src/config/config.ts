@@ -28,6 +28,11 @@ export interface Config {
   readonly tokenMaxLifetimeDays: number;
   /** `SKYTELLS_TOKEN_REQUIRE_EXPIRATION`: `true` refuses tokens that never expire. Default `false`. */
   readonly tokenRequireExpiration: boolean;
+  /**
+   * `SKYTELLS_TOKEN_CACHE_SIZE`: the most verified tokens kept in memory, least recently used leaving
+   * first (0 to 10,000,000; 0 turns the cache off). SQLite only: PostgreSQL reads through. Default 100000.
+   */
+  readonly tokenCacheSize: number;
 }
 
 /** pino's levels. */
@@ -120,5 +125,6 @@ export function loadConfig(env: Env): Config {
     logLevel: oneOf(env, 'SKYTELLS_LOG_LEVEL', LOG_LEVELS, 'info'),
     tokenMaxLifetimeDays: integer(env, 'SKYTELLS_TOKEN_MAX_LIFETIME_DAYS', 366, 1, 366),
     tokenRequireExpiration: boolean(env, 'SKYTELLS_TOKEN_REQUIRE_EXPIRATION', false),
+    tokenCacheSize: integer(env, 'SKYTELLS_TOKEN_CACHE_SIZE', 100_000, 0, 10_000_000),
   });
 }

@@ -6,6 +6,7 @@ import type { AccessToken, Actor, RequestContext, RevocationReason, TokenOrigin 
 import type { Stores, UnitOfWork } from './ports.js';
 import { newId, type Random } from './random.js';
 import { generateTokenValue, maskToken } from './token-format.js';
+import type { UnknownTokenCache } from './unknown-token-cache.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** A token together with its value, which exists only in this one response. */
@@ -43,6 +44,8 @@ export interface TokenLifecycleDeps {
   lastUse: LastUseRecorder;
   /** The verifier's cache: every token that is revoked or replaced leaves it once the change commits. */
   cache?: VerifiedTokenCache;
+  /** The verifier's recently unknown hashes: a token issued here is never refused as unknown. */
+  unknown?: UnknownTokenCache;
 }
 
 /**
@@ -125,7 +128,9 @@ export class TokenChanges {
       replaces: spec.replaces ?? null,
       replacedBy: null,
     };
-    await this.stores.tokens.insert(token, this.#deps.hasher.hash('token-hash', value));
+    const hash = this.#deps.hasher.hash('token-hash', value);
+    await this.stores.tokens.insert(token, hash);
+    this.#deps.unknown?.forget(hash);
     return { token, value };
   }
 

@@ -6,6 +6,7 @@ import type { LastUseRecorder } from './last-use-recorder.js';
 import { type AccessToken, type RequestContext, tokenStatus } from './model.js';
 import type { UnitOfWork } from './ports.js';
 import { isWellFormedToken, maskToken } from './token-format.js';
+import type { UnknownTokenCache } from './unknown-token-cache.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
 
 /** The outcome of one verification, as metrics count it. */
@@ -23,6 +24,8 @@ export interface TokenVerifierDeps {
   lastUse: LastUseRecorder;
   /** Omit where several processes share the database: every verification then reads through. */
   cache?: VerifiedTokenCache;
+  /** Hashes recently found in no row: repeating an unknown value does not reach the database each time. */
+  unknown?: UnknownTokenCache;
   observe?: VerificationObserver;
 }
 
@@ -41,7 +44,8 @@ const DETAIL_OF: Record<Exclude<VerificationResult, 'valid'>, string> = {
 };
 
 /**
- * The hot path of every request: format and checksum → look-up by keyed hash → revoked? expired?
+ * The hot path of every request: format and checksum → look-up by keyed hash (cache, then recently
+ * unknown hashes, then the database) → revoked? expired?
  * It never writes to the database on success; last-used data goes to the {@link LastUseRecorder}.
  */
 export class TokenVerifier {
@@ -59,14 +63,19 @@ export class TokenVerifier {
    */
   async verify(value: string, context: RequestContext): Promise<AccessToken> {
     const started = performance.now();
-    const { clock, hasher, cache, lastUse } = this.#deps;
+    const { clock, hasher, cache, unknown, lastUse } = this.#deps;
     if (!isWellFormedToken(value)) return this.#fail('malformed', value, undefined, context, started);
 
     const hash = hasher.hash('token-hash', value);
     let token = cache?.get(hash);
     if (token === undefined) {
+      if (unknown?.isKnownUnknown(hash) === true)
+        return this.#fail('invalid', value, undefined, context, started);
       token = await this.#deps.uow.stores.tokens.findByHash(hash);
-      if (token === undefined) return this.#fail('invalid', value, undefined, context, started);
+      if (token === undefined) {
+        unknown?.remember(hash);
+        return this.#fail('invalid', value, undefined, context, started);
+      }
       cache?.set(hash, token);
     }
 

@@ -70,7 +70,7 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('hash-1')).toBeUndefined();
   });
 
-  it('holds at most its capacity, dropping the least recently inserted token first', () => {
+  it('holds at most its capacity, dropping the least recently used token first', () => {
     const cache = new VerifiedTokenCache(2);
     cache.set('hash-1', aToken('tok_1'));
     cache.set('hash-2', aToken('tok_2'));
@@ -84,5 +84,52 @@ describe('VerifiedTokenCache', () => {
     // The dropped token's id mapping went with it: evicting it disturbs nobody else.
     cache.evict('tok_1');
     expect(cache.size).toBe(2);
+  });
+
+  it('keeps a token that was just read and drops the one read longest ago', () => {
+    const cache = new VerifiedTokenCache(2);
+    cache.set('hash-1', aToken('tok_1'));
+    cache.set('hash-2', aToken('tok_2'));
+    expect(cache.get('hash-1')?.id).toBe('tok_1');
+
+    cache.set('hash-3', aToken('tok_3'));
+
+    expect(cache.get('hash-2')).toBeUndefined();
+    expect(cache.get('hash-1')?.id).toBe('tok_1');
+    expect(cache.get('hash-3')?.id).toBe('tok_3');
+  });
+
+  it('replaces a held hash in place, without dropping another token', () => {
+    const cache = new VerifiedTokenCache(2);
+    cache.set('hash-1', aToken('tok_1'));
+    cache.set('hash-2', aToken('tok_2'));
+
+    cache.set('hash-1', aToken('tok_1'));
+
+    expect(cache.size).toBe(2);
+    expect(cache.get('hash-2')?.id).toBe('tok_2');
+    cache.set('hash-3', aToken('tok_3'));
+    // hash-1 was refreshed before hash-2 was read, so it is now the least recently used.
+    expect(cache.get('hash-1')).toBeUndefined();
+    expect(cache.get('hash-2')?.id).toBe('tok_2');
+  });
+
+  it('stays within its bound however many tokens pass through it', () => {
+    const cache = new VerifiedTokenCache(100);
+
+    for (let i = 0; i < 10_000; i++) cache.set(`hash-${i}`, aToken(`tok_${i}`));
+
+    expect(cache.size).toBe(100);
+    expect(cache.get('hash-9899')).toBeUndefined();
+    expect(cache.get('hash-9900')?.id).toBe('tok_9900');
+  });
+
+  it('holds nothing with a capacity of 0', () => {
+    const cache = new VerifiedTokenCache(0);
+
+    cache.set('hash-1', aToken('tok_1'));
+
+    expect(cache.size).toBe(0);
+    expect(cache.get('hash-1')).toBeUndefined();
   });
 });

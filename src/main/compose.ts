@@ -21,6 +21,7 @@ import { SignInThrottle } from '../core/sign-in-throttle.js';
 import { TokenService } from '../core/token-service.js';
 import { TokenVerifier } from '../core/token-verifier.js';
 import { TokenLifecycle } from '../core/token-lifecycle.js';
+import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { buildApp } from '../adapters/http/build-app.js';
 import { createMetrics } from '../adapters/http/metrics.js';
@@ -110,7 +111,12 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const audit = new AuditLog({ uow, clock, random });
   const lastUse = new LastUseRecorder(uow.stores.tokens);
   // One process owns a SQLite file and sees every revocation; PostgreSQL may be shared, so read through.
-  const cache = database.dialect === 'sqlite' ? new VerifiedTokenCache() : undefined;
+  const cache =
+    database.dialect === 'sqlite' && config.tokenCacheSize > 0
+      ? new VerifiedTokenCache(config.tokenCacheSize)
+      : undefined;
+  // Safe with PostgreSQL too: see UnknownTokenCache on tokens issued by another process.
+  const unknown = new UnknownTokenCache({ clock });
   const metrics = createMetrics();
   const policy = {
     maxLifetimeDays: config.tokenMaxLifetimeDays,
@@ -127,6 +133,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     random,
     audit,
     lastUse,
+    unknown,
     ...(cache ? { cache } : {}),
   });
   const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy });
@@ -155,6 +162,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       audit,
       lastUse,
       observe: metrics.observeVerification,
+      unknown,
       ...(cache ? { cache } : {}),
     }),
     projects: new ProjectService({ uow, clock, random, audit }),

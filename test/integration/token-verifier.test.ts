@@ -3,7 +3,7 @@
  * real SQLite stores, with time moved by hand. Lives in test/ because it crosses core and storage.
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuditLog } from '../../src/core/audit.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { ApiError } from '../../src/core/errors.js';
@@ -11,19 +11,21 @@ import { KeyedHasher } from '../../src/core/keyed-hash.js';
 import { LastUseRecorder } from '../../src/core/last-use-recorder.js';
 import type { AccessToken, RequestContext } from '../../src/core/model.js';
 import type { Principal } from '../../src/core/principal.js';
-import { secureRandom } from '../../src/core/random.js';
+import { type Random, secureRandom } from '../../src/core/random.js';
 import { generateTokenValue, maskToken, tokenChecksum } from '../../src/core/token-format.js';
 import { ClientTokens } from '../../src/core/oauth/client-tokens.js';
 import { TokenLifecycle } from '../../src/core/token-lifecycle.js';
 import { DEFAULT_TOKEN_POLICY } from '../../src/core/token-rules.js';
 import { TokenService } from '../../src/core/token-service.js';
 import { TokenVerifier, type VerificationResult } from '../../src/core/token-verifier.js';
+import { UnknownTokenCache } from '../../src/core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../../src/core/verified-token-cache.js';
 import { migrateToLatest, openDatabase } from '../../src/adapters/storage/database.js';
 import { KyselyUnitOfWork } from '../../src/adapters/storage/kysely-unit-of-work.js';
 import { createTestDatabase } from '../support/harness.js';
 
 const DAY = 86_400_000;
+const UNKNOWN_TTL_MS = 30_000;
 const CONTEXT: RequestContext = { ip: '192.0.2.10', userAgent: 'verifier-test/1.0' };
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -47,8 +49,18 @@ async function setUp() {
   const audit = new AuditLog({ uow, clock, random: secureRandom });
   const lastUse = new LastUseRecorder(uow.stores.tokens);
   const cache = new VerifiedTokenCache();
+  const unknown = new UnknownTokenCache({ clock, ttlMs: UNKNOWN_TTL_MS });
   const outcomes: VerificationResult[] = [];
-  const lifecycle = new TokenLifecycle({ uow, hasher, clock, random: secureRandom, audit, lastUse, cache });
+  const lifecycle = new TokenLifecycle({
+    uow,
+    hasher,
+    clock,
+    random: secureRandom,
+    audit,
+    lastUse,
+    cache,
+    unknown,
+  });
   const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy: DEFAULT_TOKEN_POLICY });
   const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy: DEFAULT_TOKEN_POLICY });
   const verifier = new TokenVerifier({
@@ -58,6 +70,7 @@ async function setUp() {
     audit,
     lastUse,
     cache,
+    unknown,
     observe: (result) => outcomes.push(result),
   });
 
@@ -71,7 +84,33 @@ async function setUp() {
   });
   const owner: Principal = { kind: 'session', accountId, sessionId: 'ses_test' };
 
-  return { uow, clock, hasher, lastUse, cache, tokens, clientTokens, verifier, outcomes, owner, accountId };
+  return {
+    uow,
+    clock,
+    hasher,
+    audit,
+    lastUse,
+    cache,
+    unknown,
+    tokens,
+    clientTokens,
+    verifier,
+    outcomes,
+    owner,
+    accountId,
+  };
+}
+
+/** A source of bytes that gives, from its start, the same bytes each time it is made: values known ahead. */
+function replayOf(bytes: Uint8Array): () => Random {
+  return () => {
+    let offset = 0;
+    return (size) => {
+      const out = bytes.subarray(offset, offset + size);
+      offset += size;
+      return out;
+    };
+  };
 }
 
 /** The error code `promise` rejects with. */
@@ -261,5 +300,89 @@ describe('TokenVerifier with a cache, on SQLite', () => {
       lastUsedIp: '198.51.100.4',
       lastUsedUserAgent: 'second/2.0',
     });
+  });
+
+  it('looks each unknown value up at most once within the TTL, however often it is presented', async () => {
+    const { uow, verifier, unknown, clock, outcomes } = await setUp();
+    const lookUps = vi.spyOn(uow.stores.tokens, 'findByHash');
+    const values = Array.from({ length: 50 }, () => generateTokenValue(secureRandom));
+
+    for (let round = 0; round < 4; round++) {
+      for (const value of values) expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_invalid');
+    }
+
+    expect(lookUps).toHaveBeenCalledTimes(50);
+    expect(unknown.size).toBe(50);
+    expect(outcomes.filter((result) => result === 'invalid')).toHaveLength(200);
+
+    clock.advance(UNKNOWN_TTL_MS);
+    for (const value of values) expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_invalid');
+
+    expect(lookUps).toHaveBeenCalledTimes(100);
+  });
+
+  it('verifies a token at once when it is issued after its value was refused as unknown', async () => {
+    const { uow, hasher, clock, audit, lastUse, cache, unknown, verifier, accountId } = await setUp();
+    const replay = replayOf(randomBytes(4096));
+    const value = generateTokenValue(replay());
+    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_invalid');
+    expect(unknown.size).toBe(1);
+    const lifecycle = new TokenLifecycle({
+      uow,
+      hasher,
+      clock,
+      random: replay(),
+      audit,
+      lastUse,
+      cache,
+      unknown,
+    });
+
+    const issued = await lifecycle.change((changes) =>
+      changes.issue({
+        accountId,
+        name: 'late',
+        scopes: ['tokens:read'],
+        expiresAt: null,
+        origin: 'api',
+        now: clock.now(),
+      }),
+    );
+
+    expect(issued.value).toBe(value);
+    expect((await verifier.verify(value, CONTEXT)).id).toBe(issued.token.id);
+  });
+
+  it('accepts a token written by another process, which it had refused as unknown, once the TTL has passed', async () => {
+    const { uow, hasher, clock, verifier, accountId } = await setUp();
+    const value = generateTokenValue(secureRandom);
+    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_invalid');
+    const id = `tok_${randomBytes(8).toString('hex')}`;
+    // Straight through the store, as a server process sharing the database would.
+    await uow.stores.tokens.insert(
+      {
+        id,
+        accountId,
+        name: 'elsewhere',
+        masked: maskToken(value),
+        scopes: ['tokens:read'],
+        createdAt: clock.now(),
+        expiresAt: null,
+        lastUsedAt: null,
+        lastUsedIp: null,
+        lastUsedUserAgent: null,
+        revokedAt: null,
+        revokedReason: null,
+        createdVia: 'api',
+        clientId: null,
+        replaces: null,
+        replacedBy: null,
+      },
+      hasher.hash('token-hash', value),
+    );
+
+    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_invalid');
+    clock.advance(UNKNOWN_TTL_MS);
+    expect((await verifier.verify(value, CONTEXT)).id).toBe(id);
   });
 });
