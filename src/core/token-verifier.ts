@@ -21,7 +21,7 @@ export interface TokenVerifierDeps {
   clock: Clock;
   audit: AuditLog;
   lastUse: LastUseRecorder;
-  /** Omit where several processes share the database: every verification then reads through. */
+  /** Omit to read through on every verification. */
   cache?: VerifiedTokenCache;
   observe?: VerificationObserver;
 }
@@ -63,11 +63,12 @@ export class TokenVerifier {
     if (!isWellFormedToken(value)) return this.#fail('malformed', value, undefined, context, started);
 
     const hash = hasher.hash('token-hash', value);
+    const generation = cache?.generation;
     let token = cache?.get(hash);
     if (token === undefined) {
       token = await this.#deps.uow.stores.tokens.findByHash(hash);
       if (token === undefined) return this.#fail('invalid', value, undefined, context, started);
-      cache?.set(hash, token);
+      cache?.set(hash, token, generation);
     }
 
     const now = clock.now();

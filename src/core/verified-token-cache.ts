@@ -5,26 +5,41 @@ import type { AccessToken } from './model.js';
  * round trip. Entries hold the token's expiry and revocation instants, which the verifier checks on
  * every request; {@link evict} makes a revocation done in this process effective on the next request.
  *
- * Only safe where this process sees every revocation (one server on SQLite). Where several processes
- * share a database, leave it out and read through.
+ * Safe where this process hears of every revocation: one server on SQLite, or servers sharing
+ * PostgreSQL while their notification connection is up. While it is not, {@link distrust} makes the
+ * cache answer nothing and keep nothing, so every verification reads through.
  */
 export class VerifiedTokenCache {
   readonly #byHash = new Map<string, AccessToken>();
   readonly #hashById = new Map<string, string>();
   readonly #capacity: number;
+  #isTrusted = true;
+  #generation = 0;
 
   /** @param capacity the most tokens held; the least recently inserted go first. */
   constructor(capacity = 100_000) {
     this.#capacity = capacity;
   }
 
-  /** The cached token for `tokenHash`, if any. */
-  get(tokenHash: string): AccessToken | undefined {
-    return this.#byHash.get(tokenHash);
+  /**
+   * Changes with every eviction and change of trust. Read it before a database look-up and pass it to
+   * {@link set}: a token read before an eviction may be the revoked one's old state.
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
-  /** Remembers `token` under `tokenHash`. */
-  set(tokenHash: string, token: AccessToken): void {
+  /** The cached token for `tokenHash`, if any; never while distrusted. */
+  get(tokenHash: string): AccessToken | undefined {
+    return this.#isTrusted ? this.#byHash.get(tokenHash) : undefined;
+  }
+
+  /**
+   * Remembers `token` under `tokenHash`, unless distrusted or `generation` (read before the look-up
+   * that found `token`) is no longer current.
+   */
+  set(tokenHash: string, token: AccessToken, generation = this.#generation): void {
+    if (!this.#isTrusted || generation !== this.#generation) return;
     if (this.#byHash.size >= this.#capacity) {
       const oldest = this.#byHash.keys().next();
       if (oldest.done !== true) this.#delete(oldest.value);
@@ -35,13 +50,37 @@ export class VerifiedTokenCache {
 
   /** Forgets the token with this id; the next request reads it from the database. */
   evict(tokenId: string): void {
+    this.#generation += 1;
     const hash = this.#hashById.get(tokenId);
     if (hash !== undefined) this.#delete(hash);
+  }
+
+  /** Whether entries are served; false from {@link distrust} until {@link trust}. */
+  get isTrusted(): boolean {
+    return this.#isTrusted;
+  }
+
+  /** Forgets everything and serves nothing until {@link trust}: revocations may go unheard. */
+  distrust(): void {
+    this.#isTrusted = false;
+    this.#clear();
+  }
+
+  /** Serves entries again, starting empty: whatever was missed while distrusted is read afresh. */
+  trust(): void {
+    this.#clear();
+    this.#isTrusted = true;
   }
 
   /** Number of cached tokens. */
   get size(): number {
     return this.#byHash.size;
+  }
+
+  #clear(): void {
+    this.#generation += 1;
+    this.#byHash.clear();
+    this.#hashById.clear();
   }
 
   #delete(hash: string): void {

@@ -32,6 +32,7 @@ import {
   openDatabase,
 } from '../adapters/storage/database.js';
 import { KyselyUnitOfWork } from '../adapters/storage/kysely-unit-of-work.js';
+import { PostgresInvalidationListener } from '../adapters/notify/postgres-invalidation-listener.js';
 import type { Config } from '../config/config.js';
 
 /**
@@ -97,19 +98,45 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const clock = options.clock ?? systemClock;
   const random = options.random ?? secureRandom;
   const logger = options.logger;
-  const database = openDatabase(options.target ?? databaseTarget(config), {
+  const target = options.target ?? databaseTarget(config);
+  const pooled = openDatabase(target, {
     // The reason only: pg's messages name no credentials, and the URL is never logged.
     onConnectionLost: (error) =>
       logger === false ? undefined : logger.warn({ reason: error.message }, 'database connection lost'),
   });
-  await migrateToLatest(database);
+  await migrateToLatest(pooled);
 
-  const uow = new KyselyUnitOfWork(database.db, database.dialect);
+  const uow = new KyselyUnitOfWork(pooled.db, pooled.dialect);
   const hasher = new KeyedHasher(resolveSecret(config));
   const audit = new AuditLog({ uow, clock, random });
   const lastUse = new LastUseRecorder(uow.stores.tokens);
-  // One process owns a SQLite file and sees every revocation; PostgreSQL may be shared, so read through.
-  const cache = database.dialect === 'sqlite' ? new VerifiedTokenCache() : undefined;
+  const cache = new VerifiedTokenCache();
+  // One process owns a SQLite file and sees every revocation. PostgreSQL may be shared: the cache
+  // serves only while this process hears every other's revocations, and reads through otherwise.
+  const listener =
+    target.dialect === 'postgres'
+      ? new PostgresInvalidationListener({
+          url: target.url,
+          cache,
+          onConnectionLost: (error) =>
+            logger === false
+              ? undefined
+              : logger.warn(
+                  { reason: error.message, connection: 'invalidation listener' },
+                  'database connection lost; verifying every token against the database until it is back',
+                ),
+          onListening: () =>
+            logger === false ? undefined : logger.info('listening for token revocations of other processes'),
+        })
+      : undefined;
+  await listener?.start();
+  const database: OpenDatabase = {
+    ...pooled,
+    close: async () => {
+      await listener?.close();
+      await pooled.close();
+    },
+  };
   const metrics = createMetrics();
   const policy = {
     maxLifetimeDays: config.tokenMaxLifetimeDays,
@@ -124,7 +151,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     random,
     audit,
     lastUse,
-    ...(cache ? { cache } : {}),
+    cache,
   });
   const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy });
   const clients = new ClientRegistry({ uow, hasher });
@@ -152,7 +179,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       audit,
       lastUse,
       observe: metrics.observeVerification,
-      ...(cache ? { cache } : {}),
+      cache,
     }),
     projects: new ProjectService({ uow, clock, random, audit }),
     oauth: {
