@@ -5,7 +5,7 @@ import {
   TOKEN_INVALIDATION_CHANNEL,
 } from '../storage/kysely-token-invalidations.js';
 
-/** How the listener's connection is named in `pg_stat_activity`. */
+/** How the listener's connection is named in `pg_stat_activity`, with the process id after it. */
 export const LISTENER_APPLICATION_NAME = 'skytells-invalidation-listener';
 
 /** Options of {@link PostgresInvalidationListener}. */
@@ -87,7 +87,8 @@ export class PostgresInvalidationListener {
     this.#reconnect = undefined;
     const client = new pg.Client({
       connectionString: this.#options.url,
-      application_name: LISTENER_APPLICATION_NAME,
+      // An operator (or a test) can find one process's listener: `skytells-invalidation-listener pid 42`.
+      application_name: `${LISTENER_APPLICATION_NAME} pid ${process.pid}`,
       keepAlive: true,
       connectionTimeoutMillis: 5000,
     });
