@@ -104,6 +104,11 @@ export default tseslint.config(
             "CallExpression[callee.object.property.name='tokens'][callee.property.name=/^(revoke|setReplacedBy)$/][callee.object.object.name=/^(stores|changes)$/]",
           message: 'Revoke or replace tokens through TokenLifecycle.change(), which audits and evicts.',
         },
+        {
+          selector:
+            "CallExpression[callee.object.property.name='invalidations'][callee.property.name='publish']",
+          message: 'TokenLifecycle.change() announces what it revoked or replaced, once per transaction.',
+        },
       ],
     },
   },

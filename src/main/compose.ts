@@ -75,6 +75,7 @@ export function databaseTarget(config: Config): DatabaseTarget {
 /** Everything a running server is made of. */
 export interface Platform {
   services: Services;
+  /** The database; closing it also stops the revocation listener on PostgreSQL. */
   database: OpenDatabase;
   lastUse: LastUseRecorder;
   app: FastifyInstance;
