@@ -84,9 +84,14 @@ export default tseslint.config(
     },
   },
   {
-    // TokenLifecycle alone ends, replaces and evicts tokens, so no path can forget the cache.
+    // TokenLifecycle alone ends, replaces and evicts tokens, so no path can forget the cache; the
+    // listener only applies evictions another process's lifecycle announced.
     files: ['src/**/*.ts'],
-    ignores: ['src/core/token-lifecycle.ts', 'src/**/*.test.ts'],
+    ignores: [
+      'src/core/token-lifecycle.ts',
+      'src/adapters/notify/postgres-invalidation-listener.ts',
+      'src/**/*.test.ts',
+    ],
     rules: {
       'no-restricted-syntax': [
         'error',
@@ -98,6 +103,11 @@ export default tseslint.config(
           selector:
             "CallExpression[callee.object.property.name='tokens'][callee.property.name=/^(revoke|setReplacedBy)$/][callee.object.object.name=/^(stores|changes)$/]",
           message: 'Revoke or replace tokens through TokenLifecycle.change(), which audits and evicts.',
+        },
+        {
+          selector:
+            "CallExpression[callee.object.property.name='invalidations'][callee.property.name='publish']",
+          message: 'TokenLifecycle.change() announces what it revoked or replaced, once per transaction.',
         },
       ],
     },

@@ -117,6 +117,19 @@ export interface ProjectStore {
   usage(accountId: string): Promise<{ projects: number; deployments: number }>;
 }
 
+/**
+ * Tells every process sharing the database that tokens were revoked or replaced, so that each evicts
+ * them from its verification cache. Bound, like the stores, to one connection or transaction: inside a
+ * transaction the announcement is delivered when it commits, and never if it rolls back.
+ */
+export interface TokenInvalidations {
+  /**
+   * Announces that the tokens `tokenIds` changed. A no-op where one process owns the database and
+   * evicts its own cache.
+   */
+  publish(tokenIds: readonly string[]): Promise<void>;
+}
+
 /** Every store, bound to one connection or transaction. */
 export interface Stores {
   oauth: OAuthStore;
@@ -125,6 +138,7 @@ export interface Stores {
   sessions: SessionStore;
   audit: AuditStore;
   projects: ProjectStore;
+  invalidations: TokenInvalidations;
 }
 
 /**

@@ -62,17 +62,20 @@ export class TokenLifecycle {
   }
 
   /**
-   * Runs `work` in one transaction. Every token it revokes or replaces is evicted from the
+   * Runs `work` in one transaction. Every token it revokes or replaces is evicted from this process's
    * verification cache when the transaction ends, committed or not (evicting more than needed only
-   * costs a database read).
+   * costs a database read), and announced once, as the transaction's last statement, to the other
+   * processes sharing the database: they hear of it when it commits, and nothing if it rolls back.
    * @throws whatever `work` throws, after rolling back.
    */
   async change<T>(work: (changes: TokenChanges) => Promise<T>): Promise<T> {
     const touched = new Set<string>();
     try {
-      return await this.#deps.uow.transaction((stores) =>
-        work(new TokenChanges(this.#deps, stores, touched)),
-      );
+      return await this.#deps.uow.transaction(async (stores) => {
+        const result = await work(new TokenChanges(this.#deps, stores, touched));
+        if (touched.size > 0) await stores.invalidations.publish([...touched]);
+        return result;
+      });
     } finally {
       for (const id of touched) this.#deps.cache?.evict(id);
     }
@@ -158,6 +161,8 @@ export class TokenChanges {
    * that instant (the rotation's own audit event records it).
    */
   async replace(old: AccessToken, replacementId: string, revokeAt: Date | null): Promise<void> {
+    // Announced now, with its future `revokedAt`: every cached copy then carries the instant, which
+    // the verifier checks on every request, so nothing needs announcing when that instant comes.
     this.#touched.add(old.id);
     await this.stores.tokens.setReplacedBy(old.id, replacementId);
     if (revokeAt !== null) await this.stores.tokens.revoke(old.id, revokeAt, 'rotated');

@@ -22,7 +22,7 @@ export interface TokenVerifierDeps {
   clock: Clock;
   audit: AuditLog;
   lastUse: LastUseRecorder;
-  /** Omit where several processes share the database: every verification then reads through. */
+  /** Omit to read through on every verification. */
   cache?: VerifiedTokenCache;
   /** Hashes recently found in no row: repeating an unknown value does not reach the database each time. */
   unknown?: UnknownTokenCache;
@@ -67,6 +67,7 @@ export class TokenVerifier {
     if (!isWellFormedToken(value)) return this.#fail('malformed', value, undefined, context, started);
 
     const hash = hasher.hash('token-hash', value);
+    const generation = cache?.generation;
     let token = cache?.get(hash);
     if (token === undefined) {
       if (unknown?.isKnownUnknown(hash) === true)
@@ -76,7 +77,7 @@ export class TokenVerifier {
         unknown?.remember(hash);
         return this.#fail('invalid', value, undefined, context, started);
       }
-      cache?.set(hash, token);
+      cache?.set(hash, token, generation);
     }
 
     const now = clock.now();

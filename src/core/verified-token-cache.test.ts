@@ -132,4 +132,33 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(0);
     expect(cache.get('hash-1')).toBeUndefined();
   });
+
+  it('serves and keeps nothing while distrusted, and starts empty once trusted again', () => {
+    const cache = new VerifiedTokenCache();
+    cache.set('hash-1', aToken('tok_1'));
+
+    cache.distrust();
+    cache.set('hash-2', aToken('tok_2'));
+    expect(cache.get('hash-1')).toBeUndefined();
+    expect(cache.get('hash-2')).toBeUndefined();
+    expect(cache.isTrusted).toBe(false);
+
+    cache.trust();
+    expect(cache.get('hash-1')).toBeUndefined();
+    expect(cache.size).toBe(0);
+    cache.set('hash-3', aToken('tok_3'));
+    expect(cache.get('hash-3')).toMatchObject({ id: 'tok_3' });
+  });
+
+  it('keeps no token read before an eviction that came while the read was under way', () => {
+    const cache = new VerifiedTokenCache();
+    const before = cache.generation;
+
+    cache.evict('tok_1');
+    cache.set('hash-1', aToken('tok_1'), before);
+
+    expect(cache.get('hash-1')).toBeUndefined();
+    cache.set('hash-1', aToken('tok_1'), cache.generation);
+    expect(cache.get('hash-1')).toMatchObject({ id: 'tok_1' });
+  });
 });

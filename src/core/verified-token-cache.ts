@@ -8,22 +8,34 @@ import type { AccessToken } from './model.js';
  * A least-recently-used cache: a hit makes its token the most recent, and when the cache is full the
  * token used longest ago leaves first, so memory stays bounded whatever the number of tokens.
  *
- * Only safe where this process sees every revocation (one server on SQLite). Where several processes
- * share a database, leave it out and read through.
+ * Safe where this process hears of every revocation: one server on SQLite, or servers sharing
+ * PostgreSQL while their notification connection is up. While it is not, {@link distrust} makes the
+ * cache answer nothing and keep nothing, so every verification reads through.
  */
 export class VerifiedTokenCache {
   // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
   readonly #byHash = new Map<string, AccessToken>();
   readonly #hashById = new Map<string, string>();
   readonly #capacity: number;
+  #isTrusted = true;
+  #generation = 0;
 
   /** @param capacity the most tokens held (0 holds none); the least recently used go first. */
   constructor(capacity = 100_000) {
     this.#capacity = capacity;
   }
 
-  /** The cached token for `tokenHash`, if any, which becomes the most recently used. */
+  /**
+   * Changes with every eviction and change of trust. Read it before a database look-up and pass it to
+   * {@link set}: a token read before an eviction may be the revoked one's old state.
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The cached token for `tokenHash`, if any, which becomes the most recently used; never while distrusted. */
   get(tokenHash: string): AccessToken | undefined {
+    if (!this.#isTrusted) return undefined;
     const token = this.#byHash.get(tokenHash);
     if (token !== undefined) {
       this.#byHash.delete(tokenHash);
@@ -32,9 +44,12 @@ export class VerifiedTokenCache {
     return token;
   }
 
-  /** Remembers `token` under `tokenHash` as the most recently used, dropping the least recent if full. */
-  set(tokenHash: string, token: AccessToken): void {
-    if (this.#capacity <= 0) return;
+  /**
+   * Remembers `token` under `tokenHash` as the most recently used, dropping the least recent if full,
+   * unless distrusted or `generation` (read before the look-up that found `token`) is no longer current.
+   */
+  set(tokenHash: string, token: AccessToken, generation = this.#generation): void {
+    if (this.#capacity <= 0 || !this.#isTrusted || generation !== this.#generation) return;
     if (this.#byHash.has(tokenHash)) this.#delete(tokenHash);
     else if (this.#byHash.size >= this.#capacity) {
       const oldest = this.#byHash.keys().next();
@@ -46,13 +61,37 @@ export class VerifiedTokenCache {
 
   /** Forgets the token with this id; the next request reads it from the database. */
   evict(tokenId: string): void {
+    this.#generation += 1;
     const hash = this.#hashById.get(tokenId);
     if (hash !== undefined) this.#delete(hash);
+  }
+
+  /** Whether entries are served; false from {@link distrust} until {@link trust}. */
+  get isTrusted(): boolean {
+    return this.#isTrusted;
+  }
+
+  /** Forgets everything and serves nothing until {@link trust}: revocations may go unheard. */
+  distrust(): void {
+    this.#isTrusted = false;
+    this.#clear();
+  }
+
+  /** Serves entries again, starting empty: whatever was missed while distrusted is read afresh. */
+  trust(): void {
+    this.#clear();
+    this.#isTrusted = true;
   }
 
   /** Number of cached tokens. */
   get size(): number {
     return this.#byHash.size;
+  }
+
+  #clear(): void {
+    this.#generation += 1;
+    this.#byHash.clear();
+    this.#hashById.clear();
   }
 
   #delete(hash: string): void {

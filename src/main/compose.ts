@@ -34,6 +34,7 @@ import {
 } from '../adapters/storage/database.js';
 import { KyselyRateLimiter } from '../adapters/storage/kysely-rate-limiter.js';
 import { KyselyUnitOfWork } from '../adapters/storage/kysely-unit-of-work.js';
+import { PostgresInvalidationListener } from '../adapters/notify/postgres-invalidation-listener.js';
 import type { Config } from '../config/config.js';
 
 /**
@@ -76,6 +77,7 @@ export function databaseTarget(config: Config): DatabaseTarget {
 /** Everything a running server is made of. */
 export interface Platform {
   services: Services;
+  /** The database; closing it also stops the revocation listener on PostgreSQL. */
   database: OpenDatabase;
   lastUse: LastUseRecorder;
   app: FastifyInstance;
@@ -99,24 +101,47 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const clock = options.clock ?? systemClock;
   const random = options.random ?? secureRandom;
   const logger = options.logger;
-  const database = openDatabase(options.target ?? databaseTarget(config), {
+  const target = options.target ?? databaseTarget(config);
+  const pooled = openDatabase(target, {
     // The reason only: pg's messages name no credentials, and the URL is never logged.
     onConnectionLost: (error) =>
       logger === false ? undefined : logger.warn({ reason: error.message }, 'database connection lost'),
   });
-  await migrateToLatest(database);
+  await migrateToLatest(pooled);
 
-  const uow = new KyselyUnitOfWork(database.db, database.dialect);
+  const uow = new KyselyUnitOfWork(pooled.db, pooled.dialect);
   const hasher = new KeyedHasher(resolveSecret(config));
   const audit = new AuditLog({ uow, clock, random });
   const lastUse = new LastUseRecorder(uow.stores.tokens);
-  // One process owns a SQLite file and sees every revocation; PostgreSQL may be shared, so read through.
-  const cache =
-    database.dialect === 'sqlite' && config.tokenCacheSize > 0
-      ? new VerifiedTokenCache(config.tokenCacheSize)
-      : undefined;
+  // One process owns a SQLite file and sees every revocation. PostgreSQL may be shared: the cache
+  // serves only while this process hears every other's revocations, and reads through otherwise.
+  const cache = config.tokenCacheSize > 0 ? new VerifiedTokenCache(config.tokenCacheSize) : undefined;
   // Safe with PostgreSQL too: see UnknownTokenCache on tokens issued by another process.
   const unknown = new UnknownTokenCache({ clock });
+  const listener =
+    target.dialect === 'postgres' && cache !== undefined
+      ? new PostgresInvalidationListener({
+          url: target.url,
+          cache,
+          onConnectionLost: (error) =>
+            logger === false
+              ? undefined
+              : logger.warn(
+                  { reason: error.message, connection: 'invalidation listener' },
+                  'database connection lost; verifying every token against the database until it is back',
+                ),
+          onListening: () =>
+            logger === false ? undefined : logger.info('listening for token revocations of other processes'),
+        })
+      : undefined;
+  await listener?.start();
+  const database: OpenDatabase = {
+    ...pooled,
+    close: async () => {
+      await listener?.close();
+      await pooled.close();
+    },
+  };
   const metrics = createMetrics();
   const policy = {
     maxLifetimeDays: config.tokenMaxLifetimeDays,

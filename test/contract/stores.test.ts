@@ -532,6 +532,44 @@ describe.each(dialects)('%s store contract', (dialect) => {
 
       expect(await uow.stores.tokens.findById(account.id, token.id)).toMatchObject({ lastUsedAt: at(2) });
     });
+
+    it('never moves last use back when two processes flush the same token, whichever writes last', async () => {
+      const account = await givenAccount();
+      const token = aToken(account.id);
+      await givenToken(token);
+      // A second process: its own connection (pool) to the same database.
+      const other = openDatabase(testDatabase.target);
+      try {
+        const elsewhere = new KyselyUnitOfWork(other.db, other.dialect);
+        const use = (at: Date, userAgent: string) => [{ tokenId: token.id, at, ip: '192.0.2.5', userAgent }];
+
+        await uow.stores.tokens.recordLastUse(use(at(9000), 'seen-here'));
+        await elsewhere.stores.tokens.recordLastUse(use(at(8000), 'seen-elsewhere-earlier'));
+        expect(await uow.stores.tokens.findById(account.id, token.id)).toMatchObject({
+          lastUsedAt: at(9000),
+          lastUsedUserAgent: 'seen-here',
+        });
+
+        // The newer observation from either side in turn; on PostgreSQL both flush at once. Two SQLite
+        // connections in one process would wait on each other's lock synchronously: there the newer
+        // one writes first.
+        for (let round = 1; round <= 10; round += 1) {
+          const [newer, older] = round % 2 === 0 ? [uow, elsewhere] : [elsewhere, uow];
+          const writes = [
+            () => newer.stores.tokens.recordLastUse(use(at(10_000 + round * 10), `newer-${round}`)),
+            () => older.stores.tokens.recordLastUse(use(at(10_000 + round * 10 - 5), `older-${round}`)),
+          ];
+          if (dialect === 'postgres') await Promise.all(writes.map((write) => write()));
+          else for (const write of writes) await write();
+          expect(await uow.stores.tokens.findById(account.id, token.id)).toMatchObject({
+            lastUsedAt: at(10_000 + round * 10),
+            lastUsedUserAgent: `newer-${round}`,
+          });
+        }
+      } finally {
+        await other.close();
+      }
+    });
   });
 
   describe('SessionStore', () => {

@@ -102,6 +102,25 @@ async function createToken(server: ServerProcess, session: SessionHeaders, name:
   return created.body as { id: string; token: string };
 }
 
+/**
+ * Uses `token` on `server` until it is refused with `token_revoked`: at once, or within the 1 s the
+ * other processes may take to hear of a revocation; only 200 may come before.
+ */
+async function refusedAsRevoked(server: ServerProcess, token: string): Promise<void> {
+  const deadline = performance.now() + 1000;
+  for (;;) {
+    const reply = await useToken(server, token);
+    if (reply.status !== 200) {
+      expect({ status: reply.status, body: reply.body }).toMatchObject({
+        status: 401,
+        body: { code: 'token_revoked' },
+      });
+      return;
+    }
+    if (performance.now() > deadline) throw new Error('the revoked token was still accepted after 1 s');
+  }
+}
+
 /** `GET /v1/tokens/self` with `token`, as a client announcing `userAgent`. */
 function useToken(server: ServerProcess, token: string, userAgent = 'skytells-e2e/1.0') {
   return call(server, 'GET', '/v1/tokens/self', {
@@ -198,7 +217,7 @@ describe('skytells-server across a restart', E2E_TIMEOUT, () => {
   );
 
   itOnPostgres(
-    `two processes sharing PostgreSQL never accept a token the other revoked, not even on the next request${POSTGRES_NOTE}`,
+    `two processes sharing PostgreSQL refuse a token the other revoked within 1 s${POSTGRES_NOTE}`,
     async ({ onTestFinished }) => {
       const fixture = new Fixture(onTestFinished);
       const env = {
@@ -217,9 +236,7 @@ describe('skytells-server across a restart', E2E_TIMEOUT, () => {
         expect((await useToken(b, token)).status).toBe(200);
 
         expect((await call(a, 'DELETE', `/v1/tokens/${id}`, { headers: session })).status).toBe(204);
-        const refused = await useToken(b, token);
-        expect(refused.status).toBe(401);
-        expect(refused.body).toMatchObject({ code: 'token_revoked' });
+        await refusedAsRevoked(b, token);
       }
 
       // And the other way round, with a session started on B: revoked through B, refused by A.
@@ -227,7 +244,7 @@ describe('skytells-server across a restart', E2E_TIMEOUT, () => {
       const { id, token } = await createToken(b, sessionOnB, 'from-b');
       expect((await useToken(a, token)).status).toBe(200);
       expect((await call(b, 'DELETE', `/v1/tokens/${id}`, { headers: sessionOnB })).status).toBe(204);
-      expect((await useToken(a, token)).body).toMatchObject({ code: 'token_revoked' });
+      await refusedAsRevoked(a, token);
 
       expect(await Promise.all([a.stop(), b.stop()])).toEqual([
         { code: 0, signal: null },

@@ -171,6 +171,8 @@ export class KyselyTokenStore implements TokenStore {
           update access_tokens set last_used_at = ${at}, last_used_ip = v.ip, last_used_user_agent = v.ua
           from v
           where access_tokens.id = v.id
+            -- Only forwards: another process may already have written a later use of the same token.
+            -- PostgreSQL re-checks this on the locked row when two flushes meet, so the newest wins.
             and (access_tokens.last_used_at is null or access_tokens.last_used_at < ${at})`.execute(db);
       }
     };

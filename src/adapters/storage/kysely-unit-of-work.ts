@@ -6,6 +6,7 @@ import { KyselyAuditStore } from './kysely-audit-store.js';
 import { KyselyProjectStore } from './kysely-project-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
+import { PostgresTokenInvalidations, SqliteTokenInvalidations } from './kysely-token-invalidations.js';
 import type { DialectName } from './migrations.js';
 import type { Schema } from './schema.js';
 
@@ -17,6 +18,8 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     sessions: new KyselySessionStore(db),
     audit: new KyselyAuditStore(db),
     projects: new KyselyProjectStore(db),
+    invalidations:
+      dialect === 'postgres' ? new PostgresTokenInvalidations(db) : new SqliteTokenInvalidations(),
   };
 }
 
