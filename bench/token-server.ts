@@ -11,7 +11,7 @@ import { generateTokenValue } from '../src/core/token-format.js';
 import { composePlatform } from '../src/main/compose.js';
 
 /**
- * The real server for the benchmark: SQLite (cached verification) or PostgreSQL (read-through),
+ * The real server for the benchmark: SQLite or PostgreSQL (both cache verified tokens),
  * seeded with TOKEN_COUNT tokens through the token service, whose values it writes to TOKENS_FILE.
  */
 const count = Number(process.env['TOKEN_COUNT'] ?? 10_000);

@@ -83,7 +83,7 @@ servers.push({ name: 'bare Fastify route', ...bare, requests: templates(['none']
 const variants: [string, Record<string, string>][] = [['Skytells, SQLite (cached)', {}]];
 if (process.env['TEST_DATABASE_URL'] !== undefined) {
   variants.push([
-    'Skytells, PostgreSQL (read-through)',
+    'Skytells, PostgreSQL (cached, LISTEN/NOTIFY)',
     { BENCH_DATABASE_URL: process.env['TEST_DATABASE_URL'] },
   ]);
 }
