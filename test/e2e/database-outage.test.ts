@@ -24,6 +24,8 @@ import {
 import { unissuedToken } from '../support/http.js';
 import {
   call,
+  createTokenOn,
+  signUpOn,
   type Reply,
   killAllChildren,
   postgresUrlWithSchema,
@@ -69,33 +71,8 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   throw new Error(`${what} did not happen within ${timeoutMs} ms`);
 }
 
-async function signUp(server: ServerProcess): Promise<Record<string, string>> {
-  const email = `outage-${randomBytes(4).toString('hex')}@example.com`;
-  expect((await call(server, 'POST', '/v1/accounts', { json: { email, password: PASSWORD } })).status).toBe(
-    201,
-  );
-  const response = await fetch(`${server.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  const body = (await response.json()) as { csrf_token: string };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((header) => header.split(';')[0]!)
-    .find((pair) => pair.startsWith('skytells_session='));
-  if (response.status !== 201 || cookie === undefined) throw new Error('sign-in failed');
-  return { cookie, 'x-csrf-token': body.csrf_token };
-}
-
-async function newToken(server: ServerProcess, session: Record<string, string>, name: string) {
-  const created = await call(server, 'POST', '/v1/tokens', {
-    headers: session,
-    json: { name, scopes: ['tokens:read'], expires_in_days: 30 },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body as { id: string; token: string };
-}
+const signUp = (server: ServerProcess) => signUpOn(server, PASSWORD);
+const newToken = createTokenOn;
 
 const useToken = (server: ServerProcess, token: string) =>
   call(server, 'GET', '/v1/tokens/self', { headers: bearer(token) });

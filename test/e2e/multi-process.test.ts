@@ -13,6 +13,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, TEST_DATABASE_URL } from '../support/harness.js';
 import {
   call,
+  createTokenOn,
+  signUpOn,
   killAllChildren,
   postgresUrlWithSchema,
   type ServerProcess,
@@ -55,33 +57,8 @@ async function threeServers(onTestFinished: (fn: () => Promise<void>) => void): 
   return servers;
 }
 
-async function signUp(server: ServerProcess): Promise<Record<string, string>> {
-  const email = `multi-${randomBytes(4).toString('hex')}@example.com`;
-  expect((await call(server, 'POST', '/v1/accounts', { json: { email, password: PASSWORD } })).status).toBe(
-    201,
-  );
-  const response = await fetch(`${server.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  const body = (await response.json()) as { csrf_token: string };
-  const cookie = response.headers
-    .getSetCookie()
-    .map((header) => header.split(';')[0]!)
-    .find((pair) => pair.startsWith('skytells_session='));
-  if (response.status !== 201 || cookie === undefined) throw new Error('sign-in failed');
-  return { cookie, 'x-csrf-token': body.csrf_token };
-}
-
-async function newToken(server: ServerProcess, session: Record<string, string>, name: string) {
-  const created = await call(server, 'POST', '/v1/tokens', {
-    headers: session,
-    json: { name, scopes: ['tokens:read'], expires_in_days: 30 },
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  return created.body as { id: string; token: string };
-}
+const signUp = (server: ServerProcess) => signUpOn(server, PASSWORD);
+const newToken = createTokenOn;
 
 const useToken = async (server: ServerProcess, token: string) => {
   const reply = await call(server, 'GET', '/v1/tokens/self', {

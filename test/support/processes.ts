@@ -2,6 +2,7 @@
  * Real `skytells-server` processes for end-to-end tests: spawned with `node --import tsx`, talked
  * to over real HTTP, and always reaped, even when a test fails.
  */
+import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -202,4 +203,37 @@ export async function call(
     headers: response.headers,
     body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
   };
+}
+
+/** Signs up a fresh account on `server` and signs in: the session cookie and CSRF header to send. */
+export async function signUpOn(server: ServerProcess, password: string): Promise<Record<string, string>> {
+  const email = `user-${randomBytes(4).toString('hex')}@example.com`;
+  const created = await call(server, 'POST', '/v1/accounts', { json: { email, password } });
+  if (created.status !== 201) throw new Error(`sign-up failed: ${created.status}`);
+  const response = await fetch(`${server.url}/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = (await response.json()) as { csrf_token: string };
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0]!)
+    .find((pair) => pair.startsWith('skytells_session='));
+  if (response.status !== 201 || cookie === undefined) throw new Error('sign-in failed');
+  return { cookie, 'x-csrf-token': body.csrf_token };
+}
+
+/** Creates a 30-day `tokens:read` token named `name` through `server`'s API. */
+export async function createTokenOn(
+  server: ServerProcess,
+  session: Record<string, string>,
+  name: string,
+): Promise<{ id: string; token: string }> {
+  const created = await call(server, 'POST', '/v1/tokens', {
+    headers: session,
+    json: { name, scopes: ['tokens:read'], expires_in_days: 30 },
+  });
+  if (created.status !== 201) throw new Error(`token creation failed: ${JSON.stringify(created.body)}`);
+  return created.body as { id: string; token: string };
 }
