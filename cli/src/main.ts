@@ -86,6 +86,7 @@ const load = {
   projects: () => import('./commands/projects.js'),
   deployments: () => import('./commands/deployments.js'),
   scan: () => import('./commands/scan.js'),
+  scopes: () => import('./commands/scopes.js'),
 };
 
 function buildProgram(commander: typeof Commander): Commander.Command {
@@ -189,6 +190,12 @@ function buildProgram(commander: typeof Commander): Commander.Command {
         (await load.tokens()).rotateToken(ctx, id!, options),
       ),
     );
+
+  program
+    .command('scopes')
+    .description('the scopes a token can hold, with what each allows')
+    .option('--json', 'machine-readable output')
+    .action(run(async (ctx, _args, options) => (await load.scopes()).listScopes(ctx, options)));
 
   const projects = program.command('projects').description("the account's projects");
   projects

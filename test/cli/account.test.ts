@@ -1,3 +1,4 @@
+import { SCOPE_CATALOGUE } from '@skytells/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   allTokens,
@@ -277,5 +278,26 @@ describe.concurrent('skytells logout', () => {
     expect(logout.stderr).toContain(`Logged out of ${doomed.url}`);
     const status = await runCli(['auth', 'status'], { env });
     expect(status.code).toBe(4);
+  });
+});
+
+describe('skytells scopes', () => {
+  it('lists the server’s scope catalogue without a login, as a table or as JSON alone on stdout', async () => {
+    const home = makeHome();
+    homes.push(home);
+
+    const table = await runCli(['scopes'], { env: home.env(server.url) });
+    expect(table.code).toBe(0);
+    for (const [name, description] of Object.entries(SCOPE_CATALOGUE)) {
+      expect(table.stdout).toContain(name);
+      expect(table.stdout).toContain(description);
+    }
+
+    const json = await runCli(['scopes', '--json'], { env: home.env(server.url) });
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toEqual(
+      Object.entries(SCOPE_CATALOGUE).map(([name, description]) => ({ name, description })),
+    );
   });
 });
