@@ -2,9 +2,8 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import {
-  authorizationRequest,
   type Browser,
-  consent,
+  codeFlowToken,
   formFields,
   INSECURE,
   type OAuthServer,
@@ -37,25 +36,7 @@ describe('OAuth grants under SKYTELLS_TOKEN_MAX_LIFETIME_DAYS=30', () => {
   }
 
   it('an authorization-code grant issues a token cut to 30 days, and says so in expires_in', async () => {
-    const request = await authorizationRequest(server);
-    const approved = await consent(browser, request.url);
-    expect(approved.status).toBe(302);
-    const params = oauth.validateAuthResponse(
-      server.as,
-      cli,
-      new URL(approved.headers.get('location')!),
-      request.state,
-    );
-    const response = await oauth.authorizationCodeGrantRequest(
-      server.as,
-      cli,
-      oauth.None(),
-      params,
-      request.redirectUri,
-      request.verifier,
-      INSECURE,
-    );
-    const result = await oauth.processAuthorizationCodeResponse(server.as, cli, response);
+    const result = await codeFlowToken(server, browser);
 
     expect(result.expires_in).toBe(30 * 86_400);
     expect(await expiryOf(result.access_token)).toBe(

@@ -10,6 +10,9 @@ import type { Clock } from '../../src/core/clock.js';
 /** Options every oauth4webapi call needs here: the server is plain http on loopback. */
 export const INSECURE = { [oauth.allowInsecureRequests]: true } as const;
 
+/** The built-in public client of the CLI, as oauth4webapi knows it. */
+export const CLI_CLIENT: oauth.Client = { client_id: 'skytells-cli' };
+
 /** A listening server with its issuer URL and discovered metadata. */
 export interface OAuthServer {
   platform: TestPlatform;
@@ -156,4 +159,35 @@ export async function consent(
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: fields.toString(),
   });
+}
+
+/**
+ * The whole authorization code flow of the CLI client for `browser`'s account: the request, consent,
+ * the checked redirect and the code grant.
+ * @returns the token endpoint's answer, as oauth4webapi processed it.
+ */
+export async function codeFlowToken(
+  server: OAuthServer,
+  browser: Browser,
+  options: { scope?: string } = {},
+): Promise<oauth.TokenEndpointResponse> {
+  const request = await authorizationRequest(server, options);
+  const approved = await consent(browser, request.url);
+  if (approved.status !== 302) throw new Error(`consent answered ${approved.status}`);
+  const params = oauth.validateAuthResponse(
+    server.as,
+    CLI_CLIENT,
+    new URL(approved.headers.get('location')!),
+    request.state,
+  );
+  const response = await oauth.authorizationCodeGrantRequest(
+    server.as,
+    CLI_CLIENT,
+    oauth.None(),
+    params,
+    request.redirectUri,
+    request.verifier,
+    INSECURE,
+  );
+  return oauth.processAuthorizationCodeResponse(server.as, CLI_CLIENT, response);
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authorizationRequest,
   type Browser,
+  codeFlowToken,
   consent,
   INSECURE,
   type OAuthServer,
@@ -27,24 +28,7 @@ describe('tokens issued through OAuth: revocation, introspection, applications',
 
   /** A CLI token for `who`, through the code flow. */
   async function cliToken(who: Browser, scope = 'tokens:read projects:read'): Promise<string> {
-    const request = await authorizationRequest(server, { scope });
-    const approved = await consent(who, request.url);
-    const params = oauth.validateAuthResponse(
-      server.as,
-      cli,
-      new URL(approved.headers.get('location')!),
-      request.state,
-    );
-    const response = await oauth.authorizationCodeGrantRequest(
-      server.as,
-      cli,
-      oauth.None(),
-      params,
-      request.redirectUri,
-      request.verifier,
-      INSECURE,
-    );
-    return (await oauth.processAuthorizationCodeResponse(server.as, cli, response)).access_token;
+    return (await codeFlowToken(server, who, { scope })).access_token;
   }
 
   it('stops a token revoked through /oauth/revoke (RFC 7009), and answers 200 for unknown tokens', async () => {

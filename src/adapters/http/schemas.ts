@@ -10,9 +10,9 @@ import { tokenStatus } from '../../core/model.js';
 
 /** Mappers from core's camelCase objects to the contract's snake_case wire shapes. */
 
-/** The page size of a listing request. */
-export function pageLimit(limit: number | string | undefined): number {
-  return limit === undefined ? 50 : Number(limit);
+/** The page size of a listing request: its `limit` (an integer, 1 to 100, by its schema) or 50. */
+export function pageLimit(limit: number | undefined): number {
+  return limit ?? 50;
 }
 
 const iso = (date: Date) => date.toISOString();
