@@ -1,4 +1,5 @@
 import Fastify from 'fastify';
+import { profileOnRequest } from './profile.js';
 
 /**
  * The baseline: a bare Fastify route with no authentication at all, answering a static body of the
@@ -24,5 +25,6 @@ const body = {
   replaced_by: null,
 };
 app.get('/v1/tokens/self', async () => body);
+await profileOnRequest();
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
 process.send?.({ ready: address });

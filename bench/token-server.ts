@@ -9,6 +9,7 @@ import { ApiError } from '../src/core/errors.js';
 import { secureRandom } from '../src/core/random.js';
 import { generateTokenValue } from '../src/core/token-format.js';
 import { composePlatform } from '../src/main/compose.js';
+import { profileOnRequest } from './profile.js';
 
 /**
  * The real server for the benchmark: SQLite or PostgreSQL (both cache verified tokens),
@@ -59,23 +60,7 @@ writeFileSync(process.env['TOKENS_FILE'] ?? join(dir, 'tokens.json'), JSON.strin
 const timer = setInterval(() => void platform.lastUse.flush(), Number(process.env['BENCH_FLUSH_MS'] ?? 1000));
 timer.unref();
 const address = await platform.app.listen({ host: '127.0.0.1', port: 0 });
-const profileFile = process.env['BENCH_PROFILE'];
-if (profileFile !== undefined) {
-  // For finding hot spots: BENCH_PROFILE=/tmp/x.cpuprofile, then send 'start' and 'stop' messages.
-  const { Session } = await import('node:inspector/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  process.on('message', (message) => {
-    if (message === 'start') void session.post('Profiler.start').then(() => process.send?.('started'));
-    if (message === 'stop') {
-      void session.post('Profiler.stop').then(({ profile }) => {
-        writeFileSync(profileFile, JSON.stringify(profile));
-        process.send?.('stopped');
-      });
-    }
-  });
-}
+await profileOnRequest();
 process.on('message', (message) => {
   if (message !== 'micro') return;
   // The hot path alone, in process: verification of cached tokens, as the API's hook calls it.
