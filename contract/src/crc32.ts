@@ -8,11 +8,12 @@ for (let n = 0; n < 256; n++) {
 
 /**
  * CRC-32 of an ASCII string, as an unsigned 32-bit integer; the same value as zlib's `crc32`.
- * Token bodies are ASCII by construction, so each character is one byte.
+ * Token bodies are ASCII by construction, so each character is one byte. With `length`, only the
+ * first `length` characters count (no substring is made).
  */
-export function crc32(ascii: string): number {
+export function crc32(ascii: string, length = ascii.length): number {
   let crc = 0xffffffff;
-  for (let i = 0; i < ascii.length; i++) {
+  for (let i = 0; i < length; i++) {
     crc = (TABLE[(crc ^ ascii.charCodeAt(i)) & 0xff] as number) ^ (crc >>> 8);
   }
   return (crc ^ 0xffffffff) >>> 0;

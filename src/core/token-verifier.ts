@@ -9,8 +9,11 @@ import { isWellFormedToken, maskToken } from './token-format.js';
 import type { UnknownTokenCache } from './unknown-token-cache.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
 
-/** The outcome of one verification, as metrics count it. */
-export type VerificationResult = 'valid' | 'malformed' | 'invalid' | 'expired' | 'revoked';
+/** Every outcome of one verification, as metrics count them. */
+export const VERIFICATION_RESULTS = ['valid', 'malformed', 'invalid', 'expired', 'revoked'] as const;
+
+/** The outcome of one verification. */
+export type VerificationResult = (typeof VERIFICATION_RESULTS)[number];
 
 /** Receives every verification's outcome and duration, e.g. for Prometheus. */
 export type VerificationObserver = (result: VerificationResult, seconds: number) => void;

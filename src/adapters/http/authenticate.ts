@@ -23,6 +23,15 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const WEEK_MS = 7 * 86_400_000;
 
+/**
+ * The console session cookie's value, if sent. Cookies are parsed here, on demand, rather than by a
+ * hook on every request: a request with a bearer token never needs them.
+ */
+export function sessionCookieOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  return header === undefined ? undefined : request.server.parseCookie(header)[SESSION_COOKIE];
+}
+
 /** Where the request came from, for audit and last-used data. */
 export function contextOf(request: FastifyRequest): RequestContext {
   const userAgent = request.headers['user-agent'];
@@ -83,7 +92,7 @@ async function identify(
     }
     return { kind: 'token', accountId: token.accountId, token };
   }
-  const cookie = request.cookies[SESSION_COOKIE];
+  const cookie = sessionCookieOf(request);
   if (cookie === undefined || cookie === '') {
     throw new ApiError('token_missing', { detail: 'Send "Authorization: Bearer <token>" or sign in.' });
   }

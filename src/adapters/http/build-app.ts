@@ -3,7 +3,11 @@ import { AjvCompiler } from '@fastify/ajv-compiler';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type preValidationHookHandler,
+} from 'fastify';
 import { ApiError } from '../../core/errors.js';
 import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import type { Metrics } from './metrics.js';
@@ -94,21 +98,31 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   });
   installErrorHandler(app);
   // A POST that sends no body at all means "no options": routes whose fields are all optional
-  // (rotate, deploy) accept it, and the others name their missing fields instead of "body".
-  app.addHook('preValidation', (request, _reply, done) => {
+  // (rotate, deploy) accept it, and the others name their missing fields instead of "body". Only
+  // routes that take a body get the hook; the others pay nothing for it.
+  const emptyBodyIsNoOptions: preValidationHookHandler = (request, _reply, done) => {
     if (request.body === undefined && BODY_METHODS.has(request.method)) request.body = {};
     done();
+  };
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some((method) => BODY_METHODS.has(method))) return;
+    route.preValidation = [emptyBodyIsNoOptions, ...[route.preValidation ?? []].flat()];
   });
 
   const secure = options.publicUrl.startsWith('https:');
+  // Computed once: every response sets one prepared object, the API's with `no-store` added.
   const headers = securityHeaders({ https: secure });
+  const apiHeaders = { ...headers, 'cache-control': 'no-store' };
   app.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(headers).header('x-request-id', request.id);
-    if (request.url.startsWith('/v1/')) void reply.header('cache-control', 'no-store');
+    void reply
+      .headers(request.url.startsWith('/v1/') ? apiHeaders : headers)
+      .header('x-request-id', request.id);
     done();
   });
 
-  await app.register(cookie);
+  // Cookies are parsed on demand (`sessionCookieOf`), not on every request.
+  await app.register(cookie, { hook: false });
   await app.register(rateLimit, {
     global: false,
     store: rateLimitStoreOn(services.limiter),

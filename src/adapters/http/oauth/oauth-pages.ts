@@ -9,7 +9,7 @@ import {
 import { formatUserCode } from '../../../core/oauth/device-flow.js';
 import type { OAuthClient } from '../../../core/oauth/model.js';
 import { SCOPE_CATALOGUE, type Scope } from '../../../core/scopes.js';
-import { contextOf, SESSION_COOKIE } from '../authenticate.js';
+import { contextOf, sessionCookieOf } from '../authenticate.js';
 import { statusOf, toApiError } from '../error-handler.js';
 import { authorizationRedirect } from './oauth-responses.js';
 import type { Services } from '../services.js';
@@ -84,7 +84,7 @@ export const oauthPages: FastifyPluginAsync<{ services: Services }> = async (app
   await app.register(formbody, { bodyLimit: 16 * 1024 });
 
   const sessionOf = async (request: FastifyRequest): Promise<Session | undefined> => {
-    const secret = request.cookies[SESSION_COOKIE];
+    const secret = sessionCookieOf(request);
     return secret === undefined ? undefined : services.sessions.authenticate(secret);
   };
   const signInFirst = (reply: FastifyReply, next: string) =>
