@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       tokenMaxLifetimeDays: 366,
       tokenRequireExpiration: false,
       tokenCacheSize: 100_000,
+      trustProxy: [],
     });
   });
 
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
         SKYTELLS_TOKEN_MAX_LIFETIME_DAYS: '90',
         SKYTELLS_TOKEN_REQUIRE_EXPIRATION: 'true',
         SKYTELLS_TOKEN_CACHE_SIZE: '5000',
+        SKYTELLS_TRUST_PROXY: '10.0.0.5',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -75,11 +77,44 @@ describe('loadConfig', () => {
       tokenMaxLifetimeDays: 90,
       tokenRequireExpiration: true,
       tokenCacheSize: 5000,
+      trustProxy: ['10.0.0.5'],
     });
   });
 
   it('accepts a token cache size of 0, which turns the verification cache off', () => {
     expect(loadConfig({ SKYTELLS_TOKEN_CACHE_SIZE: '0' }).tokenCacheSize).toBe(0);
+  });
+
+  it('reads trusted proxies as addresses, CIDRs and named ranges, separated by commas and/or spaces', () => {
+    expect(
+      loadConfig({
+        SKYTELLS_TRUST_PROXY: ' 127.0.0.1, ::1  10.0.0.0/8,fd00::/8\tloopback,, uniquelocal linklocal ',
+      }).trustProxy,
+    ).toEqual(['127.0.0.1', '::1', '10.0.0.0/8', 'fd00::/8', 'loopback', 'uniquelocal', 'linklocal']);
+  });
+
+  it('trusts no proxy by default, nor when the variable is blank', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+    expect(loadConfig({ SKYTELLS_TRUST_PROXY: ' , ' }).trustProxy).toEqual([]);
+  });
+
+  it.for([
+    'nginx',
+    '10.0.0.0/33',
+    'fd00::/129',
+    '10.1',
+    '256.0.0.1',
+    '127.0.0.1/',
+    '127.0.0.1/x',
+    '*',
+    'localhost',
+  ])('rejects the trusted proxy %s, naming it and what to write instead', (entry) => {
+    const error = configErrorOf({ SKYTELLS_TRUST_PROXY: `127.0.0.1, ${entry}` });
+
+    expect(error.variable).toBe('SKYTELLS_TRUST_PROXY');
+    expect(error.message).toContain(`"${entry}"`);
+    expect(error.message).toMatch(/10\.0\.0\.0\/8/);
+    expect(error.message).toContain('loopback');
   });
 
   it('trims surrounding whitespace from values', () => {

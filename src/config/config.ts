@@ -1,3 +1,6 @@
+import { isIP } from 'node:net';
+import proxyAddr from '@fastify/proxy-addr';
+
 /**
  * The server's configuration: one schema, read once from the environment at start-up into a
  * frozen object that is passed down explicitly. Every variable is optional (docs/configuration.md).
@@ -30,9 +33,17 @@ export interface Config {
   readonly tokenRequireExpiration: boolean;
   /**
    * `SKYTELLS_TOKEN_CACHE_SIZE`: the most verified tokens kept in memory, least recently used leaving
-   * first (0 to 10,000,000; 0 turns the cache off). SQLite only: PostgreSQL reads through. Default 100000.
+   * first (0 to 10,000,000; 0 turns the cache off). On PostgreSQL too: revocations by other processes reach
+   * it through LISTEN/NOTIFY, and it reads through while that connection is down. Default 100000.
    */
   readonly tokenCacheSize: number;
+  /**
+   * `SKYTELLS_TRUST_PROXY`: the reverse proxies whose `X-Forwarded-For` is believed, as IPv4/IPv6
+   * addresses or CIDRs, or the names `loopback`, `linklocal`, `uniquelocal`; comma- or space-separated.
+   * The client address (audit, last used) is the rightmost untrusted one. Default none: the socket's
+   * address, whatever the headers say.
+   */
+  readonly trustProxy: readonly string[];
 }
 
 /** pino's levels. */
@@ -97,6 +108,33 @@ function httpUrl(env: Env, name: string): string | undefined {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Whether Fastify's proxy-addr compiles `entry`, written in a usual notation. */
+function isProxyEntry(entry: string): boolean {
+  // proxy-addr also reads legacy forms such as `10.1` as addresses; only the usual notations pass.
+  if (!PROXY_NAMES.includes(entry) && isIP(entry.split('/')[0] ?? '') === 0) return false;
+  try {
+    proxyAddr.compile(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function proxyList(env: Env, name: string): readonly string[] {
+  const entries = (read(env, name) ?? '').split(/[\s,]+/).filter((entry) => entry !== '');
+  const invalid = entries.find((entry) => !isProxyEntry(entry));
+  if (invalid !== undefined) {
+    throw new ConfigError(
+      name,
+      `has an entry that is not an IP address or CIDR: "${invalid}"; write addresses such as 127.0.0.1 or ::1, ` +
+        'CIDRs such as 10.0.0.0/8 or fd00::/8, or loopback, linklocal, uniquelocal, separated by commas',
+    );
+  }
+  return Object.freeze(entries);
+}
+
 /**
  * Reads and validates the configuration from `env`.
  * @throws ConfigError naming the first variable with an unusable value.
@@ -126,5 +164,6 @@ export function loadConfig(env: Env): Config {
     tokenMaxLifetimeDays: integer(env, 'SKYTELLS_TOKEN_MAX_LIFETIME_DAYS', 366, 1, 366),
     tokenRequireExpiration: boolean(env, 'SKYTELLS_TOKEN_REQUIRE_EXPIRATION', false),
     tokenCacheSize: integer(env, 'SKYTELLS_TOKEN_CACHE_SIZE', 100_000, 0, 10_000_000),
+    trustProxy: proxyList(env, 'SKYTELLS_TRUST_PROXY'),
   });
 }

@@ -216,6 +216,11 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     limiter,
     isReady: () => uow.isReachable(),
   };
-  const app = await buildApp(services, { logger: options.logger, metrics, publicUrl: config.publicUrl });
+  const app = await buildApp(services, {
+    logger: options.logger,
+    metrics,
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
+  });
   return { services, database, lastUse, app };
 }

@@ -32,8 +32,11 @@ export interface AppOptions {
   metrics: Metrics;
   /** The URL users reach; an https URL makes the session cookie `Secure`. */
   publicUrl: string;
-  /** Trust `X-Forwarded-For` from a reverse proxy for client addresses. Default false. */
-  trustProxy?: boolean;
+  /**
+   * Reverse proxies (addresses, CIDRs, or proxy-addr's `loopback`, `linklocal`, `uniquelocal`) whose
+   * `X-Forwarded-For` gives the client address. Default none: the socket's address.
+   */
+  trustProxy?: readonly string[];
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -55,7 +58,9 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
     bodyLimit: BODY_LIMIT,
-    trustProxy: options.trustProxy ?? false,
+    // An empty list trusts nothing; Fastify's types want a mutable copy of the rest.
+    trustProxy:
+      options.trustProxy !== undefined && options.trustProxy.length > 0 ? [...options.trustProxy] : false,
     requestIdHeader: false,
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
