@@ -80,6 +80,7 @@ if (tokensFile !== undefined) {
   };
   const started = performance.now();
   const progress = count > batch;
+  let lastProgress = started;
   if (seedMode === 'service') {
     for (let i = 0; i < count; i++) {
       const issued = await platform.services.tokens.create(
@@ -99,7 +100,9 @@ if (tokensFile !== undefined) {
       batch,
       onToken: keep,
       onBatch: (done) => {
-        if (!progress) return;
+        // Every 5 s and at the end, for a count of more than one batch.
+        if (!progress || (done < count && performance.now() - lastProgress < 5_000)) return;
+        lastProgress = performance.now();
         const seconds = (performance.now() - started) / 1000;
         process.stderr.write(
           `  seeded ${done.toLocaleString('en-GB')} of ${count.toLocaleString('en-GB')} tokens in ` +

@@ -81,8 +81,17 @@ const run = (load: Load, seconds: number) =>
   cycleTokens(load.server.url, '/v1/tokens/self', load.file, CONNECTIONS, seconds);
 // Warm-up: the JIT, and every token verified once (a server in steady state has seen them before).
 for (const load of loads) await run(load, WARM_UP_SECONDS);
+// BENCH_PROFILE=file.cpuprofile: the SQLite server's CPU profile over the measured rounds.
+const profiling = process.env['BENCH_PROFILE'] !== undefined;
+if (profiling) await sqlite.profile('start');
 for (let round = 0; round < ROUNDS; round++) {
   for (const load of loads) load.runs.push(await run(load, SECONDS));
+}
+if (profiling) {
+  await sqlite.profile('stop');
+  console.log(
+    `The SQLite server's CPU profile over the measured rounds is in ${process.env['BENCH_PROFILE']}.\n`,
+  );
 }
 
 const medians = new Map(loads.map((load) => [load, medianBy(load.runs, (f) => f.rps)]));

@@ -36,6 +36,8 @@ export interface BenchServer {
   url: string;
   /** Sends `message` and resolves with the first reply that has `key`. */
   ask<T>(message: string, key: string): Promise<T>;
+  /** With BENCH_PROFILE set: starts or stops its CPU profile (see profile.ts). */
+  profile(command: 'start' | 'stop'): Promise<void>;
   /** Resident memory now and at its peak, from /proc. */
   memory(): { rss: number; peak: number };
   stop(): Promise<void>;
@@ -100,6 +102,17 @@ export function startServer(
         };
         child.on('message', listener);
         child.send(message);
+      }),
+    profile: (command) =>
+      new Promise<void>((resolve) => {
+        const done = command === 'start' ? 'started' : 'stopped';
+        const listener = (reply: unknown) => {
+          if (reply !== done) return;
+          child.off('message', listener);
+          resolve();
+        };
+        child.on('message', listener);
+        child.send(command);
       }),
     memory: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
