@@ -69,7 +69,8 @@ app.get(
       reply
         .code(401)
         .header('content-type', 'application/problem+json')
-        .header('www-authenticate', `Bearer error="invalid_token"`)
+        // RFC 6750 §3.1: no error code when no credential was sent.
+        .header('www-authenticate', code === 'token_missing' ? 'Bearer' : 'Bearer error="invalid_token"')
         .send({
           type: `${PROBLEM_TYPE_BASE}${code}`,
           title: ERROR_CATALOGUE[code].title,
