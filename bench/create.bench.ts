@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { knob, postgresSkipped, postgresUrl, reportStart } from './lib/machine.js';
 import { count, markdownTable, ms } from './lib/markdown.js';
-import { type BenchServer, freshSchema, placement, startSeeded } from './lib/processes.js';
+import { type BenchServer, freshSchema, placement, scratchDir, startSeeded } from './lib/processes.js';
 import { medianBy } from './lib/stats.js';
 import { type LoadFigures, requireWrk, wrk } from './lib/wrk.js';
 
@@ -26,7 +25,7 @@ const finish = reportStart(
     'Each request creates a 30-day `tokens:read` token with a name not used before, authenticated ' +
     'with a `tokens:write` token; all on one account.',
 );
-const dir = mkdtempSync(join(tmpdir(), 'skytells-bench-'));
+const dir = scratchDir();
 
 interface Target {
   label: string;

@@ -1,10 +1,8 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { knob, reportStart } from './lib/machine.js';
 import { count, markdownTable, mib, ms } from './lib/markdown.js';
-import { type BenchServer, placement, type SeededTokens, startSeeded } from './lib/processes.js';
+import { type BenchServer, placement, type SeededTokens, scratchDir, startSeeded } from './lib/processes.js';
 import { medianBy } from './lib/stats.js';
 import { cycleTokens, type LoadFigures, requireWrk, writeValues } from './lib/wrk.js';
 
@@ -32,7 +30,7 @@ const finish = reportStart(
     `before, then a ${WARM_UP_SECONDS} s warm-up. ${placement()} The token cache holds 100,000 by default ` +
     '(`SKYTELLS_TOKEN_CACHE_SIZE`).',
 );
-const dir = mkdtempSync(join(tmpdir(), 'skytells-bench-'));
+const dir = scratchDir();
 
 interface Seeded {
   stored: number;

@@ -43,7 +43,7 @@ KyselyTokenStore.prototype.findByHash = function (this: KyselyTokenStore, tokenH
   return findByHash.call(this, tokenHash);
 };
 const databaseUrl = process.env['BENCH_DATABASE_URL'];
-const dir = mkdtempSync(join(tmpdir(), 'skytells-bench-'));
+const dir = process.env['BENCH_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'skytells-bench-'));
 let target: DatabaseTarget = { dialect: 'sqlite', file: join(dir, 'bench.db') };
 if (databaseUrl !== undefined) {
   let schema = process.env['BENCH_SCHEMA'];

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { secureRandom } from '../src/core/random.js';
 import { generateTokenValue } from '../src/core/token-format.js';
 import { knob, postgresSkipped, postgresUrl, reportStart } from './lib/machine.js';
 import { count, markdownTable, mib, ms, ratio } from './lib/markdown.js';
-import { type BenchServer, freshSchema, placement, startServer } from './lib/processes.js';
+import { type BenchServer, freshSchema, placement, scratchDir, startServer } from './lib/processes.js';
 import { medianBy } from './lib/stats.js';
 import { cycleTokens, type LoadFigures, requireWrk, writeValues } from './lib/wrk.js';
 
@@ -32,7 +31,7 @@ const finish = reportStart(
     `${count(TOKENS)} per server, cycled. Unknown tokens: 1,000 values with a valid checksum that no server issued.`,
 );
 
-const dir = mkdtempSync(join(tmpdir(), 'skytells-bench-'));
+const dir = scratchDir();
 const unknownFile = writeValues(
   join(dir, 'unknown.txt'),
   Array.from({ length: 1_000 }, () => generateTokenValue(secureRandom)),

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,9 +44,27 @@ export interface BenchServer {
 }
 
 const running = new Set<ChildProcess>();
+const scratch = new Set<string>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A new temporary directory, removed when this process exits (a million tokens' SQLite file is 1 GB). */
+export function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'skytells-bench-'));
+  scratch.add(dir);
+  return dir;
+}
+/** Schemas still to drop; dropped on failure too, so that a failed run leaves nothing behind. */
+const schemas = new Map<string, () => Promise<void>>();
+const fail = (error: unknown) => {
+  console.error(error);
+  for (const child of running) child.kill('SIGKILL');
+  void Promise.allSettled([...schemas.values()].map((drop) => drop())).then(() => process.exit(1));
+};
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     for (const child of running) child.kill('SIGKILL');
@@ -82,9 +100,11 @@ export function startServer(
     ['--conditions=source', '--import', 'tsx', '--expose-gc', `${BENCH_DIR}${script}`],
   ] as const;
   const [command, args] = pin ? pinned(SERVER_CPU, node[0], [...node[1]]) : [node[0], [...node[1]]];
+  // The server's data (the SQLite file), removed when it stops.
+  const dataDir = scratchDir();
   const child = spawn(command, args, {
     cwd: REPO_ROOT,
-    env: cleanEnv(env),
+    env: cleanEnv({ BENCH_DATA_DIR: dataDir, ...env }),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   running.add(child);
@@ -123,6 +143,7 @@ export function startServer(
     stop: async () => {
       child.kill('SIGKILL');
       await exited;
+      rmSync(dataDir, { recursive: true, force: true });
     },
   });
   return new Promise((resolve, reject) => {
@@ -145,15 +166,15 @@ export async function freshSchema(url: string): Promise<{ schema: string; drop: 
   await client.connect();
   await client.query(`create schema ${schema}`);
   await client.end();
-  return {
-    schema,
-    drop: async () => {
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
-    },
+  const drop = async () => {
+    schemas.delete(schema);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
   };
+  schemas.set(schema, drop);
+  return { schema, drop };
 }
 
 /** What a seeding token-server.ts wrote to its TOKENS_FILE. */
@@ -176,7 +197,7 @@ export async function startSeeded(
   sample = tokenCount,
   pin = true,
 ): Promise<{ server: BenchServer; tokens: SeededTokens }> {
-  const file = join(mkdtempSync(join(tmpdir(), 'skytells-bench-')), 'tokens.json');
+  const file = join(scratchDir(), 'tokens.json');
   const server = await startServer(
     'token-server.ts',
     { ...env, TOKEN_COUNT: String(tokenCount), BENCH_SAMPLE: String(sample), TOKENS_FILE: file },
