@@ -1,126 +1,143 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { secureRandom } from '../src/core/random.js';
 import { generateTokenValue } from '../src/core/token-format.js';
+import { knob, postgresSkipped, postgresUrl, reportStart } from './lib/machine.js';
+import { count, markdownTable, mib, ms, ratio } from './lib/markdown.js';
+import { type BenchServer, freshSchema, placement, scratchDir, startServer } from './lib/processes.js';
+import { medianBy } from './lib/stats.js';
+import { cycleTokens, type LoadFigures, requireWrk, writeValues } from './lib/wrk.js';
 
 /**
- * Token verification over HTTP against a bare Fastify route, in the same run on the same machine.
- * Each server runs in its own process; the load comes from this one. Valid tokens are drawn in turn
- * from a set of TOKEN_COUNT (default 10,000). Runs alternate between the servers for BENCH_ROUNDS
- * rounds and the median is reported, so that a noisy neighbour affects both alike. One more load
- * presents 1,000 unknown values (valid checksum, no such token) to the SQLite server, and in process
- * the server counts its database look-ups for repeated unknown values and its memory after two floods
- * of 100,000 distinct ones.
+ * `GET /v1/tokens/self` side by side in one run: (a) a bare Fastify route answering a Token-shaped
+ * body, (b) a minimal correct verifier (minimal-verifier-server.ts), (c) Skytells on SQLite and
+ * (d) on PostgreSQL, each with valid tokens (TOKEN_COUNT, cycled) and with 1,000 unknown ones (valid
+ * checksum, no such token). wrk drives each in turn; rounds alternate between them and the median
+ * is reported, so that a noisy neighbour affects all alike. Then, in process, the cost of one
+ * verification and what repeated and distinct unknown values cost.
  */
-const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
-const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
-const here = new URL('.', import.meta.url).pathname;
+requireWrk();
+const SECONDS = knob('BENCH_SECONDS', 5);
+const ROUNDS = knob('BENCH_ROUNDS', 3);
+const CONNECTIONS = knob('BENCH_CONNECTIONS', 10);
+const WARM_UP_SECONDS = knob('BENCH_WARMUP_SECONDS', 2);
+const TOKENS = knob('TOKEN_COUNT', 10_000);
+const url = postgresUrl();
+const finish = reportStart(
+  'Token verification: `GET /v1/tokens/self`',
+  'verification',
+  `wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s per run, median of ${ROUNDS} rounds alternating ` +
+    `between the servers after a ${WARM_UP_SECONDS} s warm-up of each. ${placement()} Valid tokens: ` +
+    `${count(TOKENS)} per server, cycled. Unknown tokens: 1,000 values with a valid checksum that no server issued.`,
+);
 
-interface Server {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  /** One request template per token; autocannon cycles through them. */
-  requests: autocannon.Request[];
+const dir = scratchDir();
+const unknownFile = writeValues(
+  join(dir, 'unknown.txt'),
+  Array.from({ length: 1_000 }, () => generateTokenValue(secureRandom)),
+);
+
+interface Load {
+  label: string;
+  /** The server's letter in the report: ratios are taken to (a) and to (b) with the same kind of token. */
+  letter: 'a' | 'b' | 'c' | 'd';
+  kind: 'valid' | 'unknown';
+  server: BenchServer;
+  file: string;
+  runs: LoadFigures[];
 }
 
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
+async function withTokens(script: string, env: Record<string, string>): Promise<[BenchServer, string]> {
+  const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  const server = await startServer(script, { ...env, TOKEN_COUNT: String(TOKENS), TOKENS_FILE: file });
+  const { values } = JSON.parse(readFileSync(file, 'utf8')) as { values: string[] };
+  return [server, writeValues(file.replace(/json$/, 'txt'), values)];
 }
 
-function start(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(join(here, script), [], {
-    execArgv: ['--conditions=source', '--import', 'tsx', '--expose-gc'],
-    env: { ...process.env, ...env },
-    stdio: 'inherit',
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message: { ready: string }) => resolve({ child, url: message.ready }));
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
+const bare = await startServer('bare-server.ts');
+const [minimal, minimalFile] = await withTokens('minimal-verifier-server.ts', {});
+const [sqlite, sqliteFile] = await withTokens('token-server.ts', {});
+const schema = url === undefined ? undefined : await freshSchema(url);
+const postgres =
+  url === undefined || schema === undefined
+    ? undefined
+    : await withTokens('token-server.ts', { BENCH_DATABASE_URL: url, BENCH_SCHEMA: schema.schema });
+
+const loads: Load[] = [];
+const add = (label: string, letter: Load['letter'], kind: Load['kind'], server: BenchServer, file: string) =>
+  loads.push({ label, letter, kind, server, file, runs: [] });
+add('(a) bare Fastify route, no verification', 'a', 'valid', bare, unknownFile);
+add('(b) minimal verifier, valid tokens', 'b', 'valid', minimal, minimalFile);
+add('(b) minimal verifier, unknown tokens (401)', 'b', 'unknown', minimal, unknownFile);
+add('(c) Skytells on SQLite, valid tokens', 'c', 'valid', sqlite, sqliteFile);
+add('(c) Skytells on SQLite, unknown tokens (401)', 'c', 'unknown', sqlite, unknownFile);
+if (postgres !== undefined) {
+  add('(d) Skytells on PostgreSQL, valid tokens', 'd', 'valid', postgres[0], postgres[1]);
+  add('(d) Skytells on PostgreSQL, unknown tokens (401)', 'd', 'unknown', postgres[0], unknownFile);
 }
 
-function templates(tokens: string[]): autocannon.Request[] {
-  return tokens.map((token) => ({
-    method: 'GET',
-    path: '/v1/tokens/self',
-    headers: { authorization: `Bearer ${token}` },
-  }));
-}
-
-async function load(server: Server, limit: { duration: number } | { amount: number }): Promise<Figures> {
-  const result = await autocannon({
-    url: server.url,
-    connections: CONNECTIONS,
-    requests: server.requests,
-    ...limit,
-  });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-  };
-}
-
-function median(runs: Figures[]): Figures {
-  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'skytells-bench-'));
-const servers: Server[] = [];
-const bare = await start('bare-server.ts', {});
-servers.push({ name: 'bare Fastify route', ...bare, requests: templates(['none']) });
-
-const variants: [string, Record<string, string>][] = [['Skytells, SQLite (cached)', {}]];
-if (process.env['TEST_DATABASE_URL'] !== undefined) {
-  variants.push([
-    'Skytells, PostgreSQL (cached, LISTEN/NOTIFY)',
-    { BENCH_DATABASE_URL: process.env['TEST_DATABASE_URL'] },
-  ]);
-}
-const tokenServers: Server[] = [];
-for (const [name, env] of variants) {
-  const tokensFile = join(dir, `${servers.length}.json`);
-  const server = await start('token-server.ts', { ...env, TOKENS_FILE: tokensFile });
-  const tokens = JSON.parse(readFileSync(tokensFile, 'utf8')) as string[];
-  const entry = { name: `${name}, ${tokens.length} tokens`, ...server, requests: templates(tokens) };
-  servers.push(entry);
-  tokenServers.push(entry);
-}
-const sqlite = tokenServers[0]!;
-const unknownValues = Array.from({ length: 1_000 }, () => generateTokenValue(secureRandom));
-servers.push({
-  ...sqlite,
-  name: 'Skytells, SQLite, 1000 unknown tokens (401)',
-  requests: templates(unknownValues),
-});
-
-// Warm-up: every token once (a server in steady state has verified them before), and the JIT.
-for (const server of servers) await load(server, { amount: Math.max(server.requests.length, 5_000) });
-const runs = new Map<Server, Figures[]>(servers.map((server) => [server, []]));
+const run = (load: Load, seconds: number) =>
+  cycleTokens(load.server.url, '/v1/tokens/self', load.file, CONNECTIONS, seconds);
+// Warm-up: the JIT, and every token verified once (a server in steady state has seen them before).
+for (const load of loads) await run(load, WARM_UP_SECONDS);
+// BENCH_PROFILE=file.cpuprofile: the SQLite server's CPU profile over the measured rounds.
+const profiling = process.env['BENCH_PROFILE'] !== undefined;
+if (profiling) await sqlite.profile('start');
 for (let round = 0; round < ROUNDS; round++) {
-  for (const server of servers) runs.get(server)!.push(await load(server, { duration: SECONDS }));
+  for (const load of loads) load.runs.push(await run(load, SECONDS));
 }
-const micro = await Promise.all(
-  tokenServers.map(
-    (server) =>
-      new Promise<number>((resolve) => {
-        server.child.on('message', (message: { microNanoseconds?: number }) => {
-          if (message.microNanoseconds !== undefined) resolve(message.microNanoseconds);
-        });
-        server.child.send('micro');
-      }),
+if (profiling) {
+  await sqlite.profile('stop');
+  console.log(
+    `The SQLite server's CPU profile over the measured rounds is in ${process.env['BENCH_PROFILE']}.\n`,
+  );
+}
+
+const medians = new Map(loads.map((load) => [load, medianBy(load.runs, (f) => f.rps)]));
+const find = (letter: Load['letter'], kind: Load['kind']) =>
+  loads.find((load) => load.letter === letter && load.kind === kind);
+const a = medians.get(find('a', 'valid')!)!;
+console.log(
+  markdownTable(
+    [
+      'server, tokens',
+      'req/s',
+      'p50',
+      'p99',
+      'answered ≥ 400',
+      'ratio to (a)',
+      'ratio to (b)',
+      'runs, req/s',
+    ],
+    loads.map((load) => {
+      const f = medians.get(load)!;
+      const b = medians.get(find('b', load.kind)!)!;
+      return [
+        load.label,
+        count(f.rps),
+        ms(f.p50Ms),
+        ms(f.p99Ms),
+        `${((100 * f.statusErrors) / Math.max(1, f.requests)).toFixed(0)} %${f.socketErrors > 0 ? `, ${f.socketErrors} socket errors` : ''}`,
+        ratio(f.rps, a.rps),
+        load.letter === 'a' ? '—' : ratio(f.rps, b.rps),
+        load.runs.map((r) => count(r.rps)).join(' / '),
+      ];
+    }),
   ),
 );
+if (postgres === undefined) postgresSkipped('(d) Skytells on PostgreSQL');
+
+// In process, on the Skytells servers: no HTTP, the verifier alone.
+const tokenServers: [string, BenchServer][] = [['SQLite', sqlite]];
+if (postgres !== undefined) tokenServers.push(['PostgreSQL', postgres[0]]);
+const micro: string[][] = [];
+for (const [name, server] of tokenServers) {
+  const ns = await server.ask<number>('micro', 'microNanoseconds');
+  micro.push([name, `${(ns / 1000).toFixed(1)} µs`, count(1e9 / ns)]);
+}
+console.log('\n`TokenVerifier.verify` in process, cached valid tokens, 200,000 calls:\n');
+console.log(markdownTable(['database', 'per call', 'calls/s on one core'], micro));
+
 interface UnknownFigures {
   calls: number;
   repeatNanoseconds: number;
@@ -128,45 +145,27 @@ interface UnknownFigures {
   rssBefore: number;
   floods: { lookUps: number; rssBytes: number; heapBytes: number }[];
 }
-const unknown = await new Promise<UnknownFigures>((resolve) => {
-  sqlite.child.on('message', (message: { unknown?: UnknownFigures }) => {
-    if (message.unknown !== undefined) resolve(message.unknown);
-  });
-  sqlite.child.send('unknown');
-});
-for (const server of tokenServers) server.child.kill();
-servers[0]!.child.kill();
+const unknown = await sqlite.ask<UnknownFigures>('unknown', 'unknown');
+console.log('\nUnknown values (valid checksum, no such token), in process on the SQLite server:\n');
+console.log(
+  markdownTable(
+    ['measure', 'figure'],
+    [
+      [
+        `${count(unknown.calls)} verifications of 1,000 repeated unknown values: database look-ups`,
+        `${count(unknown.repeatLookUps)} (${(100 * (1 - unknown.repeatLookUps / unknown.calls)).toFixed(1)} % avoided)`,
+      ],
+      ['the same, time per verification', `${(unknown.repeatNanoseconds / 1000).toFixed(1)} µs`],
+      ['RSS before the floods (after GC)', mib(unknown.rssBefore)],
+      ...unknown.floods.map((flood, i) => [
+        `flood ${i + 1} of 100,000 distinct unknown values: look-ups, RSS, heap used (after GC)`,
+        `${count(flood.lookUps)}, ${mib(flood.rssBytes)}, ${mib(flood.heapBytes)}`,
+      ]),
+    ],
+  ),
+);
 
-const baseline = median(runs.get(servers[0]!)!);
-console.log(
-  `\n${CONNECTIONS} connections, GET /v1/tokens/self, median of ${ROUNDS} alternating runs of ${SECONDS} s\n`,
-);
-for (const server of servers) {
-  const f = median(runs.get(server)!);
-  const all = runs
-    .get(server)!
-    .map((run) => run.rps.toFixed(0))
-    .join(' / ');
-  console.log(
-    `${server.name.padEnd(42)} ${f.rps.toFixed(0).padStart(7)} req/s  p50 ${String(f.p50).padStart(3)} ms  p99 ${String(f.p99).padStart(3)} ms  ` +
-      `non-2xx ${f.non2xx}  ratio ${(f.rps / baseline.rps).toFixed(2)}  (runs: ${all})`,
-  );
-}
-tokenServers.forEach((server, i) => {
-  const ns = micro[i]!;
-  console.log(
-    `${server.name}: TokenVerifier.verify in process ${(ns / 1000).toFixed(1)} µs per call, ${Math.round(1e9 / ns)} calls/s on one core`,
-  );
-});
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
-console.log(
-  `${sqlite.name}: ${unknown.calls} verifications of 1000 repeated unknown values, ` +
-    `${unknown.repeatLookUps} database look-ups (${(100 * (1 - unknown.repeatLookUps / unknown.calls)).toFixed(1)} % avoided), ` +
-    `${(unknown.repeatNanoseconds / 1000).toFixed(1)} µs per call`,
-);
-unknown.floods.forEach((flood, i) => {
-  console.log(
-    `${sqlite.name}: after flood ${i + 1} of 100000 distinct unknown values: ${flood.lookUps} look-ups, ` +
-      `RSS ${mb(flood.rssBytes)} (before the floods ${mb(unknown.rssBefore)}), heap used ${mb(flood.heapBytes)}`,
-  );
-});
+for (const server of [bare, minimal, sqlite, ...(postgres === undefined ? [] : [postgres[0]])])
+  await server.stop();
+await schema?.drop();
+finish();
