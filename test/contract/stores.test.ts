@@ -570,6 +570,36 @@ describe.each(dialects)('%s store contract', (dialect) => {
         await other.close();
       }
     });
+
+    it('lets two processes flush the same tokens at once, in opposite orders, without a deadlock', async () => {
+      const account = await givenAccount();
+      const tokens = Array.from({ length: 1_200 }, () => aToken(account.id));
+      for (const token of tokens) await givenToken(token);
+      const other = openDatabase(testDatabase.target);
+      try {
+        const elsewhere = new KyselyUnitOfWork(other.db, other.dialect);
+        // More than one chunk each, overlapping entirely, each process's batch in its own order: rows
+        // locked in different orders by two transactions would deadlock on PostgreSQL.
+        const uses = (ms: number) =>
+          tokens.map((token) => ({ tokenId: token.id, at: at(ms), ip: null, userAgent: null }));
+        for (let round = 1; round <= 3; round += 1) {
+          const writes = [
+            () => uow.stores.tokens.recordLastUse(uses(20_000 + round * 10)),
+            () => elsewhere.stores.tokens.recordLastUse(uses(20_000 + round * 10 + 5).reverse()),
+          ];
+          if (dialect === 'postgres') await Promise.all(writes.map((write) => write()));
+          else for (const write of writes) await write();
+        }
+        const sample = [tokens[0]!, tokens[600]!, tokens[1_199]!];
+        for (const token of sample) {
+          expect(await uow.stores.tokens.findById(account.id, token.id)).toMatchObject({
+            lastUsedAt: at(20_035),
+          });
+        }
+      } finally {
+        await other.close();
+      }
+    });
   });
 
   describe('SessionStore', () => {

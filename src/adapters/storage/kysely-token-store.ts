@@ -162,11 +162,30 @@ export class KyselyTokenStore implements TokenStore {
     // One statement per chunk rather than one per token: a flush of thousands of tokens must not
     // hold SQLite's single connection (and so the event loop) for long.
     const at = this.dialect === 'postgres' ? sql`v.at::timestamptz` : sql`v.at`;
+    // Every process locks the rows it writes in one order, by id: two processes flushing the same
+    // tokens at once then wait for each other instead of deadlocking. An UPDATE ... FROM locks rows in
+    // the order its plan meets them, so on PostgreSQL the rows are locked first, in order.
+    const ordered = [...uses].sort((a, b) => (a.tokenId < b.tokenId ? -1 : a.tokenId > b.tokenId ? 1 : 0));
     const write = async (db: Kysely<Schema>) => {
-      for (let i = 0; i < uses.length; i += LAST_USE_CHUNK) {
-        const rows = uses
-          .slice(i, i + LAST_USE_CHUNK)
-          .map((use) => sql`(${use.tokenId}, ${use.at.toISOString()}, ${use.ip}, ${use.userAgent})`);
+      for (let i = 0; i < ordered.length; i += LAST_USE_CHUNK) {
+        const chunk = ordered.slice(i, i + LAST_USE_CHUNK);
+        if (this.dialect === 'postgres') {
+          await db
+            .selectFrom('access_tokens')
+            .select('id')
+            .where(
+              'id',
+              'in',
+              chunk.map((use) => use.tokenId),
+            )
+            // Byte order, as the sort above: the chunks then follow one another in one global order.
+            .orderBy(sql`id collate "C"`)
+            .forUpdate()
+            .execute();
+        }
+        const rows = chunk.map(
+          (use) => sql`(${use.tokenId}, ${use.at.toISOString()}, ${use.ip}, ${use.userAgent})`,
+        );
         await sql`with v(id, at, ip, ua) as (values ${sql.join(rows)})
           update access_tokens set last_used_at = ${at}, last_used_ip = v.ip, last_used_user_agent = v.ua
           from v
