@@ -183,6 +183,9 @@ export class KyselyTokenStore implements TokenStore {
             .forUpdate()
             .execute();
         }
+        // SQLite answers synchronously: without a pause between chunks, a flush of thousands of tokens
+        // would hold the event loop, and every request waiting on it, for its whole length.
+        if (this.dialect === 'sqlite' && i > 0) await new Promise((resolve) => setImmediate(resolve));
         const rows = chunk.map(
           (use) => sql`(${use.tokenId}, ${use.at.toISOString()}, ${use.ip}, ${use.userAgent})`,
         );
