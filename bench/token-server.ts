@@ -46,7 +46,12 @@ const account = await platform.services.accounts.signUp(
   { email: 'bench@example.com', password: 'benchmark password' },
   context,
 );
-const principal = { kind: 'session', accountId: account.id, sessionId: 'ses_bench' } as const;
+const principal = {
+  kind: 'session',
+  accountId: account.id,
+  sessionId: 'ses_bench',
+  authenticatedAt: new Date(),
+} as const;
 const values: string[] = [];
 for (let i = 0; i < count; i++) {
   const issued = await platform.services.tokens.create(
