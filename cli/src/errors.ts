@@ -177,6 +177,11 @@ function adviceFor(
       };
     case 'signup_closed':
       return { message: 'Sign-up is closed on this server.', hint: 'Ask the administrator for an account.' };
+    case 'reauth_required':
+      return {
+        message: 'This action needs you to confirm your password first.',
+        hint: `Do it in the console at ${situation.host}, or use an access token.`,
+      };
     case 'database_unavailable':
       return {
         message: `The server at ${situation.host} cannot reach its database right now.`,
@@ -202,6 +207,12 @@ function adviceFor(
     case 'email_taken':
     case 'payload_too_large':
     case 'unsupported_media_type':
+    case 'second_factor_required':
+    case 'reauth_failed':
+    case 'totp_code_invalid':
+    case 'two_factor_enabled':
+    case 'two_factor_disabled':
+    case 'totp_enrolment_missing':
       return { message: detail };
   }
 }

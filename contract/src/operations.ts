@@ -5,6 +5,7 @@ import { appsOperations } from './operations/apps.js';
 import { oauthOperations } from './operations/oauth.js';
 import { opsOperations } from './operations/ops.js';
 import { resourcesOperations } from './operations/resources.js';
+import { securityOperations } from './operations/security.js';
 import { tokensOperations } from './operations/tokens.js';
 
 export type { Operation, OperationAuth } from './operation.js';
@@ -18,6 +19,7 @@ export const operations = {
   ...accountsOperations,
   ...tokensOperations,
   ...resourcesOperations,
+  ...securityOperations,
   ...appsOperations,
   ...oauthOperations,
   ...opsOperations,

@@ -4,9 +4,11 @@ import { ApiError, invalidField } from './errors.js';
 import type { Account, RequestContext } from './model.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { DuplicateError, type UnitOfWork } from './ports.js';
+import { actorOf, type Principal } from './principal.js';
 import { newId, type Random } from './random.js';
 import type { SessionService, StartedSession } from './session-service.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
+import type { SecondFactorProof, TwoFactorService } from './two-factor-service.js';
 
 /** Dependencies of {@link AccountService}. */
 export interface AccountServiceDeps {
@@ -17,6 +19,7 @@ export interface AccountServiceDeps {
   passwords: PasswordHasher;
   sessions: SessionService;
   throttle: SignInThrottle;
+  twoFactor: TwoFactorService;
   /** Whether anyone may sign up, or only the administrator creates accounts. */
   signup: 'open' | 'closed';
 }
@@ -90,14 +93,17 @@ export class AccountService {
   }
 
   /**
-   * Signs in with email and password. Unknown email and wrong password answer alike, after the
-   * same work. Repeated failures are throttled per account and per address.
-   * @throws ApiError `rate_limited` (with seconds to wait), `invalid_credentials`.
+   * Signs in with email and password, and the second factor when the account has two-factor
+   * authentication on. Unknown email, wrong password and wrong or reused second factor answer
+   * alike, after the same work, and count alike towards the throttle per account and per address.
+   * @throws ApiError `rate_limited` (with seconds to wait), `invalid_credentials`,
+   * `second_factor_required` (with the account's factors) when the password was right but no factor came.
    */
   async signIn(
     email: string,
     password: string,
     context: RequestContext,
+    secondFactor?: SecondFactorProof,
   ): Promise<StartedSession & { account: Account }> {
     const normalised = email.trim().toLowerCase();
     const ip = context.ip ?? 'unknown';
@@ -116,21 +122,87 @@ export class AccountService {
       record === undefined
         ? await this.#deps.passwords.verifyNothing(password)
         : await this.#deps.passwords.verify(password, record.passwordHash);
-    if (record === undefined || !ok) {
+    const refuse = async (accountId: string | null, reason: string) => {
       await this.#deps.throttle.recordFailure(normalised, ip);
       await this.#deps.audit.record(this.#deps.uow.stores, {
-        accountId: record?.id ?? null,
+        accountId,
         action: 'session.failed',
         actor: { type: 'anonymous', id: null },
         context,
-        details: { reason: 'invalid_credentials' },
+        details: { reason },
       });
-      throw new ApiError('invalid_credentials', { detail: 'Wrong email or password.' });
+      return new ApiError('invalid_credentials', { detail: 'Wrong email or password.' });
+    };
+    if (record === undefined || !ok) throw await refuse(record?.id ?? null, 'invalid_credentials');
+    const factors = await this.#deps.twoFactor.factorsOf(record.id);
+    if (factors.length > 0) {
+      if (secondFactor === undefined) {
+        throw new ApiError('second_factor_required', {
+          detail: 'Send an authenticator code as totp_code, or a recovery code as recovery_code.',
+          factors,
+        });
+      }
+      const accepted = await this.#deps.twoFactor.verify(record.id, secondFactor, {
+        actor: { type: 'anonymous', id: null },
+        context,
+      });
+      if (!accepted) throw await refuse(record.id, 'second_factor_invalid');
     }
     await this.#deps.throttle.recordSuccess(normalised, ip);
     const { passwordHash: _hash, ...account } = record;
     const started = await this.#deps.sessions.start(account.id, context);
     return { ...started, account };
+  }
+
+  /**
+   * Confirms the owner's presence in console session `principal` with the password or a current
+   * authenticator code: sensitive actions are then allowed for the next ten minutes. Failures count
+   * towards the sign-in throttle of the account and address.
+   * @throws ApiError `validation_failed` (neither or both), `rate_limited`, `reauth_failed`.
+   */
+  async reauthenticate(
+    principal: Extract<Principal, { kind: 'session' }>,
+    proof: { password?: string; totpCode?: string },
+    context: RequestContext,
+  ): Promise<void> {
+    if ((proof.password === undefined) === (proof.totpCode === undefined)) {
+      throw invalidField('body', 'send either password or totp_code');
+    }
+    const record = await this.#deps.uow.stores.accounts.findById(principal.accountId);
+    if (record === undefined) throw new ApiError('not_found', { detail: 'No such account.' });
+    const ip = context.ip ?? 'unknown';
+    const wait = await this.#deps.throttle.retryAfter(record.email, ip);
+    if (wait > 0) {
+      throw new ApiError('rate_limited', {
+        detail: 'Too many failed attempts. Try again later.',
+        retryAfterSeconds: wait,
+      });
+    }
+    const actor = actorOf(principal);
+    const ok =
+      proof.password !== undefined
+        ? await this.#deps.passwords.verify(proof.password, record.passwordHash)
+        : await this.#deps.twoFactor.verify(
+            record.id,
+            { totpCode: proof.totpCode ?? '' },
+            { actor, context },
+          );
+    if (!ok) {
+      await this.#deps.throttle.recordFailure(record.email, ip);
+      await this.#deps.audit.record(this.#deps.uow.stores, {
+        accountId: record.id,
+        action: 'session.reauth_failed',
+        actor,
+        target: { type: 'session', id: principal.sessionId },
+        context,
+      });
+      throw new ApiError('reauth_failed', {
+        detail: proof.password !== undefined ? 'Wrong password.' : 'Wrong or already used code.',
+      });
+    }
+    await this.#deps.sessions.markReauthenticated(record.id, principal.sessionId, context, {
+      method: proof.password !== undefined ? 'password' : 'totp',
+    });
   }
 
   /**

@@ -1,6 +1,12 @@
-import { ERROR_CATALOGUE, type ErrorCode, type FieldError, type OAuthErrorCode } from '@skytells/contract';
+import {
+  ERROR_CATALOGUE,
+  type ErrorCode,
+  type FieldError,
+  type OAuthErrorCode,
+  type SecondFactor,
+} from '@skytells/contract';
 
-export type { ErrorCode, FieldError, OAuthErrorCode };
+export type { ErrorCode, FieldError, OAuthErrorCode, SecondFactor };
 
 /** What an {@link ApiError} can carry besides its code. */
 export interface ApiErrorOptions {
@@ -12,6 +18,8 @@ export interface ApiErrorOptions {
   errors?: FieldError[];
   /** For `insufficient_scope`: the scope the request needed. */
   scope?: string;
+  /** For `second_factor_required`: the factors the account can sign in with. */
+  factors?: SecondFactor[];
   /** For `rate_limited` and `database_unavailable`: seconds until a retry may succeed. */
   retryAfterSeconds?: number;
   cause?: unknown;
@@ -29,6 +37,7 @@ export class ApiError extends Error {
   readonly errors: FieldError[] | undefined;
   readonly scope: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly factors: SecondFactor[] | undefined;
 
   constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
     const entry = ERROR_CATALOGUE[code];
@@ -40,6 +49,7 @@ export class ApiError extends Error {
     this.errors = options.errors;
     this.scope = options.scope;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.factors = options.factors;
   }
 }
 

@@ -62,6 +62,20 @@ export interface Session {
   ip: string | null;
   userAgent: string | null;
   revokedAt: Date | null;
+  /** When the owner last confirmed their password or a code in this session (docs/api.md). */
+  reauthenticatedAt: Date | null;
+}
+
+/** An authenticator-app factor (RFC 6238) of an account, pending until confirmed with a code. */
+export interface TotpFactor {
+  accountId: string;
+  /** The shared secret, sealed (`SecretBox`) for the account id; never stored in plain. */
+  sealedSecret: string;
+  createdAt: Date;
+  /** `null` while the enrolment waits for its first code; the factor counts only once confirmed. */
+  confirmedAt: Date | null;
+  /** The latest time step whose code was accepted: no code of it or before is accepted again. */
+  lastUsedStep: number | null;
 }
 
 /** Who performed an audited action. */

@@ -9,6 +9,7 @@ import type {
   RevocationReason,
   Session,
   TokenStatus,
+  TotpFactor,
 } from './model.js';
 
 /** Position in a newest-first listing: the last item of the previous page. */
@@ -89,6 +90,43 @@ export interface SessionStore {
   findBySecretHash(secretHash: string): Promise<Session | undefined>;
   /** Ends the session as of `at`. */
   revoke(id: string, at: Date): Promise<void>;
+  /** Records that the owner re-authenticated in the session at `at`. */
+  markReauthenticated(id: string, at: Date): Promise<void>;
+}
+
+/** Second factors: the authenticator-app secret and the recovery codes' keyed hashes. */
+export interface TwoFactorStore {
+  /** The account's authenticator-app factor, confirmed or pending, if any. */
+  findTotp(accountId: string): Promise<TotpFactor | undefined>;
+  /**
+   * Stores a pending enrolment, replacing a pending one.
+   * @throws {@link DuplicateError} when the account has a confirmed factor.
+   */
+  putPendingTotp(factor: TotpFactor): Promise<void>;
+  /**
+   * Confirms the pending factor, accepting time step `step`.
+   * @returns false when no enrolment was pending.
+   */
+  confirmTotp(accountId: string, at: Date, step: number): Promise<boolean>;
+  /**
+   * Accepts time step `step` of the confirmed factor, if it is later than every step accepted
+   * before; in one statement, so two requests cannot both use one code.
+   * @returns whether the step was accepted.
+   */
+  useTotpStep(accountId: string, step: number): Promise<boolean>;
+  /** Removes the account's authenticator-app factor, confirmed or pending. */
+  deleteTotp(accountId: string): Promise<void>;
+  /** Replaces every recovery code of the account with `codeHashes`. */
+  replaceRecoveryCodes(accountId: string, codeHashes: readonly string[], at: Date): Promise<void>;
+  /**
+   * Marks the unused recovery code `codeHash` used at `at`, in one statement.
+   * @returns whether such an unused code existed.
+   */
+  useRecoveryCode(accountId: string, codeHash: string, at: Date): Promise<boolean>;
+  /** How many of the account's recovery codes are unused. */
+  countUnusedRecoveryCodes(accountId: string): Promise<number>;
+  /** Removes every recovery code of the account. */
+  deleteRecoveryCodes(accountId: string): Promise<void>;
 }
 
 /** The append-only audit log. */
@@ -136,6 +174,7 @@ export interface Stores {
   accounts: AccountStore;
   tokens: TokenStore;
   sessions: SessionStore;
+  twoFactor: TwoFactorStore;
   audit: AuditStore;
   projects: ProjectStore;
   invalidations: TokenInvalidations;

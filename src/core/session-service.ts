@@ -45,6 +45,7 @@ export class SessionService {
       ip: context.ip,
       userAgent: context.userAgent,
       revokedAt: null,
+      reauthenticatedAt: null,
     };
     await this.#deps.uow.transaction(async (stores) => {
       await stores.sessions.insert(session, this.#deps.hasher.hash('session-hash', secret));
@@ -78,6 +79,27 @@ export class SessionService {
   /** Whether `presented` is the CSRF token of session `sessionId`, compared in constant time. */
   isCsrfTokenValid(sessionId: string, presented: string): boolean {
     return this.#deps.hasher.verify('csrf', sessionId, presented);
+  }
+
+  /** Records that the owner of session `sessionId` proved their presence again, and audits it. */
+  async markReauthenticated(
+    accountId: string,
+    sessionId: string,
+    context: RequestContext,
+    details: { method: 'password' | 'totp' },
+  ): Promise<void> {
+    const now = this.#deps.clock.now();
+    await this.#deps.uow.transaction(async (stores) => {
+      await stores.sessions.markReauthenticated(sessionId, now);
+      await this.#deps.audit.record(stores, {
+        accountId,
+        action: 'session.reauthenticated',
+        actor: { type: 'session', id: sessionId },
+        target: { type: 'session', id: sessionId },
+        context,
+        details,
+      });
+    });
   }
 
   /** Ends the account's session `sessionId` (sign-out). */

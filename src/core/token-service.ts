@@ -14,6 +14,7 @@ import {
 } from './model.js';
 import type { Stores, UnitOfWork } from './ports.js';
 import { actorOf, type Principal, scopesOf } from './principal.js';
+import { assertRecentlyAuthenticated } from './reauthentication.js';
 import { firstMissingScope, parseScopes } from './scopes.js';
 import { isWellFormedToken } from './token-format.js';
 import {
@@ -73,7 +74,8 @@ export class TokenService {
    * Issues a new token for the caller's account.
    * @throws ApiError `validation_failed`, `policy_violation` (a lifetime the instance does not allow),
    * `insufficient_scope` (a token granting a scope it lacks), `lifetime_exceeds_caller` (a token
-   * creating one that outlives it), `name_conflict`.
+   * creating one that outlives it), `name_conflict`, `reauth_required` (a console session creating a
+   * token that never expires without a recent sign-in or re-authentication).
    */
   async create(principal: Principal, input: CreateTokenInput, context: RequestContext): Promise<IssuedToken> {
     const now = this.#deps.clock.now();
@@ -83,6 +85,8 @@ export class TokenService {
     assertWithinPolicy(expiresAt, now, this.#deps.policy);
     assertCanGrant(principal, scopes);
     assertWithinCaller(expiresAt, callerExpiryOf(principal));
+    // A token that never expires outlives any later password change: the console confirms the owner.
+    if (expiresAt === null) assertRecentlyAuthenticated(principal, now);
     const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
 
     return this.#deps.lifecycle.change(async (changes) => {
@@ -160,7 +164,8 @@ export class TokenService {
    * counted from now, cut to the instance's longest lifetime and to the caller's own expiry.
    * @throws ApiError `not_found`, `token_not_active`, `validation_failed` (scopes not a subset, bad
    * expiry or delay), `policy_violation` and `lifetime_exceeds_caller` (for a stated expiry, as in
-   * {@link create}), `insufficient_scope`, `name_conflict`.
+   * {@link create}), `insufficient_scope`, `name_conflict`, `reauth_required` (as in {@link create},
+   * when the replacement would never expire).
    */
   async rotate(
     principal: Principal,
@@ -214,6 +219,7 @@ export class TokenService {
         requestedExpiry !== undefined
           ? requestedExpiry
           : capToCaller(capToPolicy(inherited, now, this.#deps.policy), callerExpiry);
+      if (expiresAt === null) assertRecentlyAuthenticated(principal, now);
       const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
       const fresh = await changes.issue({
         accountId: principal.accountId,

@@ -19,10 +19,12 @@ import { type Random, secureRandom } from '../core/random.js';
 import { SessionService } from '../core/session-service.js';
 import { SignInThrottle } from '../core/sign-in-throttle.js';
 import { TokenService } from '../core/token-service.js';
+import { TwoFactorService } from '../core/two-factor-service.js';
 import { TokenVerifier } from '../core/token-verifier.js';
 import { TokenLifecycle } from '../core/token-lifecycle.js';
 import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
+import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
 import { buildApp } from '../adapters/http/build-app.js';
 import { createMetrics } from '../adapters/http/metrics.js';
 import type { Services } from '../adapters/http/services.js';
@@ -110,7 +112,8 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   await migrateToLatest(pooled);
 
   const uow = new KyselyUnitOfWork(pooled.db, pooled.dialect);
-  const hasher = new KeyedHasher(resolveSecret(config));
+  const secret = resolveSecret(config);
+  const hasher = new KeyedHasher(secret);
   const audit = new AuditLog({ uow, clock, random });
   const lastUse = new LastUseRecorder(uow.stores.tokens);
   // One process owns a SQLite file and sees every revocation. PostgreSQL may be shared: the cache
@@ -150,6 +153,14 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   // In the database, so that every process sharing it counts against the same limits.
   const limiter = new KyselyRateLimiter(database.db, clock);
   const sessions = new SessionService({ uow, hasher, clock, random, audit });
+  const twoFactor = new TwoFactorService({
+    uow,
+    clock,
+    random,
+    audit,
+    hasher,
+    box: new AesGcmSecretBox(secret, 'totp-secret'),
+  });
   // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
   const lifecycle = new TokenLifecycle({
     uow,
@@ -169,6 +180,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     clock,
     audit,
     sessions,
+    twoFactor,
     tokens,
     accounts: new AccountService({
       uow,
@@ -178,6 +190,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       sessions,
       passwords: new PasswordHasher(options.scrypt),
       throttle: new SignInThrottle({ limiter, name: 'sign-in' }),
+      twoFactor,
       signup: config.signup,
     }),
     verifier: new TokenVerifier({

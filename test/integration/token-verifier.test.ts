@@ -82,7 +82,12 @@ async function setUp() {
     passwordHash: 'unused',
     createdAt: clock.now(),
   });
-  const owner: Principal = { kind: 'session', accountId, sessionId: 'ses_test' };
+  const owner: Principal = {
+    kind: 'session',
+    accountId,
+    sessionId: 'ses_test',
+    authenticatedAt: clock.now(),
+  };
 
   return {
     uow,

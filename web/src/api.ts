@@ -22,6 +22,8 @@ export class ApiProblem extends Error {
     readonly errors: FieldError[] = [],
     /** Seconds from `Retry-After`, for `rate_limited`. */
     readonly retryAfter: number | null = null,
+    /** For `second_factor_required`: the factors the account can sign in with. */
+    readonly factors: string[] = [],
   ) {
     super(detail);
     this.name = 'ApiProblem';
@@ -64,6 +66,7 @@ async function problemOf(response: Response): Promise<ApiProblem> {
       detail: string;
       title: string;
       errors: FieldError[];
+      factors: string[];
     }>;
     if (typeof body.code !== 'string') return fallback;
     return new ApiProblem(
@@ -72,6 +75,7 @@ async function problemOf(response: Response): Promise<ApiProblem> {
       body.detail ?? body.title ?? fallback.detail,
       Array.isArray(body.errors) ? body.errors : [],
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      Array.isArray(body.factors) ? body.factors : [],
     );
   } catch {
     return fallback;
@@ -151,4 +155,10 @@ export const api = {
   deleteApp: (id: string) => call('deleteApp', { params: { id } }),
   authorizedApps: () => call('listAuthorizedApps', {}),
   revokeAuthorizedApp: (clientId: string) => call('revokeAuthorizedApp', { params: { id: clientId } }),
+  twoFactor: () => call('getTwoFactor', {}),
+  enrolTotp: () => call('enrolTotp', {}),
+  confirmTotp: (code: string) => call('confirmTotp', { body: { code } }),
+  disableTwoFactor: () => call('disableTwoFactor', {}),
+  regenerateRecoveryCodes: () => call('regenerateRecoveryCodes', {}),
+  reauthenticate: (body: BodyOf<'reauthenticate'>) => call('reauthenticate', { body }),
 };

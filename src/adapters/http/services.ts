@@ -10,12 +10,14 @@ import type { ProjectService } from '../../core/project-service.js';
 import type { SessionService } from '../../core/session-service.js';
 import type { TokenService } from '../../core/token-service.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
+import type { TwoFactorService } from '../../core/two-factor-service.js';
 
 /** The use cases the HTTP API exposes; composed in `main`. */
 export interface Services {
   clock: Clock;
   accounts: AccountService;
   sessions: SessionService;
+  twoFactor: TwoFactorService;
   tokens: TokenService;
   verifier: TokenVerifier;
   projects: ProjectService;

@@ -19,6 +19,7 @@ export class KyselySessionStore implements SessionStore {
         ip: session.ip,
         user_agent: session.userAgent,
         revoked_at: null,
+        reauthenticated_at: null,
       })
       .execute();
   }
@@ -38,6 +39,7 @@ export class KyselySessionStore implements SessionStore {
       ip: row.ip,
       userAgent: row.user_agent,
       revokedAt: toDateOrNull(row.revoked_at),
+      reauthenticatedAt: toDateOrNull(row.reauthenticated_at),
     };
   }
 
@@ -47,6 +49,14 @@ export class KyselySessionStore implements SessionStore {
       .set({ revoked_at: at.toISOString() })
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  async markReauthenticated(id: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ reauthenticated_at: at.toISOString() })
+      .where('id', '=', id)
       .execute();
   }
 }

@@ -6,6 +6,7 @@ import { KyselyAuditStore } from './kysely-audit-store.js';
 import { KyselyProjectStore } from './kysely-project-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
+import { KyselyTwoFactorStore } from './kysely-two-factor-store.js';
 import { PostgresTokenInvalidations, SqliteTokenInvalidations } from './kysely-token-invalidations.js';
 import type { DialectName } from './migrations.js';
 import type { Schema } from './schema.js';
@@ -16,6 +17,7 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     accounts: new KyselyAccountStore(db, dialect),
     tokens: new KyselyTokenStore(db, dialect),
     sessions: new KyselySessionStore(db),
+    twoFactor: new KyselyTwoFactorStore(db),
     audit: new KyselyAuditStore(db),
     projects: new KyselyProjectStore(db),
     invalidations:

@@ -221,6 +221,37 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         await sql`drop table if exists rate_limit_windows`.execute(db);
       },
     },
+    '0005_second_factors': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('totp_factors')
+          .addColumn('account_id', 'text', (c) =>
+            c.primaryKey().references('accounts.id').onDelete('cascade'),
+          )
+          .addColumn('secret_sealed', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('confirmed_at', time)
+          .addColumn('last_used_step', 'integer')
+          .execute();
+
+        await db.schema
+          .createTable('recovery_codes')
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('used_at', time)
+          .addPrimaryKeyConstraint('recovery_codes_pk', ['account_id', 'code_hash'])
+          .execute();
+
+        await db.schema.alterTable('sessions').addColumn('reauthenticated_at', time).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('sessions').dropColumn('reauthenticated_at').execute();
+        for (const table of ['recovery_codes', 'totp_factors']) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
   };
 }
 

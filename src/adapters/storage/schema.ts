@@ -22,6 +22,26 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   revoked_at: DbTime | null;
+  reauthenticated_at: DbTime | null;
+}
+
+/** One authenticator-app factor per account; the secret is sealed, never in plain. */
+export interface TotpFactorsTable {
+  account_id: string;
+  /** `v1.<nonce>.<ciphertext+tag>`, AES-256-GCM with the account id as associated data. */
+  secret_sealed: string;
+  created_at: DbTime;
+  confirmed_at: DbTime | null;
+  /** bigint-free: time steps stay below 2^31 until the year 4000. */
+  last_used_step: number | null;
+}
+
+/** Recovery codes as keyed hashes; a used code keeps its row with `used_at` set. */
+export interface RecoveryCodesTable {
+  account_id: string;
+  code_hash: string;
+  created_at: DbTime;
+  used_at: DbTime | null;
 }
 
 export interface AccessTokensTable {
@@ -141,6 +161,8 @@ export interface Schema {
   oauth_device_codes: OAuthDeviceCodesTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
+  totp_factors: TotpFactorsTable;
+  recovery_codes: RecoveryCodesTable;
   access_tokens: AccessTokensTable;
   audit_events: AuditEventsTable;
   projects: ProjectsTable;

@@ -1,0 +1,69 @@
+import { credential, type Operation } from '../operation.js';
+import {
+  ConfirmTotpBody,
+  ReauthenticateBody,
+  RecoveryCodesSchema,
+  TotpEnrolmentSchema,
+  TwoFactorStatusSchema,
+} from '../schemas/security.js';
+
+const SESSION = credential(undefined, 'session');
+
+/** Second factors, recovery codes and re-authentication of the console session. */
+export const securityOperations = {
+  getTwoFactor: {
+    method: 'GET',
+    path: '/v1/account/2fa',
+    summary: "The account's second factors",
+    tag: 'security',
+    auth: SESSION,
+    responses: { 200: TwoFactorStatusSchema },
+  },
+  enrolTotp: {
+    method: 'POST',
+    path: '/v1/account/2fa/totp',
+    summary: 'Start enrolling an authenticator app: a new secret, pending until confirmed',
+    tag: 'security',
+    auth: SESSION,
+    responses: { 200: TotpEnrolmentSchema },
+    errors: ['two_factor_enabled'],
+  },
+  confirmTotp: {
+    method: 'POST',
+    path: '/v1/account/2fa/totp/confirm',
+    summary: 'Confirm the authenticator app with a code; turns 2FA on and answers recovery codes once',
+    tag: 'security',
+    auth: SESSION,
+    body: ConfirmTotpBody,
+    responses: { 200: RecoveryCodesSchema },
+    errors: ['totp_code_invalid', 'totp_enrolment_missing', 'two_factor_enabled'],
+  },
+  disableTwoFactor: {
+    method: 'DELETE',
+    path: '/v1/account/2fa',
+    summary: 'Turn two-factor authentication off (needs re-authentication)',
+    tag: 'security',
+    auth: SESSION,
+    responses: { 204: null },
+    errors: ['reauth_required'],
+  },
+  regenerateRecoveryCodes: {
+    method: 'POST',
+    path: '/v1/account/2fa/recovery-codes',
+    summary: 'Replace every recovery code with ten new ones, shown once (needs re-authentication)',
+    tag: 'security',
+    auth: SESSION,
+    responses: { 200: RecoveryCodesSchema },
+    errors: ['reauth_required', 'two_factor_disabled'],
+  },
+  reauthenticate: {
+    method: 'POST',
+    path: '/v1/sessions/current/reauth',
+    summary: 'Confirm the password or an authenticator code; sensitive actions are allowed for 10 minutes',
+    tag: 'sessions',
+    auth: SESSION,
+    body: ReauthenticateBody,
+    responses: { 204: null },
+    errors: ['reauth_failed', 'rate_limited'],
+  },
+} as const satisfies Record<string, Operation>;

@@ -1,0 +1,65 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { NullableTime, Time } from './common.js';
+
+/** A pending authenticator-app enrolment: the secret to enter or scan, shown once. */
+export const TotpEnrolmentSchema = Type.Object(
+  {
+    secret: Type.String({ description: 'The shared secret, base32 (RFC 4648), for typing in by hand.' }),
+    otpauth_uri: Type.String({
+      description: 'The `otpauth://totp/...` URI (Key Uri Format) that the QR code encodes.',
+    }),
+  },
+  { $id: 'TotpEnrolment' },
+);
+export type TotpEnrolment = Static<typeof TotpEnrolmentSchema>;
+
+export const ConfirmTotpBody = Type.Object(
+  { code: Type.String({ maxLength: 16, description: 'The 6-digit code the app shows now.' }) },
+  { additionalProperties: false, $id: 'ConfirmTotpRequest' },
+);
+export type ConfirmTotpBody = Static<typeof ConfirmTotpBody>;
+
+/** Recovery codes, shown once: each signs in once in place of an authenticator code. */
+export const RecoveryCodesSchema = Type.Object(
+  {
+    recovery_codes: Type.Array(Type.String(), {
+      description: 'Ten single-use codes. They are never shown again.',
+    }),
+  },
+  { $id: 'RecoveryCodes' },
+);
+export type RecoveryCodes = Static<typeof RecoveryCodesSchema>;
+
+/** A registered passkey. */
+export const PasskeySchema = Type.Object(
+  { id: Type.String(), name: Type.String(), created_at: Time },
+  { $id: 'Passkey' },
+);
+export type Passkey = Static<typeof PasskeySchema>;
+
+/** The account's second factors. */
+export const TwoFactorStatusSchema = Type.Object(
+  {
+    enabled: Type.Boolean({ description: 'Whether sign-in asks for a second factor.' }),
+    totp: Type.Object({
+      enabled: Type.Boolean(),
+      created_at: NullableTime,
+    }),
+    recovery_codes: Type.Object({
+      remaining: Type.Integer({ minimum: 0, description: 'Unused recovery codes.' }),
+    }),
+    passkeys: Type.Array(PasskeySchema),
+  },
+  { $id: 'TwoFactorStatus' },
+);
+export type TwoFactorStatus = Static<typeof TwoFactorStatusSchema>;
+
+/** Proof of presence for sensitive actions: the password, or a current authenticator code. */
+export const ReauthenticateBody = Type.Object(
+  {
+    password: Type.Optional(Type.String({ maxLength: 4096 })),
+    totp_code: Type.Optional(Type.String({ maxLength: 16 })),
+  },
+  { additionalProperties: false, $id: 'ReauthenticateRequest' },
+);
+export type ReauthenticateBody = Static<typeof ReauthenticateBody>;

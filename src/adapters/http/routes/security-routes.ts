@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { operations } from '@skytells/contract';
+import { ApiError } from '../../../core/errors.js';
+import type { Principal } from '../../../core/principal.js';
+import { authenticate, contextOf, principalOf } from '../authenticate.js';
+import { routeOf } from '../route-of.js';
+import type { Services } from '../services.js';
+
+/** The caller of a session-only route: the hook admits console sessions alone. */
+function sessionOf(principal: Principal): Extract<Principal, { kind: 'session' }> {
+  if (principal.kind !== 'session') throw new ApiError('session_required');
+  return principal;
+}
+
+/** `/v1/account/2fa*` and `/v1/sessions/current/reauth`: second factors and re-authentication. */
+export const securityRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  app.route({
+    ...routeOf(operations.getTwoFactor),
+    onRequest: authenticate(services, operations.getTwoFactor.auth),
+    handler: async (request) => {
+      const status = await services.twoFactor.status(principalOf(request).accountId);
+      return {
+        enabled: status.totp !== null,
+        totp: { enabled: status.totp !== null, created_at: status.totp?.createdAt.toISOString() ?? null },
+        recovery_codes: { remaining: status.recoveryCodesRemaining },
+        passkeys: [],
+      };
+    },
+  });
+
+  app.route({
+    ...routeOf(operations.enrolTotp),
+    onRequest: authenticate(services, operations.enrolTotp.auth),
+    handler: async (request) => {
+      const account = await services.accounts.get(principalOf(request).accountId);
+      const enrolment = await services.twoFactor.startTotpEnrolment(account);
+      return { secret: enrolment.secret, otpauth_uri: enrolment.uri };
+    },
+  });
+
+  app.route({
+    ...routeOf(operations.confirmTotp),
+    onRequest: authenticate(services, operations.confirmTotp.auth),
+    handler: async (request) => ({
+      recovery_codes: await services.twoFactor.confirmTotp(
+        principalOf(request),
+        request.body.code,
+        contextOf(request),
+      ),
+    }),
+  });
+
+  app.route({
+    ...routeOf(operations.disableTwoFactor),
+    onRequest: authenticate(services, operations.disableTwoFactor.auth),
+    handler: async (request, reply) => {
+      await services.twoFactor.disable(principalOf(request), contextOf(request));
+      return reply.code(204).send();
+    },
+  });
+
+  app.route({
+    ...routeOf(operations.regenerateRecoveryCodes),
+    onRequest: authenticate(services, operations.regenerateRecoveryCodes.auth),
+    handler: async (request) => ({
+      recovery_codes: await services.twoFactor.regenerateRecoveryCodes(
+        principalOf(request),
+        contextOf(request),
+      ),
+    }),
+  });
+
+  app.route({
+    ...routeOf(operations.reauthenticate),
+    onRequest: authenticate(services, operations.reauthenticate.auth),
+    handler: async (request, reply) => {
+      const { password, totp_code: totpCode } = request.body;
+      await services.accounts.reauthenticate(
+        sessionOf(principalOf(request)),
+        { ...(password === undefined ? {} : { password }), ...(totpCode === undefined ? {} : { totpCode }) },
+        contextOf(request),
+      );
+      return reply.code(204).send();
+    },
+  });
+};
