@@ -24,6 +24,7 @@ export const ERROR_CATALOGUE = {
   token_required: { status: 403, title: 'This action needs an access token' },
   lifetime_exceeds_caller: { status: 403, title: 'A token cannot outlive the token that creates it' },
   signup_closed: { status: 403, title: 'Sign-up is closed on this server' },
+  current_password_incorrect: { status: 403, title: 'The current password is wrong' },
   not_found: { status: 404, title: 'Not found' },
   name_conflict: { status: 409, title: 'An active token already has this name' },
   email_taken: { status: 409, title: 'An account with this email already exists' },

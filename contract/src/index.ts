@@ -17,4 +17,5 @@ export * from './schemas/credentials.js';
 export * from './schemas/oauth.js';
 export * from './schemas/ops.js';
 export * from './schemas/projects.js';
+export * from './schemas/sessions.js';
 export * from './schemas/tokens.js';
