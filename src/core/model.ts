@@ -62,6 +62,8 @@ export interface Session {
   ip: string | null;
   userAgent: string | null;
   revokedAt: Date | null;
+  /** The last request seen, written at most about once a minute; null until the first after sign-in. */
+  lastSeenAt: Date | null;
 }
 
 /** Who performed an audited action. */

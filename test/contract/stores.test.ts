@@ -71,6 +71,7 @@ function aSession(accountId: string, overrides: Partial<Session> = {}): Session 
     ip: '203.0.113.7',
     userAgent: 'Mozilla/5.0',
     revokedAt: null,
+    lastSeenAt: null,
     ...overrides,
   };
 }
