@@ -151,4 +151,8 @@ export const api = {
   deleteApp: (id: string) => call('deleteApp', { params: { id } }),
   authorizedApps: () => call('listAuthorizedApps', {}),
   revokeAuthorizedApp: (clientId: string) => call('revokeAuthorizedApp', { params: { id: clientId } }),
+  listSessions: () => call('listSessions', {}),
+  revokeSession: (id: string) => call('revokeSession', { params: { id } }),
+  revokeOtherSessions: () => call('revokeOtherSessions', {}),
+  changePassword: (body: BodyOf<'changePassword'>) => call('changePassword', { body }),
 };

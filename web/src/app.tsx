@@ -7,6 +7,7 @@ import { destinationAfterSignIn, searchOf } from './auth/next-path';
 import { SignInPage } from './auth/sign-in-page';
 import { SignUpPage } from './auth/sign-up-page';
 import { Link, matchPath, navigate, resolvePendingLeave, usePath, usePendingLeave } from './router';
+import { SecurityPage } from './security/security-page';
 import { useSession } from './session';
 import { CreateTokenPage } from './tokens/create-token-page';
 import { RotatePage } from './tokens/rotate-page';
@@ -16,9 +17,10 @@ import { TokensPage } from './tokens/tokens-page';
 import { BrandMark } from './ui/brand';
 import { ConfirmDialog } from './ui/dialog';
 
-/** The Settings sections that exist; later issues add API Keys, Providers, Security. */
+/** The Settings sections that exist; later issues add API Keys, Providers. */
 const SETTINGS_SECTIONS = [
   { to: '/settings/tokens', label: 'Tokens' },
+  { to: '/settings/security', label: 'Security' },
   { to: '/settings/applications', label: 'Applications' },
   { to: '/settings/audit', label: 'Audit log' },
 ] as const;
@@ -107,6 +109,7 @@ function SettingsRoutes({ pathname }: { pathname: string }) {
   else if (matchPath('/settings/applications/new', pathname)) page = <RegisterApplicationPage />;
   else if ((params = matchPath('/settings/applications/:id', pathname)))
     page = <EditApplicationPage key={params['id']} id={params['id'] ?? ''} />;
+  else if (matchPath('/settings/security', pathname)) page = <SecurityPage />;
   else if (matchPath('/settings/audit', pathname)) page = <AuditPage />;
   else
     page = (
