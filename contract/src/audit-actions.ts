@@ -4,9 +4,6 @@ export const AUDIT_ACTIONS = [
   'session.created',
   'session.failed',
   'session.deleted',
-  'session.revoked',
-  'account.password_changed',
-  'account.password_change_failed',
   'token.created',
   'token.revoked',
   'token.rotated',
@@ -23,6 +20,9 @@ export const AUDIT_ACTIONS = [
   'project.created',
   'project.deleted',
   'deployment.created',
+  'session.revoked',
+  'account.password_changed',
+  'account.password_change_failed',
 ] as const;
 
 /** An action of the audit log, `resource.verb`. */

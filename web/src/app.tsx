@@ -7,7 +7,6 @@ import { destinationAfterSignIn, searchOf } from './auth/next-path';
 import { SignInPage } from './auth/sign-in-page';
 import { SignUpPage } from './auth/sign-up-page';
 import { Link, matchPath, navigate, resolvePendingLeave, usePath, usePendingLeave } from './router';
-import { SecurityPage } from './security/security-page';
 import { useSession } from './session';
 import { CreateTokenPage } from './tokens/create-token-page';
 import { RotatePage } from './tokens/rotate-page';
@@ -16,8 +15,9 @@ import { TokenDetailsPage } from './tokens/token-details-page';
 import { TokensPage } from './tokens/tokens-page';
 import { BrandMark } from './ui/brand';
 import { ConfirmDialog } from './ui/dialog';
+import { SecurityPage } from './security/security-page';
 
-/** The Settings sections that exist; later issues add API Keys, Providers. */
+/** The Settings sections that exist; later issues add API Keys, Providers, Webhooks, Workloads. */
 const SETTINGS_SECTIONS = [
   { to: '/settings/tokens', label: 'Tokens' },
   { to: '/settings/security', label: 'Security' },
