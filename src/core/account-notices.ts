@@ -42,7 +42,7 @@ export class AccountNotices {
   async newSignIn(stores: Pick<Stores, 'outbox'>, account: Account, context: RequestContext): Promise<void> {
     await this.#enqueue(stores, account, 'new_sign_in', {
       subject: 'New sign-in to your Skytells account',
-      summary: `Your Skytells account ${account.email} was signed in to from an address it has not signed in from before.`,
+      summary: `Someone signed in to your Skytells account ${account.email} from an address it has never signed in from before.`,
       facts: this.#whenAndWhere(context),
       advice:
         'If this was you, there is nothing to do. If it was not, sign out the sessions you do not recognise, ' +
