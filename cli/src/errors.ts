@@ -205,6 +205,7 @@ function adviceFor(
     case 'csrf_token_invalid':
     case 'token_required':
     case 'email_taken':
+    case 'current_password_incorrect':
     case 'payload_too_large':
     case 'unsupported_media_type':
     case 'second_factor_required':

@@ -27,6 +27,9 @@ export const AUDIT_ACTIONS = [
   'project.created',
   'project.deleted',
   'deployment.created',
+  'session.revoked',
+  'account.password_changed',
+  'account.password_change_failed',
 ] as const;
 
 /** An action of the audit log, `resource.verb`. */

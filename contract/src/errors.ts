@@ -28,6 +28,7 @@ export const ERROR_CATALOGUE = {
   signup_closed: { status: 403, title: 'Sign-up is closed on this server' },
   reauth_required: { status: 403, title: 'Confirm your password or a code first' },
   reauth_failed: { status: 403, title: 'The password or code is not right' },
+  current_password_incorrect: { status: 403, title: 'The current password is wrong' },
   not_found: { status: 404, title: 'Not found' },
   name_conflict: { status: 409, title: 'An active token already has this name' },
   email_taken: { status: 409, title: 'An account with this email already exists' },

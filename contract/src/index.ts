@@ -18,4 +18,5 @@ export * from './schemas/oauth.js';
 export * from './schemas/ops.js';
 export * from './schemas/projects.js';
 export * from './schemas/security.js';
+export * from './schemas/sessions.js';
 export * from './schemas/tokens.js';

@@ -1,6 +1,7 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { ApiError, invalidField } from './errors.js';
+import type { AccountNotices } from './account-notices.js';
 import type { Account, RequestContext } from './model.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { DuplicateError, type UnitOfWork } from './ports.js';
@@ -20,6 +21,8 @@ export interface AccountServiceDeps {
   sessions: SessionService;
   throttle: SignInThrottle;
   twoFactor: TwoFactorService;
+  /** Account e-mail: the password-changed notice. */
+  notices: AccountNotices;
   /** Whether anyone may sign up, or only the administrator creates accounts. */
   signup: 'open' | 'closed';
 }
@@ -31,8 +34,26 @@ export interface SignUpInput {
   name?: string;
 }
 
+/** A session's change of the account's password. */
+export interface PasswordChange {
+  accountId: string;
+  /** The session asking: it stays signed in, every other session ends. */
+  sessionId: string;
+  currentPassword: string;
+  newPassword: string;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CONTROL = /\p{Cc}/u;
+
+/**
+ * The password rules of sign-up and of a password change.
+ * @throws ApiError `validation_failed` naming `field`.
+ */
+function assertPasswordRules(password: string, field: string): void {
+  if (password.length < 8) throw invalidField(field, 'must be at least 8 characters');
+  if (password.length > 1024) throw invalidField(field, 'must be at most 1024 characters');
+}
 
 /** Sign-up, sign-in and the account profile. */
 export class AccountService {
@@ -59,8 +80,7 @@ export class AccountService {
     if (email.length > 254 || !EMAIL.test(email) || CONTROL.test(email)) {
       throw invalidField('email', 'must be an email address');
     }
-    if (input.password.length < 8) throw invalidField('password', 'must be at least 8 characters');
-    if (input.password.length > 1024) throw invalidField('password', 'must be at most 1024 characters');
+    assertPasswordRules(input.password, 'password');
     const name = (input.name ?? '').trim() || email.split('@')[0] || email;
     if ([...name].length > 100 || CONTROL.test(name)) {
       throw invalidField('name', 'must be at most 100 characters without control characters');
@@ -202,6 +222,59 @@ export class AccountService {
     }
     await this.#deps.sessions.markReauthenticated(record.id, principal.sessionId, context, {
       method: proof.password !== undefined ? 'password' : 'totp',
+    });
+  }
+
+  /**
+   * Changes the password of the signing-in session's account after checking the current one, ends
+   * every other session of the account, audits it, and e-mails the owner, all in one transaction.
+   * Wrong current passwords count against the sign-in throttle of the account and address.
+   * @throws ApiError `validation_failed`, `rate_limited`, `current_password_incorrect`, `not_found`.
+   */
+  async changePassword(change: PasswordChange, context: RequestContext): Promise<void> {
+    assertPasswordRules(change.newPassword, 'new_password');
+    const record = await this.#deps.uow.stores.accounts.findById(change.accountId);
+    if (record === undefined) throw new ApiError('not_found', { detail: 'No such account.' });
+    const ip = context.ip ?? 'unknown';
+    const wait = await this.#deps.throttle.retryAfter(record.email, ip);
+    if (wait > 0) {
+      throw new ApiError('rate_limited', {
+        detail: 'Too many wrong passwords. Try again later.',
+        retryAfterSeconds: wait,
+      });
+    }
+    const actor = { type: 'session', id: change.sessionId } as const;
+    if (!(await this.#deps.passwords.verify(change.currentPassword, record.passwordHash))) {
+      await this.#deps.throttle.recordFailure(record.email, ip);
+      await this.#deps.audit.record(this.#deps.uow.stores, {
+        accountId: record.id,
+        action: 'account.password_change_failed',
+        actor,
+        target: { type: 'account', id: record.id },
+        context,
+        details: { reason: 'current_password_incorrect' },
+      });
+      throw new ApiError('current_password_incorrect', { detail: 'The current password is wrong.' });
+    }
+    const passwordHash = await this.#deps.passwords.hash(change.newPassword);
+    const { passwordHash: _old, ...account } = record;
+    await this.#deps.uow.transaction(async (stores) => {
+      await stores.accounts.updatePasswordHash(record.id, passwordHash);
+      const ended = await this.#deps.sessions.endOthersIn(stores, {
+        accountId: record.id,
+        currentId: change.sessionId,
+        context,
+        reason: 'password_changed',
+      });
+      await this.#deps.audit.record(stores, {
+        accountId: record.id,
+        action: 'account.password_changed',
+        actor,
+        target: { type: 'account', id: record.id },
+        context,
+        details: { sessions_ended: ended },
+      });
+      await this.#deps.notices.passwordChanged(stores, account, context, ended);
     });
   }
 

@@ -62,6 +62,8 @@ export interface Session {
   ip: string | null;
   userAgent: string | null;
   revokedAt: Date | null;
+  /** The last request seen, written at most about once a minute; null until the first after sign-in. */
+  lastSeenAt: Date | null;
   /** When the owner last confirmed their password or a code in this session (docs/api.md). */
   reauthenticatedAt: Date | null;
 }

@@ -34,6 +34,8 @@ export interface AccountStore {
   findByEmail(email: string): Promise<AccountRecord | undefined>;
   /** The account with this id, if any. */
   findById(id: string): Promise<AccountRecord | undefined>;
+  /** Replaces the account's password hash. */
+  updatePasswordHash(id: string, passwordHash: string): Promise<void>;
   /**
    * Serialises writers on one account until the enclosing transaction ends, so that checks such
    * as "name unique among active tokens" hold under concurrency. A no-op where the database
@@ -90,6 +92,24 @@ export interface SessionStore {
   findBySecretHash(secretHash: string): Promise<Session | undefined>;
   /** Ends the session as of `at`. */
   revoke(id: string, at: Date): Promise<void>;
+  /**
+   * The account's sessions that are neither revoked nor expired at `now` and were last seen (or,
+   * never seen, created) after `idleSince`, most recently seen first.
+   */
+  listActive(accountId: string, filter: { now: Date; idleSince: Date }): Promise<Session[]>;
+  /**
+   * Ends, as of `now`, every session of the account that {@link listActive} would list, except `exceptId`.
+   * @returns the ids of the sessions it ended.
+   */
+  revokeAllExcept(
+    accountId: string,
+    exceptId: string,
+    filter: { now: Date; idleSince: Date },
+  ): Promise<string[]>;
+  /** Records that the session was seen at `at`; never moves `lastSeenAt` back. */
+  touch(id: string, at: Date): Promise<void>;
+  /** Whether the account has any earlier session, and any from `ip`, whatever their state. */
+  signInHistory(accountId: string, ip: string): Promise<{ hasAny: boolean; hasFromIp: boolean }>;
   /** Records that the owner re-authenticated in the session at `at`. */
   markReauthenticated(id: string, at: Date): Promise<void>;
 }
@@ -127,6 +147,54 @@ export interface TwoFactorStore {
   countUnusedRecoveryCodes(accountId: string): Promise<number>;
   /** Removes every recovery code of the account. */
   deleteRecoveryCodes(accountId: string): Promise<void>;
+}
+
+/** One account e-mail as the outbox holds it. */
+export interface OutboxMail {
+  id: string;
+  /** The account it concerns; `null` for none. */
+  accountId: string | null;
+  /** What caused it, e.g. `new_sign_in`; for operators and tests. */
+  kind: string;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string;
+  createdAt: Date;
+}
+
+/** A message one delivery run claimed: nobody else sends it until the lease ends. */
+export interface ClaimedMail extends OutboxMail {
+  /** Tries so far, this one included. */
+  attempts: number;
+  /** Identifies this claim: only its holder can mark the message. */
+  claimId: string;
+}
+
+/**
+ * The account e-mail outbox. A message is enqueued through the stores of the transaction that makes
+ * the change it reports, so that both commit or neither does; delivery claims messages with a lease,
+ * so that several processes sharing the database never send one twice.
+ */
+export interface MailOutboxStore {
+  /** Adds a message, due at once. */
+  enqueue(mail: OutboxMail): Promise<void>;
+  /**
+   * Claims up to `limit` unsent messages due at `now`, oldest due first, for `claimId` until
+   * `leaseUntil`; messages another claim holds are skipped, not waited for.
+   */
+  claim(options: { now: Date; leaseUntil: Date; claimId: string; limit: number }): Promise<ClaimedMail[]>;
+  /** Marks a claimed message sent. @returns false when the claim was lost (its lease ended). */
+  markSent(id: string, claimId: string, at: Date): Promise<boolean>;
+  /**
+   * Releases a claimed message after a failed try: due again at `retryAt`, or given up when
+   * `retryAt` is null.
+   */
+  markFailed(
+    id: string,
+    claimId: string,
+    failure: { at: Date; error: string; retryAt: Date | null },
+  ): Promise<void>;
 }
 
 /** The append-only audit log. */
@@ -175,6 +243,7 @@ export interface Stores {
   tokens: TokenStore;
   sessions: SessionStore;
   twoFactor: TwoFactorStore;
+  outbox: MailOutboxStore;
   audit: AuditStore;
   projects: ProjectStore;
   invalidations: TokenInvalidations;

@@ -1,4 +1,5 @@
 import { MAX_REVOKE_OLD_AFTER_SECONDS } from '@skytells/contract';
+import type { AccountNotices } from './account-notices.js';
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { decodeCursor, toPage } from './cursor.js';
@@ -43,6 +44,8 @@ export interface TokenServiceDeps {
   lifecycle: TokenLifecycle;
   /** The instance's limits on token lifetimes. */
   policy: TokenPolicy;
+  /** Account e-mail: the leaked-token notice. */
+  notices: AccountNotices;
 }
 
 /** What a caller asks for when creating a token. */
@@ -276,6 +279,11 @@ export class TokenService {
           context,
           details: { name: token.name, masked: token.masked, reason: 'leaked' },
         });
+        const owner = await changes.stores.accounts.findById(token.accountId);
+        if (owner !== undefined) {
+          const { passwordHash: _hash, ...account } = owner;
+          await this.#deps.notices.tokenLeaked(changes.stores, account, token, context);
+        }
         return true;
       });
       if (changed) revoked += 1;

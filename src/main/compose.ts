@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { AccountNotices } from '../core/account-notices.js';
 import { AccountService } from '../core/account-service.js';
 import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
 import { LastUseRecorder } from '../core/last-use-recorder.js';
+import { MailDelivery } from '../core/mail-delivery.js';
+import type { Mailer } from '../core/mailer.js';
 import { ApplicationService } from '../core/oauth/application-service.js';
 import { AuthorizationServer } from '../core/oauth/authorization-server.js';
 import { ClientRegistry } from '../core/oauth/client-registry.js';
@@ -25,7 +29,9 @@ import { TokenLifecycle } from '../core/token-lifecycle.js';
 import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
+import { describeDevice } from '../adapters/describe-device.js';
 import { buildApp } from '../adapters/http/build-app.js';
+import { EmlFileMailer, SmtpMailer } from '../adapters/mail/nodemailer-mailer.js';
 import { createMetrics } from '../adapters/http/metrics.js';
 import type { Services } from '../adapters/http/services.js';
 import {
@@ -76,12 +82,32 @@ export function databaseTarget(config: Config): DatabaseTarget {
   return { dialect: 'sqlite', file: resolve(config.dataDir, 'skytells.db') };
 }
 
+/**
+ * The `From` of account e-mail: `Skytells <no-reply@HOST>`, HOST being the host of
+ * `SKYTELLS_PUBLIC_URL` (an address literal in brackets for an IP address).
+ */
+export function mailFrom(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  return `Skytells <no-reply@${isIP(host) === 0 ? host : `[${host}]`}>`;
+}
+
+/** Where account e-mail goes: the SMTP server of `SKYTELLS_SMTP_URL`, else `.eml` files in the outbox directory. */
+export function mailerFor(config: Config): Mailer {
+  return config.smtpUrl === undefined
+    ? new EmlFileMailer(join(config.dataDir, 'outbox'))
+    : new SmtpMailer(config.smtpUrl);
+}
+
 /** Everything a running server is made of. */
 export interface Platform {
   services: Services;
   /** The database; closing it also stops the revocation listener on PostgreSQL. */
   database: OpenDatabase;
   lastUse: LastUseRecorder;
+  /** Sends account e-mail from the outbox; the server runs it on an interval. */
+  mail: MailDelivery;
+  /** The transport `mail` sends with; closed at shutdown. */
+  mailer: Mailer;
   app: FastifyInstance;
 }
 
@@ -95,6 +121,8 @@ export interface PlatformOptions {
   random?: Random;
   /** scrypt cost; the OWASP parameters by default. */
   scrypt?: ScryptParams;
+  /** Overrides the mailer derived from the configuration. */
+  mailer?: Mailer;
 }
 
 /** Opens the database, migrates it, and wires core services into the HTTP app. */
@@ -152,7 +180,6 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   };
   // In the database, so that every process sharing it counts against the same limits.
   const limiter = new KyselyRateLimiter(database.db, clock);
-  const sessions = new SessionService({ uow, hasher, clock, random, audit });
   const twoFactor = new TwoFactorService({
     uow,
     clock,
@@ -161,6 +188,31 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     hasher,
     box: new AesGcmSecretBox(secret, 'totp-secret'),
   });
+  const notices = new AccountNotices({ clock, random, publicUrl: config.publicUrl, describeDevice });
+  const mailer = options.mailer ?? mailerFor(config);
+  const mail = new MailDelivery({
+    outbox: uow.stores.outbox,
+    mailer,
+    clock,
+    random,
+    from: mailFrom(config.publicUrl),
+    // Never the message or the recipient: the reason and the outbox id are enough to investigate.
+    onFailure: (failure) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            { mail: failure.id, kind: failure.kind, attempts: failure.attempts, reason: failure.error },
+            failure.givenUp ? 'account e-mail given up' : 'account e-mail not sent; will retry',
+          ),
+    onRunError: (error) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            { reason: error instanceof Error ? error.message : String(error) },
+            'mail outbox unreachable',
+          ),
+  });
+  const sessions = new SessionService({ uow, hasher, clock, random, audit, notices });
   // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
   const lifecycle = new TokenLifecycle({
     uow,
@@ -172,7 +224,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     unknown,
     ...(cache ? { cache } : {}),
   });
-  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy });
+  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy, notices });
   const clients = new ClientRegistry({ uow, hasher });
   const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy });
   const issuer = config.publicUrl;
@@ -191,6 +243,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       passwords: new PasswordHasher(options.scrypt),
       throttle: new SignInThrottle({ limiter, name: 'sign-in' }),
       twoFactor,
+      notices,
       signup: config.signup,
     }),
     verifier: new TokenVerifier({
@@ -235,5 +288,5 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
-  return { services, database, lastUse, app };
+  return { services, database, lastUse, mail, mailer, app };
 }

@@ -72,6 +72,7 @@ function aSession(accountId: string, overrides: Partial<Session> = {}): Session 
     userAgent: 'Mozilla/5.0',
     revokedAt: null,
     reauthenticatedAt: null,
+    lastSeenAt: null,
     ...overrides,
   };
 }
@@ -631,6 +632,167 @@ describe.each(dialects)('%s store contract', (dialect) => {
       await uow.stores.sessions.insert(session, secretHash);
 
       expect(await uow.stores.sessions.findBySecretHash(secretHash)).toEqual(session);
+    });
+
+    /** Stores `session` under a secret hash of its own. */
+    const givenSession = async (session: Session) => {
+      await uow.stores.sessions.insert(session, randomBytes(32).toString('base64url'));
+      return session;
+    };
+
+    it('lists live sessions only: not revoked, not expired, not idle, most recently active first', async () => {
+      const account = await givenAccount();
+      const other = await givenAccount();
+      const now = at(20 * DAY);
+      const idleSince = at(6 * DAY);
+      const seenLately = await givenSession(
+        aSession(account.id, { createdAt: at(DAY), expiresAt: at(30 * DAY), lastSeenAt: at(19 * DAY) }),
+      );
+      const createdLately = await givenSession(
+        aSession(account.id, { createdAt: at(10 * DAY), expiresAt: at(40 * DAY) }),
+      );
+      await givenSession(aSession(account.id, { createdAt: at(DAY), expiresAt: at(30 * DAY) }));
+      await givenSession(
+        aSession(account.id, { createdAt: at(DAY), expiresAt: at(30 * DAY), lastSeenAt: at(5 * DAY) }),
+      );
+      await givenSession(aSession(account.id, { createdAt: at(10 * DAY), expiresAt: at(19 * DAY) }));
+      const revoked = await givenSession(
+        aSession(account.id, { createdAt: at(10 * DAY), expiresAt: at(40 * DAY) }),
+      );
+      await uow.stores.sessions.revoke(revoked.id, at(11 * DAY));
+      await givenSession(aSession(other.id, { createdAt: at(10 * DAY), expiresAt: at(40 * DAY) }));
+
+      expect(await uow.stores.sessions.listActive(account.id, { now, idleSince })).toEqual([
+        seenLately,
+        createdLately,
+      ]);
+    });
+
+    it('ends every live session of the account but one, and says which', async () => {
+      const account = await givenAccount();
+      const other = await givenAccount();
+      const window = { now: at(2 * DAY), idleSince: at(-12 * DAY) };
+      const kept = await givenSession(aSession(account.id));
+      const ended = await givenSession(aSession(account.id));
+      const alreadyRevoked = await givenSession(aSession(account.id));
+      await uow.stores.sessions.revoke(alreadyRevoked.id, at(500));
+      const foreign = await givenSession(aSession(other.id));
+
+      expect(
+        await uow.stores.sessions.revokeAllExcept(account.id, kept.id, { ...window, now: at(1000) }),
+      ).toEqual([ended.id]);
+      const live = await uow.stores.sessions.listActive(account.id, {
+        now: at(2000),
+        idleSince: window.idleSince,
+      });
+      expect(live.map((session) => session.id)).toEqual([kept.id]);
+      expect(
+        (await uow.stores.sessions.listActive(other.id, { now: at(2000), idleSince: window.idleSince })).map(
+          (session) => session.id,
+        ),
+      ).toEqual([foreign.id]);
+    });
+
+    it('records when a session was last seen, never moving it back', async () => {
+      const account = await givenAccount();
+      const session = aSession(account.id);
+      const secretHash = randomBytes(32).toString('base64url');
+      await uow.stores.sessions.insert(session, secretHash);
+
+      await uow.stores.sessions.touch(session.id, at(5000));
+      await uow.stores.sessions.touch(session.id, at(3000));
+      expect((await uow.stores.sessions.findBySecretHash(secretHash))?.lastSeenAt).toEqual(at(5000));
+    });
+
+    it('tells whether the account signed in before, and from an address', async () => {
+      const account = await givenAccount();
+      expect(await uow.stores.sessions.signInHistory(account.id, '203.0.113.7')).toEqual({
+        hasAny: false,
+        hasFromIp: false,
+      });
+      const ended = await givenSession(aSession(account.id, { ip: '203.0.113.7' }));
+      await uow.stores.sessions.revoke(ended.id, at(1));
+      expect(await uow.stores.sessions.signInHistory(account.id, '203.0.113.7')).toEqual({
+        hasAny: true,
+        hasFromIp: true,
+      });
+      expect(await uow.stores.sessions.signInHistory(account.id, '198.51.100.1')).toEqual({
+        hasAny: true,
+        hasFromIp: false,
+      });
+    });
+  });
+
+  describe('MailOutboxStore', () => {
+    const aMail = (accountId: string, createdAt: Date) => ({
+      id: unique('msg'),
+      accountId,
+      kind: 'password_changed',
+      recipient: `${accountId}@example.com`,
+      subject: 'Your Skytells password was changed',
+      text: 'plain é',
+      html: '<p>html é</p>',
+      createdAt,
+    });
+
+    it('claims due messages once per lease, and only the claim holder marks them', async () => {
+      const account = await givenAccount();
+      const mail = aMail(account.id, at(-DAY));
+      await uow.stores.outbox.enqueue(mail);
+      const now = at(0);
+
+      const claimed = await uow.stores.outbox.claim({
+        now,
+        leaseUntil: at(60_000),
+        claimId: 'one',
+        limit: 1000,
+      });
+      const mine = claimed.find((item) => item.id === mail.id);
+      expect(mine).toEqual({ ...mail, attempts: 1, claimId: 'one' });
+      const again = await uow.stores.outbox.claim({
+        now,
+        leaseUntil: at(60_000),
+        claimId: 'two',
+        limit: 1000,
+      });
+      expect(again.map((item) => item.id)).not.toContain(mail.id);
+
+      expect(await uow.stores.outbox.markSent(mail.id, 'two', at(1))).toBe(false);
+      expect(await uow.stores.outbox.markSent(mail.id, 'one', at(1))).toBe(true);
+      const later = await uow.stores.outbox.claim({
+        now: at(DAY),
+        leaseUntil: at(DAY + 1),
+        claimId: 'three',
+        limit: 1000,
+      });
+      expect(later.map((item) => item.id)).not.toContain(mail.id);
+    });
+
+    it('makes a failed message due again at its retry time, or never once given up', async () => {
+      const account = await givenAccount();
+      const retried = aMail(account.id, at(-DAY));
+      const givenUp = aMail(account.id, at(-DAY));
+      await uow.stores.outbox.enqueue(retried);
+      await uow.stores.outbox.enqueue(givenUp);
+      const claim = { now: at(0), leaseUntil: at(60_000), claimId: 'c', limit: 1000 };
+      await uow.stores.outbox.claim(claim);
+      await uow.stores.outbox.markFailed(retried.id, 'c', {
+        at: at(1),
+        error: 'refused',
+        retryAt: at(30_000),
+      });
+      await uow.stores.outbox.markFailed(givenUp.id, 'c', { at: at(1), error: 'refused', retryAt: null });
+
+      const early = await uow.stores.outbox.claim({ ...claim, now: at(29_999), claimId: 'd' });
+      expect(early.map((item) => item.id)).not.toContain(retried.id);
+      const due = await uow.stores.outbox.claim({
+        ...claim,
+        now: at(30_000),
+        leaseUntil: at(90_000),
+        claimId: 'e',
+      });
+      expect(due.find((item) => item.id === retried.id)?.attempts).toBe(2);
+      expect(due.map((item) => item.id)).not.toContain(givenUp.id);
     });
   });
 

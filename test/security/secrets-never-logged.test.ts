@@ -162,6 +162,49 @@ describe('secrets never reach the logs', () => {
     expect(log.text).toContain('"url":"/v1/account/2fa/totp/confirm"');
   });
 
+  it('a password change and a failed account e-mail log neither passwords, nor the recipient, nor the SMTP password', async () => {
+    const mailLog = new MemoryLog();
+    const smtpPassword = 'smtp-hunter2-secret';
+    // Nothing listens on port 9 of the loopback: every delivery fails and is logged.
+    const mailing = await createTestPlatform({
+      logger: createLogger('trace', mailLog),
+      env: { SKYTELLS_SMTP_URL: `smtp://alerts:${smtpPassword}@127.0.0.1:9` },
+    });
+    try {
+      const user = await signUpAndSignIn(mailing.app);
+      const newPassword = 'the-new-password-5a4b3c';
+      const changed = await mailing.app.inject({
+        method: 'POST',
+        url: '/v1/account/password',
+        headers: user.headers,
+        payload: { current_password: user.password, new_password: newPassword },
+      });
+      expect(changed.statusCode).toBe(204);
+      await mailing.app.inject({
+        method: 'POST',
+        url: '/v1/account/password',
+        headers: user.headers,
+        payload: { current_password: 'wrong-current-1a2b3c', new_password: 'whatever-7d8e9f' },
+      });
+      expect(await mailing.mail.deliverDue()).toEqual({ sent: 0, failed: 1 });
+
+      expect(mailLog.text).toContain('account e-mail not sent; will retry');
+      for (const secret of [
+        user.password,
+        newPassword,
+        'wrong-current-1a2b3c',
+        'whatever-7d8e9f',
+        smtpPassword,
+        user.email,
+      ]) {
+        const leaking = mailLog.lines.filter((line) => line.includes(secret));
+        expect({ secret, leaking }).toEqual({ secret, leaking: [] });
+      }
+    } finally {
+      await mailing.close();
+    }
+  });
+
   it('logs requests at all, so the assertions above are not vacuous', () => {
     expect(log.text).toContain('"url":"/v1/tokens/self"');
     expect(log.text).toContain('request refused');

@@ -118,6 +118,8 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     responseMismatches: mismatches,
     close: async () => {
       await platform.app.close();
+      await platform.mail.stop();
+      platform.mailer.close();
       await platform.database.close();
       await database.dispose();
       if (mismatches.length > 0) {

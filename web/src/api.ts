@@ -161,4 +161,8 @@ export const api = {
   disableTwoFactor: () => call('disableTwoFactor', {}),
   regenerateRecoveryCodes: () => call('regenerateRecoveryCodes', {}),
   reauthenticate: (body: BodyOf<'reauthenticate'>) => call('reauthenticate', { body }),
+  listSessions: () => call('listSessions', {}),
+  revokeSession: (id: string) => call('revokeSession', { params: { id } }),
+  revokeOtherSessions: () => call('revokeOtherSessions', {}),
+  changePassword: (body: BodyOf<'changePassword'>) => call('changePassword', { body }),
 };

@@ -17,6 +17,7 @@ import { assertStrictJson, decodeUtf8, StrictJsonError } from './strict-json.js'
 import { oauthPages } from './oauth/oauth-pages.js';
 import { oauthRoutes } from './oauth/oauth-routes.js';
 import { accountRoutes } from './routes/account-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
 import { appRoutes } from './routes/app-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
@@ -139,6 +140,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       }),
   });
   await app.register(accountRoutes, { services, cookie: { secure } });
+  await app.register(sessionRoutes, { services });
   await app.register(tokenRoutes, { services });
   await app.register(securityRoutes, { services });
   await app.register(resourceRoutes, { services });

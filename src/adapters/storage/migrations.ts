@@ -252,6 +252,44 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0006_sessions_last_seen_and_mail_outbox': {
+      async up(db: Kysely<unknown>) {
+        // Null until the session is first seen after sign-in: idle time counts from created_at then.
+        await db.schema.alterTable('sessions').addColumn('last_seen_at', time).execute();
+        await db.schema
+          .createIndex('sessions_account_created')
+          .on('sessions')
+          .columns(['account_id', 'created_at'])
+          .execute();
+
+        // Account e-mail, written in the transaction of the event that causes it (docs/configuration.md).
+        await db.schema
+          .createTable('mail_outbox')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.references('accounts.id').onDelete('cascade'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('text_body', 'text', (c) => c.notNull())
+          .addColumn('html_body', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          // When the message may next be tried; a claim moves it ahead by the lease.
+          .addColumn('next_attempt_at', time, (c) => c.notNull())
+          .addColumn('claim_id', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('sent_at', time)
+          .addColumn('failed_at', time)
+          .execute();
+        await sql`create index mail_outbox_due on mail_outbox (next_attempt_at)
+          where sent_at is null and failed_at is null`.execute(db);
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table if exists mail_outbox`.execute(db);
+        await sql`drop index if exists sessions_account_created`.execute(db);
+        await db.schema.alterTable('sessions').dropColumn('last_seen_at').execute();
+      },
+    },
   };
 }
 

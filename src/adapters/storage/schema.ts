@@ -22,6 +22,8 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   revoked_at: DbTime | null;
+  /** Last request seen, written at most about once a minute; null until the first. */
+  last_seen_at: DbTime | null;
   reauthenticated_at: DbTime | null;
 }
 
@@ -155,7 +157,28 @@ export interface RateLimitWindowsTable {
   reset_at_ms: number | string;
 }
 
+/** Account e-mail waiting to be sent, or sent: the outbox the delivery loop drains. */
+export interface MailOutboxTable {
+  id: string;
+  account_id: string | null;
+  kind: string;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: DbTime;
+  attempts: number;
+  next_attempt_at: DbTime;
+  /** Set by the process that claimed the message until its lease (`next_attempt_at`) ends. */
+  claim_id: string | null;
+  last_error: string | null;
+  sent_at: DbTime | null;
+  /** Set when delivery was given up. */
+  failed_at: DbTime | null;
+}
+
 export interface Schema {
+  mail_outbox: MailOutboxTable;
   oauth_clients: OAuthClientsTable;
   oauth_codes: OAuthCodesTable;
   oauth_device_codes: OAuthDeviceCodesTable;

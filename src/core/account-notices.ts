@@ -1,0 +1,129 @@
+import { type MailContent, renderHtml, renderText } from './account-mail.js';
+import type { Clock } from './clock.js';
+import type { Account, RequestContext } from './model.js';
+import type { Stores } from './ports.js';
+import { newId, type Random } from './random.js';
+
+/** Dependencies of {@link AccountNotices}. */
+export interface AccountNoticesDeps {
+  clock: Clock;
+  random: Random;
+  /** The URL users reach, for links to the console. */
+  publicUrl: string;
+  /** A short description of the browser and system a user agent names, e.g. "Firefox 133 on Linux". */
+  describeDevice: (userAgent: string | null) => string;
+}
+
+/** The token a notice is about: never its value. */
+export interface NoticeToken {
+  id: string;
+  name: string;
+  masked: string;
+}
+
+/** `2026-12-01 12:14:13 UTC`. */
+function formatTime(at: Date): string {
+  return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/**
+ * The account e-mail this server sends about the security of an account. Each notice is written to
+ * the outbox through the stores of the transaction that makes the change, so the message exists if
+ * and only if the change committed; {@link MailDelivery} sends it. No notice carries a secret.
+ */
+export class AccountNotices {
+  readonly #deps: AccountNoticesDeps;
+
+  constructor(deps: AccountNoticesDeps) {
+    this.#deps = deps;
+  }
+
+  /** "New sign-in": the account signed in from an address none of its earlier sign-ins came from. */
+  async newSignIn(stores: Pick<Stores, 'outbox'>, account: Account, context: RequestContext): Promise<void> {
+    await this.#enqueue(stores, account, 'new_sign_in', {
+      subject: 'New sign-in to your Skytells account',
+      summary: `Someone signed in to your Skytells account ${account.email} from an address it has never signed in from before.`,
+      facts: this.#whenAndWhere(context),
+      advice:
+        'If this was you, there is nothing to do. If it was not, sign out the sessions you do not recognise, ' +
+        'change your password at once, and review your access tokens.',
+      action: { label: 'Review your sessions', url: this.#url('/settings/security') },
+    });
+  }
+
+  /** "Password changed": every other session has ended. */
+  async passwordChanged(
+    stores: Pick<Stores, 'outbox'>,
+    account: Account,
+    context: RequestContext,
+    endedSessions: number,
+  ): Promise<void> {
+    await this.#enqueue(stores, account, 'password_changed', {
+      subject: 'Your Skytells password was changed',
+      summary: `The password of your Skytells account ${account.email} was changed.`,
+      facts: [
+        ...this.#whenAndWhere(context),
+        { label: 'Other sessions ended', value: String(endedSessions) },
+      ],
+      advice:
+        'If this was you, there is nothing to do. If it was not, someone else knows your password: ' +
+        'contact the administrator of this server, and review your sessions and access tokens.',
+      action: { label: 'Review your account security', url: this.#url('/settings/security') },
+    });
+  }
+
+  /** "Token revoked": someone reported the account's token as leaked, and it no longer works. */
+  async tokenLeaked(
+    stores: Pick<Stores, 'outbox'>,
+    account: Account,
+    token: NoticeToken,
+    context: RequestContext,
+  ): Promise<void> {
+    await this.#enqueue(stores, account, 'token_leaked', {
+      subject: `Your Skytells token "${token.name}" was revoked because it leaked`,
+      summary:
+        `Your access token "${token.name}" (${token.masked}) was found in a public place and reported, ` +
+        'so it has been revoked: it no longer works.',
+      facts: [
+        { label: 'Token', value: `${token.name} (${token.masked})` },
+        ...this.#whenAndWhere(context, 'Reported from'),
+      ],
+      advice:
+        'Create a replacement and update the programs that used it. Find where the token was published ' +
+        'and remove it; check the audit log for use you do not recognise.',
+      action: { label: 'Open the token', url: this.#url(`/settings/tokens/${encodeURIComponent(token.id)}`) },
+    });
+  }
+
+  #whenAndWhere(context: RequestContext, addressLabel = 'IP address'): MailContent['facts'] {
+    return [
+      { label: 'When', value: formatTime(this.#deps.clock.now()) },
+      { label: addressLabel, value: context.ip ?? 'unknown' },
+      { label: 'Device', value: this.#deps.describeDevice(context.userAgent) },
+      { label: 'User agent', value: context.userAgent ?? 'none sent' },
+    ];
+  }
+
+  #url(path: string): string {
+    return `${this.#deps.publicUrl}${path}`;
+  }
+
+  async #enqueue(
+    stores: Pick<Stores, 'outbox'>,
+    account: Account,
+    kind: string,
+    content: MailContent,
+  ): Promise<void> {
+    const now = this.#deps.clock.now();
+    await stores.outbox.enqueue({
+      id: newId('msg', this.#deps.random, now),
+      accountId: account.id,
+      kind,
+      recipient: account.email,
+      subject: content.subject,
+      text: renderText(content),
+      html: renderHtml(content),
+      createdAt: now,
+    });
+  }
+}
