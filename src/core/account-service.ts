@@ -7,6 +7,7 @@ import type { PasswordHasher } from './password-hasher.js';
 import { DuplicateError, type UnitOfWork } from './ports.js';
 import { actorOf, type Principal } from './principal.js';
 import { newId, type Random } from './random.js';
+import { assertRecentlyAuthenticated } from './reauthentication.js';
 import type { SessionService, StartedSession } from './session-service.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 import type { SecondFactorProof, TwoFactorService } from './two-factor-service.js';
@@ -36,9 +37,8 @@ export interface SignUpInput {
 
 /** A session's change of the account's password. */
 export interface PasswordChange {
-  accountId: string;
   /** The session asking: it stays signed in, every other session ends. */
-  sessionId: string;
+  principal: Extract<Principal, { kind: 'session' }>;
   currentPassword: string;
   newPassword: string;
 }
@@ -226,14 +226,19 @@ export class AccountService {
   }
 
   /**
-   * Changes the password of the signing-in session's account after checking the current one, ends
-   * every other session of the account, audits it, and e-mails the owner, all in one transaction.
-   * Wrong current passwords count against the sign-in throttle of the account and address.
-   * @throws ApiError `validation_failed`, `rate_limited`, `current_password_incorrect`, `not_found`.
+   * Changes the password of the session's account after checking the current one, ends every
+   * other session of the account, audits it, and e-mails the owner, all in one transaction. Like
+   * the other sensitive actions it needs a sign-in or re-authentication in the last ten minutes
+   * (docs/api.md, "Re-authentication"). Wrong current passwords count against the sign-in throttle
+   * of the account and address.
+   * @throws ApiError `validation_failed`, `reauth_required`, `rate_limited`,
+   *   `current_password_incorrect`, `not_found`.
    */
   async changePassword(change: PasswordChange, context: RequestContext): Promise<void> {
     assertPasswordRules(change.newPassword, 'new_password');
-    const record = await this.#deps.uow.stores.accounts.findById(change.accountId);
+    const { principal } = change;
+    assertRecentlyAuthenticated(principal, this.#deps.clock.now());
+    const record = await this.#deps.uow.stores.accounts.findById(principal.accountId);
     if (record === undefined) throw new ApiError('not_found', { detail: 'No such account.' });
     const ip = context.ip ?? 'unknown';
     const wait = await this.#deps.throttle.retryAfter(record.email, ip);
@@ -243,7 +248,7 @@ export class AccountService {
         retryAfterSeconds: wait,
       });
     }
-    const actor = { type: 'session', id: change.sessionId } as const;
+    const actor = actorOf(principal);
     if (!(await this.#deps.passwords.verify(change.currentPassword, record.passwordHash))) {
       await this.#deps.throttle.recordFailure(record.email, ip);
       await this.#deps.audit.record(this.#deps.uow.stores, {
@@ -262,7 +267,7 @@ export class AccountService {
       await stores.accounts.updatePasswordHash(record.id, passwordHash);
       const ended = await this.#deps.sessions.endOthersIn(stores, {
         accountId: record.id,
-        currentId: change.sessionId,
+        currentId: principal.sessionId,
         context,
         reason: 'password_changed',
       });

@@ -176,4 +176,25 @@ suite(suiteName, () => {
     await page.getByRole('heading', { name: 'Token created' }).waitFor();
     await context.close();
   });
+
+  it('asks for the password inline before changing the password in a session older than ten minutes', async () => {
+    const session = await apiSignUp(baseUrl, 'stale-password');
+    clock.advance(11 * MINUTE);
+    const context = await signedInContext(browser, baseUrl, session);
+    const page = await context.newPage();
+    await page.goto('/settings/security');
+    const newPassword = 'a brand new passphrase 42';
+    await page.getByLabel('Current password', { exact: true }).fill(session.password);
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.getByRole('button', { name: 'Change password', exact: true }).click();
+    const reauth = page.getByRole('dialog', { name: 'Confirm your password' });
+    await reauth.getByLabel('Password').fill(session.password);
+    await reauth.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await page.getByRole('status').getByText('Password changed.').waitFor();
+
+    await signOut(page);
+    await signIn(page, session.email, newPassword);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await context.close();
+  });
 });

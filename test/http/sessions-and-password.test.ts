@@ -309,3 +309,53 @@ describe('idle console sessions', () => {
     expect(await isSignedIn(platform.app, user.headers)).toBe(false);
   });
 });
+
+describeEachDialect('changing the password needs a recent sign-in or re-authentication', (dialect) => {
+  let platform: TestPlatform;
+  const clock = new ManualClock(new Date());
+  beforeAll(async () => {
+    platform = await createTestPlatform({ dialect, clock });
+  });
+  afterAll(async () => platform.close());
+
+  const change = (user: ConsoleUser, current: string, next: string) =>
+    platform.app.inject({
+      method: 'POST',
+      url: '/v1/account/password',
+      headers: user.headers,
+      payload: { current_password: current, new_password: next },
+    });
+
+  it('refuses with reauth_required eleven minutes after sign-in, changing nothing, and goes ahead after re-authentication', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const other = await signInAgain(platform.app, user, { ip: '198.51.100.90' });
+    clock.advance(11 * 60_000);
+    const newPassword = 'a re-authenticated passphrase';
+
+    expectProblem(await change(user, user.password, newPassword), 403, 'reauth_required');
+    expect(await isSignedIn(platform.app, other)).toBe(true);
+    await signInAgain(platform.app, user);
+
+    const reauth = await platform.app.inject({
+      method: 'POST',
+      url: '/v1/sessions/current/reauth',
+      headers: user.headers,
+      payload: { password: user.password },
+    });
+    expect(reauth.statusCode).toBe(204);
+    // The current password is still checked after re-authentication.
+    expectProblem(await change(user, 'not the password', newPassword), 403, 'current_password_incorrect');
+    expect((await change(user, user.password, newPassword)).statusCode).toBe(204);
+    expect(await isSignedIn(platform.app, other)).toBe(false);
+    await signInAgain(platform.app, user, { password: newPassword });
+
+    const actions = (await listAudit(platform.app, user)).map((event) => event.action);
+    expect(actions).toContain('account.password_changed');
+  });
+
+  it('allows it at once in a session signed in less than ten minutes ago', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    clock.advance(9 * 60_000);
+    expect((await change(user, user.password, 'fresh session passphrase')).statusCode).toBe(204);
+  });
+});

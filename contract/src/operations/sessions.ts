@@ -37,11 +37,11 @@ export const sessionsOperations = {
   changePassword: {
     method: 'POST',
     path: '/v1/account/password',
-    summary: "Change the account's password; every other session ends",
+    summary: "Change the account's password; every other session ends (needs re-authentication)",
     tag: 'accounts',
     auth: credential(undefined, 'session'),
     body: ChangePasswordBody,
     responses: { 204: null },
-    errors: ['current_password_incorrect', 'rate_limited'],
+    errors: ['reauth_required', 'current_password_incorrect', 'rate_limited'],
   },
 } as const satisfies Record<string, Operation>;

@@ -1,12 +1,15 @@
 import { type FormEvent, useId, useState } from 'react';
 import { api, ApiProblem } from '../api';
 import { retryText } from '../auth/auth-layout';
+import { useReauth } from '../ui/reauth';
 
 function changeError(failure: unknown): string {
   if (!(failure instanceof ApiProblem)) return 'Something went wrong. Try again.';
   switch (failure.code) {
     case 'current_password_incorrect':
       return 'The current password is wrong.';
+    case 'reauth_required':
+      return 'The password was not changed: confirm it is you first.';
     case 'rate_limited':
       return `Too many wrong passwords. Try again ${retryText(failure.retryAfter)}.`;
     case 'validation_failed':
@@ -21,6 +24,7 @@ function changeError(failure: unknown): string {
 /** "Password": change it; every other session ends and the account is e-mailed. */
 export function PasswordSection({ onChanged }: { onChanged: () => void }) {
   const id = useId();
+  const withReauth = useReauth();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -42,7 +46,8 @@ export function PasswordSection({ onChanged }: { onChanged: () => void }) {
     setError(null);
     setDone(false);
     try {
-      await api.changePassword({ current_password: current, new_password: next });
+      // Like other sensitive actions: after ten minutes, the password or a code is asked inline first.
+      await withReauth(() => api.changePassword({ current_password: current, new_password: next }));
       setCurrent('');
       setNext('');
       setDone(true);

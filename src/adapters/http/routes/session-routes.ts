@@ -9,9 +9,9 @@ import { routeOf } from '../route-of.js';
 import type { Services } from '../services.js';
 
 /** The session of a session-only route (its `authenticate` hook refused every other caller). */
-function sessionOf(principal: Principal): { accountId: string; sessionId: string } {
+function sessionOf(principal: Principal): Extract<Principal, { kind: 'session' }> {
   if (principal.kind !== 'session') throw new Error('a session-only route was reached without a session');
-  return { accountId: principal.accountId, sessionId: principal.sessionId };
+  return principal;
 }
 
 function activeSessionJson(session: Session, currentId: string): ActiveSession {
@@ -61,11 +61,9 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     ...routeOf(operations.changePassword),
     onRequest: authenticate(services, operations.changePassword.auth),
     handler: async (request, reply) => {
-      const { accountId, sessionId } = sessionOf(principalOf(request));
       await services.accounts.changePassword(
         {
-          accountId,
-          sessionId,
+          principal: sessionOf(principalOf(request)),
           currentPassword: request.body.current_password,
           newPassword: request.body.new_password,
         },
