@@ -72,6 +72,65 @@ export class AccountNotices {
     });
   }
 
+  /** "Second factor added": an authenticator app now guards the sign-in, with new recovery codes. */
+  async secondFactorAdded(
+    stores: Pick<Stores, 'outbox'>,
+    account: Account,
+    context: RequestContext,
+  ): Promise<void> {
+    await this.#enqueue(stores, account, 'second_factor_added', {
+      subject: 'An authenticator app was added to your Skytells account',
+      summary:
+        `An authenticator app was set up for your Skytells account ${account.email}: signing in now ` +
+        'takes a code from it, or one of the recovery codes, after the password.',
+      facts: this.#whenAndWhere(context),
+      advice:
+        'If this was you, keep the recovery codes somewhere safe. If it was not, someone else can sign in ' +
+        'to your account: contact the administrator of this server at once.',
+      action: { label: 'Review your account security', url: this.#url('/settings/security') },
+    });
+  }
+
+  /** "Second factor removed": two-factor authentication is off; the password alone signs in. */
+  async secondFactorRemoved(
+    stores: Pick<Stores, 'outbox'>,
+    account: Account,
+    context: RequestContext,
+  ): Promise<void> {
+    await this.#enqueue(stores, account, 'second_factor_removed', {
+      subject: 'Two-factor authentication was turned off for your Skytells account',
+      summary:
+        `Two-factor authentication was turned off for your Skytells account ${account.email}: the ` +
+        'authenticator app and every recovery code were removed, and the password alone now signs in.',
+      facts: this.#whenAndWhere(context),
+      advice:
+        'If this was you, consider setting up an authenticator app again. If it was not, change your ' +
+        'password at once, sign out the sessions you do not recognise, and turn two-factor authentication on.',
+      action: { label: 'Review your account security', url: this.#url('/settings/security') },
+    });
+  }
+
+  /** "Recovery code used": a recovery code stood in for the authenticator app at sign-in. */
+  async recoveryCodeUsed(
+    stores: Pick<Stores, 'outbox'>,
+    account: Account,
+    context: RequestContext,
+    remaining: number,
+  ): Promise<void> {
+    await this.#enqueue(stores, account, 'recovery_code_used', {
+      subject: 'A recovery code was used to sign in to your Skytells account',
+      summary:
+        `Someone signed in to your Skytells account ${account.email} with its password and one of its ` +
+        'recovery codes. That code no longer works.',
+      facts: [...this.#whenAndWhere(context), { label: 'Recovery codes left', value: String(remaining) }],
+      advice:
+        'If this was you, generate new recovery codes when few are left. If it was not, someone has your ' +
+        'password and a recovery code: change the password, generate new recovery codes, and sign out the ' +
+        'sessions you do not recognise.',
+      action: { label: 'Review your account security', url: this.#url('/settings/security') },
+    });
+  }
+
   /** "Token revoked": someone reported the account's token as leaked, and it no longer works. */
   async tokenLeaked(
     stores: Pick<Stores, 'outbox'>,

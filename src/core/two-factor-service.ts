@@ -1,4 +1,5 @@
 import type { SecondFactor } from '@skytells/contract';
+import type { AccountNotices } from './account-notices.js';
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
@@ -21,6 +22,8 @@ export interface TwoFactorServiceDeps {
   hasher: KeyedHasher;
   /** Seals authenticator-app secrets for the account id. */
   box: SecretBox;
+  /** Account e-mail: a factor added or removed, a recovery code used. */
+  notices: AccountNotices;
 }
 
 /** A second factor presented at sign-in or re-authentication. */
@@ -141,6 +144,9 @@ export class TwoFactorService {
         context,
         details: { factor: 'totp' },
       });
+      await this.#notify(stores, accountId, (account) =>
+        this.#deps.notices.secondFactorAdded(stores, account, context),
+      );
       return codes;
     });
   }
@@ -165,6 +171,9 @@ export class TwoFactorService {
           target: { type: 'account', id: accountId },
           context,
         });
+        await this.#notify(stores, accountId, (account) =>
+          this.#deps.notices.secondFactorRemoved(stores, account, context),
+        );
       }
     });
   }
@@ -245,14 +254,18 @@ export class TwoFactorService {
       if (!(await stores.twoFactor.useRecoveryCode(accountId, this.#hashCode(accountId, code), now))) {
         return false;
       }
+      const remaining = await stores.twoFactor.countUnusedRecoveryCodes(accountId);
       await this.#deps.audit.record(stores, {
         accountId,
         action: 'account.recovery_code_used',
         actor,
         target: { type: 'account', id: accountId },
         context,
-        details: { remaining: await stores.twoFactor.countUnusedRecoveryCodes(accountId) },
+        details: { remaining },
       });
+      await this.#notify(stores, accountId, (account) =>
+        this.#deps.notices.recoveryCodeUsed(stores, account, context, remaining),
+      );
       return true;
     });
   }
@@ -262,6 +275,14 @@ export class TwoFactorService {
     const hashes = codes.map((code) => this.#hashCode(accountId, normaliseRecoveryCode(code) ?? code));
     await stores.twoFactor.replaceRecoveryCodes(accountId, hashes, this.#deps.clock.now());
     return codes;
+  }
+
+  /** E-mails the owner of `accountId` through `stores`, so the message commits with the change. */
+  async #notify(stores: Stores, accountId: string, send: (account: Account) => Promise<void>): Promise<void> {
+    const record = await stores.accounts.findById(accountId);
+    if (record === undefined) return;
+    const { passwordHash: _hash, ...account } = record;
+    await send(account);
   }
 
   #hashCode(accountId: string, normalised: string): string {

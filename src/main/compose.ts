@@ -180,6 +180,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   };
   // In the database, so that every process sharing it counts against the same limits.
   const limiter = new KyselyRateLimiter(database.db, clock);
+  const notices = new AccountNotices({ clock, random, publicUrl: config.publicUrl, describeDevice });
   const twoFactor = new TwoFactorService({
     uow,
     clock,
@@ -187,8 +188,8 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     audit,
     hasher,
     box: new AesGcmSecretBox(secret, 'totp-secret'),
+    notices,
   });
-  const notices = new AccountNotices({ clock, random, publicUrl: config.publicUrl, describeDevice });
   const mailer = options.mailer ?? mailerFor(config);
   const mail = new MailDelivery({
     outbox: uow.stores.outbox,

@@ -54,7 +54,7 @@ suite(suiteName, () => {
   };
 
   const signOut = async (page: Page) => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   };
 
@@ -108,7 +108,7 @@ suite(suiteName, () => {
     await page.getByRole('alert').getByText('That code is not right', { exact: false }).waitFor();
     await codeField.fill(codeOf(secret, 1));
     await page.getByRole('button', { name: 'Verify' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
 
     // And with a recovery code, by keyboard.
     await signOut(page);
@@ -117,7 +117,7 @@ suite(suiteName, () => {
     await page.getByLabel('Recovery code').waitFor();
     await page.keyboard.type(codes[0] ?? '');
     await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
 
     // Eleven minutes later, new recovery codes ask for a confirmation inline: here an authenticator code.
     clock.advance(11 * MINUTE);
@@ -156,7 +156,7 @@ suite(suiteName, () => {
 
     await signOut(page);
     await signIn(page, session.email, session.password);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     await context.close();
   }, 120_000);
 
@@ -194,7 +194,7 @@ suite(suiteName, () => {
 
     await signOut(page);
     await signIn(page, session.email, newPassword);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     await context.close();
   });
 });

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { Secret, TOTP } from 'otpauth';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
@@ -221,6 +222,79 @@ describeEachDialect('account e-mail written as .eml files', (dialect) => {
       remoteAddress: '192.0.2.99',
     });
     expect(await outboxRows(platform, user.accountId)).toHaveLength(1);
+  });
+
+  it('tells the owner when an authenticator app is added, when a recovery code signs in, and when 2FA is turned off', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const subjects = async () => {
+      await platform.mail.deliverDue();
+      return outboxFiles(dir)
+        .filter((mail) => mail.header('To') === user.email)
+        .map((mail) => mail.header('Subject'));
+    };
+
+    const started = await platform.app.inject({
+      method: 'POST',
+      url: '/v1/account/2fa/totp',
+      headers: user.headers,
+    });
+    const { secret } = started.json<{ secret: string }>();
+    // A pending enrolment is not a factor yet: nothing is written.
+    expect(await outboxRows(platform, user.accountId)).toEqual([]);
+    const confirmed = await platform.app.inject({
+      method: 'POST',
+      url: '/v1/account/2fa/totp/confirm',
+      headers: user.headers,
+      payload: { code: TOTP.generate({ secret: Secret.fromBase32(secret) }) },
+      remoteAddress: '203.0.113.61',
+    });
+    expect(confirmed.statusCode).toBe(200);
+    const codes = confirmed.json<{ recovery_codes: string[] }>().recovery_codes;
+    // Committed with the confirmation, before any delivery ran.
+    expect((await outboxRows(platform, user.accountId)).map((row) => row.kind)).toEqual([
+      'second_factor_added',
+    ]);
+    expect(await subjects()).toEqual(['An authenticator app was added to your Skytells account']);
+    const [added] = outboxFiles(dir);
+    expect(added!.decoded).toContain('203.0.113.61');
+    expect(added!.decoded).toContain(`${PUBLIC_URL}/settings/security`);
+    expect(added!.raw).not.toContain(secret);
+    rmSync(join(dir, 'outbox'), { recursive: true, force: true });
+
+    const withCode = await platform.app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      payload: { email: user.email, password: user.password, recovery_code: codes[0] },
+    });
+    expect(withCode.statusCode).toBe(201);
+    expect(await subjects()).toEqual(['A recovery code was used to sign in to your Skytells account']);
+    const [used] = outboxFiles(dir);
+    expect(used!.decoded).toMatch(/Recovery codes left: +9/);
+    for (const code of codes) expect(used!.raw).not.toContain(code);
+    // A code that does not sign in e-mails nothing.
+    const reused = await platform.app.inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      payload: { email: user.email, password: user.password, recovery_code: codes[0] },
+    });
+    expect(reused.statusCode).toBe(401);
+    rmSync(join(dir, 'outbox'), { recursive: true, force: true });
+    expect(await subjects()).toEqual([]);
+
+    const disabled = await platform.app.inject({
+      method: 'DELETE',
+      url: '/v1/account/2fa',
+      headers: user.headers,
+    });
+    expect(disabled.statusCode).toBe(204);
+    expect(await subjects()).toEqual(['Two-factor authentication was turned off for your Skytells account']);
+    // Turning it off again changes nothing and writes nothing.
+    await platform.app.inject({ method: 'DELETE', url: '/v1/account/2fa', headers: user.headers });
+    expect((await outboxRows(platform, user.accountId)).map((row) => row.kind)).toEqual([
+      'second_factor_added',
+      'recovery_code_used',
+      'second_factor_removed',
+    ]);
   });
 });
 
