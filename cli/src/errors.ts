@@ -192,6 +192,11 @@ function adviceFor(
         message: `The server at ${situation.host} has no space left to store the change.`,
         hint: 'Tell its administrator; reading still works.',
       };
+    case 'totp_secret_unreadable':
+      return {
+        message: `The server at ${situation.host} cannot read the account's authenticator-app secret.`,
+        hint: 'Tell its administrator: the server secret (SKYTELLS_SECRET) has likely changed.',
+      };
     case 'internal_error':
       return {
         message: `The server at ${situation.host} failed (${problem.status}).`,

@@ -40,6 +40,7 @@ export const ERROR_CATALOGUE = {
   unsupported_media_type: { status: 415, title: 'The request body must be JSON' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
+  totp_secret_unreadable: { status: 500, title: 'The authenticator-app secret cannot be decrypted' },
   database_unavailable: { status: 503, title: 'The database is unreachable' },
   storage_full: { status: 507, title: 'No space left to store the change' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -124,7 +124,14 @@ export class TwoFactorService {
       if (pending.confirmedAt !== null) {
         throw new ApiError('two_factor_enabled', { detail: 'The authenticator app is already confirmed.' });
       }
-      const step = matchTotpStep(this.#open(pending.sealedSecret, accountId), code, now);
+      const secret = this.#tryOpen(pending.sealedSecret, accountId);
+      if (secret === undefined) {
+        // Sealed under an earlier server secret: the owner can simply start again.
+        throw new ApiError('totp_enrolment_missing', {
+          detail: 'The pending set-up can no longer be read on this server; start again.',
+        });
+      }
+      const step = matchTotpStep(secret, code, now);
       if (step === undefined) {
         throw new ApiError('totp_code_invalid', {
           detail: 'Enter the 6-digit code the app shows now; check that the device clock is right.',
@@ -289,7 +296,28 @@ export class TwoFactorService {
     return this.#deps.hasher.hash('recovery-code', `${accountId}:${normalised}`);
   }
 
+  /**
+   * The confirmed factor's secret.
+   * @throws ApiError `totp_secret_unreadable` when it does not decrypt: almost always because the
+   *   server secret changed since enrolment (docs/errors.md). Not a wrong code: the owner could never
+   *   get past it, and the operator needs to know.
+   */
   #open(sealed: string, accountId: string): Uint8Array {
-    return this.#deps.box.open(sealed, accountId);
+    const secret = this.#tryOpen(sealed, accountId);
+    if (secret !== undefined) return secret;
+    throw new ApiError('totp_secret_unreadable', {
+      detail:
+        "This server cannot decrypt the account's authenticator-app secret, most likely because its " +
+        'server secret (SKYTELLS_SECRET) changed since the app was set up. Tell the administrator of ' +
+        'this server: restoring the previous secret makes the app work again.',
+    });
+  }
+
+  #tryOpen(sealed: string, accountId: string): Uint8Array | undefined {
+    try {
+      return this.#deps.box.open(sealed, accountId);
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import type { InjectOptions } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AesGcmSecretBox } from '../../src/adapters/crypto/aes-gcm-secret-box.js';
 import { ManualClock } from '../../src/core/clock.js';
 import {
   bearer,
@@ -395,6 +396,56 @@ describeEachDialect('two-factor authentication over HTTP', (dialect) => {
       expectProblem(await reauth(user, { password: `wrong ${attempt}` }), 403, 'reauth_failed');
     }
     expectProblem(await reauth(user, { password: user.password }), 429, 'rate_limited');
+  });
+
+  /** Seals the account's stored app secret anew under another server secret, as after a secret change. */
+  async function resealUnderAnotherSecret(user: ConsoleUser): Promise<void> {
+    const other = new AesGcmSecretBox('a different server secret, 32+ characters long', 'totp-secret');
+    await platform.database.db
+      .updateTable('totp_factors')
+      .set({ secret_sealed: other.seal(new Uint8Array(20).fill(7), user.accountId) })
+      .where('account_id', '=', user.accountId)
+      .execute();
+  }
+
+  it('an authenticator secret sealed under another server secret answers totp_secret_unreadable, not a wrong code', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const { secret } = await enrol(user);
+    await resealUnderAnotherSecret(user);
+
+    const signedIn = await signIn(user, { totp_code: codeOf(secret) });
+    expectProblem(signedIn, 500, 'totp_secret_unreadable');
+    expect(signedIn.json<{ detail: string }>().detail).toContain('SKYTELLS_SECRET');
+    // Only after the right password: a wrong one still answers as always.
+    const wrongPassword = await inject({
+      method: 'POST',
+      url: '/v1/sessions',
+      payload: { email: user.email, password: 'not the password', totp_code: codeOf(secret) },
+    });
+    expectProblem(wrongPassword, 401, 'invalid_credentials');
+    expectProblem(await reauth(user, { totp_code: codeOf(secret) }), 500, 'totp_secret_unreadable');
+    // The password still re-authenticates, and 2FA can be turned off and set up again.
+    expect((await reauth(user, { password: user.password })).statusCode).toBe(204);
+    expect(
+      (await inject({ method: 'DELETE', url: '/v1/account/2fa', headers: user.headers })).statusCode,
+    ).toBe(204);
+    expect((await signIn(user)).statusCode).toBe(201);
+    await enrol(user);
+  });
+
+  it('a pending set-up sealed under another server secret asks to start again', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const started = await inject({ method: 'POST', url: '/v1/account/2fa/totp', headers: user.headers });
+    const { secret } = started.json<{ secret: string }>();
+    await resealUnderAnotherSecret(user);
+    const confirmed = await inject({
+      method: 'POST',
+      url: '/v1/account/2fa/totp/confirm',
+      headers: user.headers,
+      payload: { code: codeOf(secret) },
+    });
+    expectProblem(confirmed, 409, 'totp_enrolment_missing');
+    await enrol(user);
   });
 
   if (dialect === 'sqlite') {

@@ -64,6 +64,6 @@ export const securityOperations = {
     auth: SESSION,
     body: ReauthenticateBody,
     responses: { 204: null },
-    errors: ['reauth_failed', 'rate_limited'],
+    errors: ['reauth_failed', 'rate_limited', 'totp_secret_unreadable'],
   },
 } as const satisfies Record<string, Operation>;
