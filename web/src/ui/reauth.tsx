@@ -44,10 +44,10 @@ function reauthError(failure: unknown, method: Method): string {
 
 /**
  * Sensitive actions (a token that never expires, turning two-factor authentication off, new
- * recovery codes, changing the password, registering an application) need a sign-in or confirmation within the last ten
- * minutes. This provider asks for the password (or, with 2FA on, an authenticator code) in a dialog
- * when the API says so, and retries the action; cancelling fails the action with the original
- * `reauth_required` problem.
+ * recovery codes, changing the password, registering an application) need a sign-in or
+ * confirmation within the last ten minutes. This provider asks for the password (or, with 2FA on,
+ * an authenticator code) in a dialog when the API says so, and retries the action; cancelling fails
+ * the action with the original `reauth_required` problem.
  */
 export function ReauthProvider({ children }: { children: ReactNode }) {
   const [pending, setPending] = useState<Pending | null>(null);
