@@ -19,3 +19,4 @@ export * from './schemas/ops.js';
 export * from './schemas/projects.js';
 export * from './schemas/security.js';
 export * from './schemas/tokens.js';
+export * from './schemas/webauthn.js';
