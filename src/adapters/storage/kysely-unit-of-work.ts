@@ -3,6 +3,7 @@ import type { Stores, UnitOfWork } from '../../core/ports.js';
 import { KyselyAccountStore } from './kysely-account-store.js';
 import { KyselyOAuthStore } from './kysely-oauth-store.js';
 import { KyselyAuditStore } from './kysely-audit-store.js';
+import { KyselyPasskeyStore } from './kysely-passkey-store.js';
 import { KyselyProjectStore } from './kysely-project-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
@@ -18,6 +19,7 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     tokens: new KyselyTokenStore(db, dialect),
     sessions: new KyselySessionStore(db),
     twoFactor: new KyselyTwoFactorStore(db),
+    passkeys: new KyselyPasskeyStore(db),
     audit: new KyselyAuditStore(db),
     projects: new KyselyProjectStore(db),
     invalidations:
