@@ -2,13 +2,18 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { ApiError, invalidField } from './errors.js';
 import type { Account, RequestContext } from './model.js';
+import type { PasskeyService } from './passkey-service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { DuplicateError, type UnitOfWork } from './ports.js';
 import { actorOf, type Principal } from './principal.js';
 import { newId, type Random } from './random.js';
 import type { SessionService, StartedSession } from './session-service.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
+import type { WebAuthnAuthenticationResponse } from './relying-party.js';
 import type { SecondFactorProof, TwoFactorService } from './two-factor-service.js';
+
+/** A second factor presented at sign-in: a code, or a passkey's assertion. */
+export type SignInFactor = SecondFactorProof | { webauthnResponse: WebAuthnAuthenticationResponse };
 
 /** Dependencies of {@link AccountService}. */
 export interface AccountServiceDeps {
@@ -20,6 +25,7 @@ export interface AccountServiceDeps {
   sessions: SessionService;
   throttle: SignInThrottle;
   twoFactor: TwoFactorService;
+  passkeys: PasskeyService;
   /** Whether anyone may sign up, or only the administrator creates accounts. */
   signup: 'open' | 'closed';
 }
@@ -97,13 +103,14 @@ export class AccountService {
    * authentication on. Unknown email, wrong password and wrong or reused second factor answer
    * alike, after the same work, and count alike towards the throttle per account and per address.
    * @throws ApiError `rate_limited` (with seconds to wait), `invalid_credentials`,
-   * `second_factor_required` (with the account's factors) when the password was right but no factor came.
+   * `second_factor_required` (with the account's factors, and passkey request options when it has a
+   * passkey) when the password was right but no factor came.
    */
   async signIn(
     email: string,
     password: string,
     context: RequestContext,
-    secondFactor?: SecondFactorProof,
+    secondFactor?: SignInFactor,
   ): Promise<StartedSession & { account: Account }> {
     const normalised = email.trim().toLowerCase();
     const ip = context.ip ?? 'unknown';
@@ -137,15 +144,21 @@ export class AccountService {
     const factors = await this.#deps.twoFactor.factorsOf(record.id);
     if (factors.length > 0) {
       if (secondFactor === undefined) {
+        const hasPasskey = factors.includes('webauthn');
         throw new ApiError('second_factor_required', {
-          detail: 'Send an authenticator code as totp_code, or a recovery code as recovery_code.',
+          detail: `Send ${factors.includes('totp') ? 'an authenticator code as totp_code, ' : ''}${hasPasskey ? 'an assertion of a passkey as webauthn_response (options in webauthn), ' : ''}or a recovery code as recovery_code.`,
           factors,
+          ...(hasPasskey ? { webauthn: await this.#deps.passkeys.requestOptions(record.id) } : {}),
         });
       }
-      const accepted = await this.#deps.twoFactor.verify(record.id, secondFactor, {
-        actor: { type: 'anonymous', id: null },
-        context,
-      });
+      const actor = { type: 'anonymous', id: null } as const;
+      const accepted =
+        'webauthnResponse' in secondFactor
+          ? await this.#deps.passkeys.verifyAssertion(record.id, secondFactor.webauthnResponse, {
+              actor,
+              context,
+            })
+          : await this.#deps.twoFactor.verify(record.id, secondFactor, { actor, context });
       if (!accepted) throw await refuse(record.id, 'second_factor_invalid');
     }
     await this.#deps.throttle.recordSuccess(normalised, ip);

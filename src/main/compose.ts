@@ -16,6 +16,7 @@ import { TokenEndpoints } from '../core/oauth/token-endpoints.js';
 import { PasswordHasher, type ScryptParams } from '../core/password-hasher.js';
 import { ProjectService } from '../core/project-service.js';
 import { type Random, secureRandom } from '../core/random.js';
+import { PasskeyService } from '../core/passkey-service.js';
 import { SessionService } from '../core/session-service.js';
 import { SignInThrottle } from '../core/sign-in-throttle.js';
 import { TokenService } from '../core/token-service.js';
@@ -25,6 +26,7 @@ import { TokenLifecycle } from '../core/token-lifecycle.js';
 import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
+import { SimpleWebAuthnRelyingParty } from '../adapters/crypto/simple-webauthn-relying-party.js';
 import { buildApp } from '../adapters/http/build-app.js';
 import { createMetrics } from '../adapters/http/metrics.js';
 import type { Services } from '../adapters/http/services.js';
@@ -161,6 +163,15 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     hasher,
     box: new AesGcmSecretBox(secret, 'totp-secret'),
   });
+  const passkeys = new PasskeyService({
+    uow,
+    clock,
+    random,
+    audit,
+    hasher,
+    relyingParty: new SimpleWebAuthnRelyingParty(config.publicUrl),
+    twoFactor,
+  });
   // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
   const lifecycle = new TokenLifecycle({
     uow,
@@ -181,6 +192,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     audit,
     sessions,
     twoFactor,
+    passkeys,
     tokens,
     accounts: new AccountService({
       uow,
@@ -191,6 +203,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       passwords: new PasswordHasher(options.scrypt),
       throttle: new SignInThrottle({ limiter, name: 'sign-in' }),
       twoFactor,
+      passkeys,
       signup: config.signup,
     }),
     verifier: new TokenVerifier({
