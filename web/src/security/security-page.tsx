@@ -1,9 +1,14 @@
+import { useCallback, useState } from 'react';
 import { useTitle } from '../ui/hooks';
+import { PasskeysSection } from './passkeys-section';
 import { TwoFactorSection } from './two-factor-section';
 
 /** Settings → Security: the account's second factors. */
 export function SecurityPage() {
   useTitle('Security');
+  // Both sections show the account's factors: a change in one reloads the other.
+  const [revision, setRevision] = useState(0);
+  const changed = useCallback(() => setRevision((value) => value + 1), []);
   return (
     <div className="page">
       <header className="page-header">
@@ -15,7 +20,8 @@ export function SecurityPage() {
           </p>
         </div>
       </header>
-      <TwoFactorSection />
+      <TwoFactorSection revision={revision} onChange={changed} />
+      <PasskeysSection revision={revision} onChange={changed} />
     </div>
   );
 }
