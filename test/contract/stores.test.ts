@@ -13,6 +13,7 @@ import type {
   Passkey,
   Project,
   Session,
+  WebAuthnChallengeBinding,
 } from '../../src/core/model.js';
 import type { DeviceAuthorization } from '../../src/core/oauth/model.js';
 import { ManualClock } from '../../src/core/clock.js';
@@ -671,7 +672,11 @@ describe.each(dialects)('%s store contract', (dialect) => {
       const account = await givenAccount();
       const session = aSession(account.id);
       await uow.stores.sessions.insert(session, randomBytes(32).toString('base64url'));
-      const binding = { purpose: 'registration', accountId: account.id, sessionId: session.id } as const;
+      const binding: WebAuthnChallengeBinding = {
+        purpose: 'registration',
+        accountId: account.id,
+        sessionId: session.id,
+      };
       const issue = async (hash: string) =>
         uow.stores.passkeys.putChallenge({
           ...binding,
@@ -682,7 +687,7 @@ describe.each(dialects)('%s store contract', (dialect) => {
       const hash = unique('challenge');
       await issue(hash);
 
-      const spend = (overrides: Partial<typeof binding> = {}, now = at(1)) =>
+      const spend = (overrides: Partial<WebAuthnChallengeBinding> = {}, now = at(1)) =>
         uow.stores.passkeys.consumeChallenge(hash, { ...binding, ...overrides }, now);
       expect(await spend({ purpose: 'authentication' })).toBe(false);
       expect(await spend({ sessionId: null })).toBe(false);
