@@ -168,18 +168,22 @@ export class AccountService {
   }
 
   /**
-   * Confirms the owner's presence in console session `principal` with the password or a current
-   * authenticator code: sensitive actions are then allowed for the next ten minutes. Failures count
-   * towards the sign-in throttle of the account and address.
-   * @throws ApiError `validation_failed` (neither or both), `rate_limited`, `reauth_failed`.
+   * Confirms the owner's presence in console session `principal` with the password, a current
+   * authenticator code or an assertion of a passkey (for options of this session): sensitive actions
+   * are then allowed for the next ten minutes. Failures count towards the sign-in throttle of the
+   * account and address.
+   * @throws ApiError `validation_failed` (none or several), `rate_limited`, `reauth_failed`.
    */
   async reauthenticate(
     principal: Extract<Principal, { kind: 'session' }>,
-    proof: { password?: string; totpCode?: string },
+    proof: { password?: string; totpCode?: string; webauthnResponse?: WebAuthnAuthenticationResponse },
     context: RequestContext,
   ): Promise<void> {
-    if ((proof.password === undefined) === (proof.totpCode === undefined)) {
-      throw invalidField('body', 'send either password or totp_code');
+    const given = [proof.password, proof.totpCode, proof.webauthnResponse].filter(
+      (item) => item !== undefined,
+    );
+    if (given.length !== 1) {
+      throw invalidField('body', 'send one of password, totp_code or webauthn_response');
     }
     const record = await this.#deps.uow.stores.accounts.findById(principal.accountId);
     if (record === undefined) throw new ApiError('not_found', { detail: 'No such account.' });
@@ -192,14 +196,22 @@ export class AccountService {
       });
     }
     const actor = actorOf(principal);
+    const method =
+      proof.password !== undefined ? 'password' : proof.totpCode !== undefined ? 'totp' : 'webauthn';
     const ok =
       proof.password !== undefined
         ? await this.#deps.passwords.verify(proof.password, record.passwordHash)
-        : await this.#deps.twoFactor.verify(
-            record.id,
-            { totpCode: proof.totpCode ?? '' },
-            { actor, context },
-          );
+        : proof.webauthnResponse !== undefined
+          ? await this.#deps.passkeys.verifyAssertion(record.id, proof.webauthnResponse, {
+              actor,
+              context,
+              sessionId: principal.sessionId,
+            })
+          : await this.#deps.twoFactor.verify(
+              record.id,
+              { totpCode: proof.totpCode ?? '' },
+              { actor, context },
+            );
     if (!ok) {
       await this.#deps.throttle.recordFailure(record.email, ip);
       await this.#deps.audit.record(this.#deps.uow.stores, {
@@ -210,12 +222,14 @@ export class AccountService {
         context,
       });
       throw new ApiError('reauth_failed', {
-        detail: proof.password !== undefined ? 'Wrong password.' : 'Wrong or already used code.',
+        detail: {
+          password: 'Wrong password.',
+          totp: 'Wrong or already used code.',
+          webauthn: 'The passkey was not accepted.',
+        }[method],
       });
     }
-    await this.#deps.sessions.markReauthenticated(record.id, principal.sessionId, context, {
-      method: proof.password !== undefined ? 'password' : 'totp',
-    });
+    await this.#deps.sessions.markReauthenticated(record.id, principal.sessionId, context, { method });
   }
 
   /**

@@ -190,32 +190,37 @@ export class PasskeyService {
   }
 
   /**
-   * `PublicKeyCredentialRequestOptions` for a sign-in of `accountId` whose password was right: the
-   * challenge is bound to the account and answered with `webauthn_response`.
+   * `PublicKeyCredentialRequestOptions` for a sign-in of `accountId` whose password was right, or
+   * for re-authentication in console session `sessionId`: the challenge is bound to the account, and
+   * to that session or to none, and answered with `webauthn_response`.
    */
-  async requestOptions(accountId: string): Promise<WebAuthnRequestOptions> {
+  async requestOptions(accountId: string, sessionId: string | null = null): Promise<WebAuthnRequestOptions> {
     const passkeys = await this.#deps.uow.stores.passkeys.listByAccount(accountId);
     const { options, challenge } = await this.#deps.relyingParty.requestOptions(passkeys.map(known));
-    await this.#issue(challenge, { purpose: 'authentication', accountId, sessionId: null });
+    await this.#issue(challenge, { purpose: 'authentication', accountId, sessionId });
     return options;
   }
 
   /**
    * Checks an assertion of one of the account's passkeys against a challenge of
-   * {@link requestOptions}, and accepts its signature counter only if it moved forward; a counter
+   * {@link requestOptions} (for session `sessionId`, or a sign-in), and accepts its signature counter only if it moved forward; a counter
    * that did not (a cloned authenticator, or a replay) is refused and audited.
    * @returns whether the assertion was accepted.
    */
   async verifyAssertion(
     accountId: string,
     response: WebAuthnAuthenticationResponse,
-    { actor, context }: { actor: Actor; context: RequestContext },
+    {
+      actor,
+      context,
+      sessionId = null,
+    }: { actor: Actor; context: RequestContext; sessionId?: string | null },
   ): Promise<boolean> {
     const { stores } = this.#deps.uow;
     const challenge = await this.#spend(response.response.clientDataJSON, {
       purpose: 'authentication',
       accountId,
-      sessionId: null,
+      sessionId,
     });
     if (challenge === undefined) return false;
     const passkey = await stores.passkeys.findByCredentialId(accountId, response.id);

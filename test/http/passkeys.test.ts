@@ -264,6 +264,46 @@ describeEachDialect('passkeys (WebAuthn) over HTTP', (dialect) => {
     );
   });
 
+  it('re-authenticates with a passkey, for options of this session only, each challenge once', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const { authenticator, passkey } = await addPasskey(user);
+    clock.advance(11 * MINUTE);
+    const reauthOptions = async (who: ConsoleUser) => {
+      const response = await inject({
+        method: 'POST',
+        url: '/v1/sessions/current/reauth/webauthn/options',
+        headers: who.headers,
+      });
+      expect(response.statusCode).toBe(200);
+      return response.json<WebAuthnRequestOptions>();
+    };
+    const reauth = (payload: Record<string, unknown>) =>
+      inject({ method: 'POST', url: '/v1/sessions/current/reauth', headers: user.headers, payload });
+
+    // Options for a sign-in are not options for this session.
+    const forSignIn = authenticator.get(await requestOptions(user));
+    expectProblem(await reauth({ webauthn_response: forSignIn }), 403, 'reauth_failed');
+
+    const assertion = authenticator.get(await reauthOptions(user));
+    expectProblem(
+      await reauth({ webauthn_response: assertion, password: user.password }),
+      400,
+      'validation_failed',
+    );
+    expect((await reauth({ webauthn_response: assertion })).statusCode).toBe(204);
+    expectProblem(await reauth({ webauthn_response: assertion }), 403, 'reauth_failed');
+    const removed = await inject({
+      method: 'DELETE',
+      url: `/v1/account/2fa/webauthn/${passkey.id}`,
+      headers: user.headers,
+    });
+    expect(removed.statusCode).toBe(204);
+    const events = await listAudit(platform.app, user);
+    expect(events.find((event) => event.action === 'session.reauthenticated')).toMatchObject({
+      details: { method: 'webauthn' },
+    });
+  });
+
   it("another account's passkey id is not found", async () => {
     const owner = await signUpAndSignIn(platform.app);
     const { passkey } = await addPasskey(owner);

@@ -9,7 +9,7 @@ import {
   TotpEnrolmentSchema,
   TwoFactorStatusSchema,
 } from '../schemas/security.js';
-import { WebAuthnCreationOptionsSchema } from '../schemas/webauthn.js';
+import { WebAuthnCreationOptionsSchema, WebAuthnRequestOptionsSchema } from '../schemas/webauthn.js';
 
 const SESSION = credential(undefined, 'session');
 
@@ -90,10 +90,19 @@ export const securityOperations = {
     responses: { 200: RecoveryCodesSchema },
     errors: ['reauth_required', 'two_factor_disabled'],
   },
+  reauthenticationOptions: {
+    method: 'POST',
+    path: '/v1/sessions/current/reauth/webauthn/options',
+    summary: "Options for navigator.credentials.get() to re-authenticate with one of the account's passkeys",
+    tag: 'sessions',
+    auth: SESSION,
+    responses: { 200: WebAuthnRequestOptionsSchema },
+  },
   reauthenticate: {
     method: 'POST',
     path: '/v1/sessions/current/reauth',
-    summary: 'Confirm the password or an authenticator code; sensitive actions are allowed for 10 minutes',
+    summary:
+      'Confirm the password, an authenticator code or a passkey; sensitive actions are allowed for 10 minutes',
     tag: 'sessions',
     auth: SESSION,
     body: ReauthenticateBody,

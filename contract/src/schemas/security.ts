@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { NullableTime, Time } from './common.js';
-import { WebAuthnRegistrationResponseSchema } from './webauthn.js';
+import { WebAuthnAuthenticationResponseSchema, WebAuthnRegistrationResponseSchema } from './webauthn.js';
 
 /** A pending authenticator-app enrolment: the secret to enter or scan, shown once. */
 export const TotpEnrolmentSchema = Type.Object(
@@ -85,11 +85,12 @@ export const TwoFactorStatusSchema = Type.Object(
 );
 export type TwoFactorStatus = Static<typeof TwoFactorStatusSchema>;
 
-/** Proof of presence for sensitive actions: the password, or a current authenticator code. */
+/** Proof of presence for sensitive actions: the password, a current authenticator code, or a passkey. */
 export const ReauthenticateBody = Type.Object(
   {
     password: Type.Optional(Type.String({ maxLength: 4096 })),
     totp_code: Type.Optional(Type.String({ maxLength: 16 })),
+    webauthn_response: Type.Optional(WebAuthnAuthenticationResponseSchema),
   },
   { additionalProperties: false, $id: 'ReauthenticateRequest' },
 );

@@ -115,13 +115,26 @@ export const securityRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   });
 
   app.route({
+    ...routeOf(operations.reauthenticationOptions),
+    onRequest: authenticate(services, operations.reauthenticationOptions.auth),
+    handler: async (request) => {
+      const principal = sessionOf(principalOf(request));
+      return services.passkeys.requestOptions(principal.accountId, principal.sessionId);
+    },
+  });
+
+  app.route({
     ...routeOf(operations.reauthenticate),
     onRequest: authenticate(services, operations.reauthenticate.auth),
     handler: async (request, reply) => {
-      const { password, totp_code: totpCode } = request.body;
+      const { password, totp_code: totpCode, webauthn_response: webauthnResponse } = request.body;
       await services.accounts.reauthenticate(
         sessionOf(principalOf(request)),
-        { ...(password === undefined ? {} : { password }), ...(totpCode === undefined ? {} : { totpCode }) },
+        {
+          ...(password === undefined ? {} : { password }),
+          ...(totpCode === undefined ? {} : { totpCode }),
+          ...(webauthnResponse === undefined ? {} : { webauthnResponse }),
+        },
         contextOf(request),
       );
       return reply.code(204).send();
