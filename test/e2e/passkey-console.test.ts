@@ -67,7 +67,7 @@ suite(suiteName, () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   };
 
-  it('adds a passkey from the Security page, signs in with it, and removes it after confirming the password', async () => {
+  it('adds a passkey from the Security page, signs in with it, and removes it after confirming with the passkey', async () => {
     const session = await apiSignUp(baseUrl, 'passkey');
     const context = await signedInContext(browser, baseUrl, session);
     const page = await context.newPage();
@@ -131,9 +131,9 @@ suite(suiteName, () => {
       .getByRole('dialog', { name: 'Remove passkey “This laptop”?' })
       .getByRole('button', { name: 'Remove', exact: true })
       .click();
+    // The dialog offers the passkey in place of the password.
     const reauth = page.getByRole('dialog', { name: 'Confirm your password' });
-    await reauth.getByLabel('Password').fill(session.password);
-    await reauth.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await reauth.getByRole('button', { name: 'Use a passkey' }).click();
     await page.getByText('No passkeys yet.').waitFor();
     await page.getByText('Two-factor authentication is off.').waitFor();
 

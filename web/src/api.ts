@@ -166,6 +166,7 @@ export const api = {
   disableTwoFactor: () => call('disableTwoFactor', {}),
   regenerateRecoveryCodes: () => call('regenerateRecoveryCodes', {}),
   reauthenticate: (body: BodyOf<'reauthenticate'>) => call('reauthenticate', { body }),
+  reauthenticationOptions: () => call('reauthenticationOptions', {}),
   passkeyCreationOptions: () => call('passkeyCreationOptions', {}),
   registerPasskey: (body: BodyOf<'registerPasskey'>) => call('registerPasskey', { body }),
   deletePasskey: (id: string) => call('deletePasskey', { params: { id } }),

@@ -9,8 +9,10 @@ import {
   useRef,
   useState,
 } from 'react';
+import type { BodyOf } from '@skytells/contract';
 import { api, ApiProblem } from '../api';
 import { retryText } from '../auth/auth-layout';
+import { passkeyFailureText, signWithPasskey } from '../security/webauthn';
 import { returnFocus, wrapFocus } from './dialog';
 
 /** Runs `action`; when the API answers `reauth_required`, asks for the password inline and retries once. */
@@ -19,8 +21,8 @@ export type WithReauth = <T>(action: () => Promise<T>) => Promise<T>;
 const ReauthContext = createContext<WithReauth | null>(null);
 
 interface Pending {
-  /** Confirms the password, then retries the action. */
-  retry: (password: string) => Promise<void>;
+  /** Confirms the password (or a passkey), then retries the action. */
+  retry: (proof: BodyOf<'reauthenticate'>) => Promise<void>;
   cancel: () => void;
 }
 
@@ -55,8 +57,8 @@ export function ReauthProvider({ children }: { children: ReactNode }) {
       if (!(failure instanceof ApiProblem) || failure.code !== 'reauth_required') throw failure;
       return new Promise((resolve, reject) => {
         setPending({
-          retry: async (password) => {
-            await api.reauthenticate({ password });
+          retry: async (proof) => {
+            await api.reauthenticate(proof);
             setPending(null);
             action().then(resolve, reject);
           },
@@ -90,8 +92,38 @@ function ReauthDialog({ pending }: { pending: Pending }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Whether the account has a passkey, which can confirm instead of the password. */
+  const [hasPasskey, setHasPasskey] = useState(false);
   const id = useId();
   const { cancel } = pending;
+
+  useEffect(() => {
+    let live = true;
+    api.twoFactor().then(
+      (status) => live && setHasPasskey(status.passkeys.length > 0),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const confirmWithPasskey = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await signWithPasskey(await api.reauthenticationOptions());
+      await pending.retry({ webauthn_response: response });
+    } catch (failure) {
+      setError(
+        failure instanceof ApiProblem && failure.code === 'reauth_failed'
+          ? 'That passkey was not accepted.'
+          : (passkeyFailureText(failure, 'use') ?? reauthError(failure)),
+      );
+      setBusy(false);
+    }
+  };
 
   useEffect(() => {
     const dialog = ref.current;
@@ -127,7 +159,7 @@ function ReauthDialog({ pending }: { pending: Pending }) {
     setBusy(true);
     setError(null);
     try {
-      await pending.retry(password);
+      await pending.retry({ password });
     } catch (failure) {
       setError(reauthError(failure));
       setBusy(false);
@@ -174,6 +206,16 @@ function ReauthDialog({ pending }: { pending: Pending }) {
           <button type="button" className="button" onClick={cancel} disabled={busy}>
             Cancel
           </button>
+          {hasPasskey ? (
+            <button
+              type="button"
+              className="button"
+              aria-disabled={busy}
+              onClick={() => void confirmWithPasskey()}
+            >
+              Use a passkey
+            </button>
+          ) : null}
           <button type="submit" className="button button-primary" aria-disabled={busy} aria-busy={busy}>
             Confirm
           </button>
