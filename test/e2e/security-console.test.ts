@@ -58,7 +58,7 @@ suite(suiteName, () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   };
 
-  it('enrols an authenticator app from the page, signs in with a code and with a recovery code, and turns 2FA off after confirming the password', async () => {
+  it('enrols an authenticator app from the page, signs in with a code and with a recovery code, confirms with a code for new recovery codes and with the password to turn 2FA off', async () => {
     const session = await apiSignUp(baseUrl, 'security');
     const context = await signedInContext(browser, baseUrl, session);
     const page = await context.newPage();
@@ -119,10 +119,26 @@ suite(suiteName, () => {
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
 
-    // Eleven minutes later, turning 2FA off asks for the password inline and then goes ahead.
+    // Eleven minutes later, new recovery codes ask for a confirmation inline: here an authenticator code.
     clock.advance(11 * MINUTE);
     await page.goto('/settings/security');
     await page.getByText('9 of 10 left').waitFor();
+    await page.getByRole('button', { name: 'Generate new recovery codes' }).click();
+    const confirmCode = page.getByRole('dialog', { name: 'Confirm your password' });
+    await confirmCode.getByRole('button', { name: 'Use an authenticator code instead' }).click();
+    await confirmCode.getByLabel('Authentication code').fill(codeOf(secret));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Recovery codes' }).waitFor();
+    const renewed = await page.locator('.recovery-codes li').allTextContents();
+    expect(renewed).toHaveLength(10);
+    expect(renewed).not.toContain(codes[1]);
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    await page.getByText('10 of 10 left').waitFor();
+
+    // Eleven minutes later again, turning 2FA off asks for the password inline and then goes ahead.
+    clock.advance(11 * MINUTE);
+    await page.goto('/settings/security');
+    await page.getByText('10 of 10 left').waitFor();
     await page.getByRole('button', { name: 'Turn off two-factor authentication' }).click();
     await page
       .getByRole('dialog', { name: 'Turn off two-factor authentication?' })

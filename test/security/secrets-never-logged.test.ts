@@ -1,3 +1,4 @@
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/main/logger.js';
 import {
@@ -126,6 +127,39 @@ describe('secrets never reach the logs', () => {
     await platform.app.inject({ method: 'GET', url: `/v1/tokens/${token.token}`, headers: user.headers });
     expectAbsent([token.token]);
     expect(log.text).toContain('"url":"/v1/tokens?access_token=skt_[redacted]"');
+  });
+
+  it('the authenticator secret, its codes and the recovery codes are not logged', async () => {
+    const { app } = platform;
+    const user = await signUpAndSignIn(app);
+    const started = await app.inject({ method: 'POST', url: '/v1/account/2fa/totp', headers: user.headers });
+    const { secret } = started.json<{ secret: string }>();
+    const code = TOTP.generate({ secret: Secret.fromBase32(secret) });
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: '/v1/account/2fa/totp/confirm',
+      headers: user.headers,
+      payload: { code },
+    });
+    const codes = confirmed.json<{ recovery_codes: string[] }>().recovery_codes;
+    const signIn = (extra: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: user.email, password: user.password, ...extra },
+      });
+    await signIn({ recovery_code: codes[0] ?? '' });
+    await signIn({ recovery_code: codes[0] ?? '' });
+    await signIn({ totp_code: code });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/sessions/current/reauth',
+      headers: user.headers,
+      payload: { password: user.password },
+    });
+    // Six digits are too short to search for alone; the secret and the recovery codes are not.
+    expectAbsent([secret, ...codes, user.password]);
+    expect(log.text).toContain('"url":"/v1/account/2fa/totp/confirm"');
   });
 
   it('logs requests at all, so the assertions above are not vacuous', () => {
