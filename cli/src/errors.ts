@@ -219,6 +219,9 @@ function adviceFor(
     case 'two_factor_enabled':
     case 'two_factor_disabled':
     case 'totp_enrolment_missing':
+    case 'webauthn_response_invalid':
+    case 'passkey_already_registered':
+    case 'passkeys_unavailable':
       return { message: detail };
   }
 }

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { WebAuthnRequestOptionsSchema } from './schemas/webauthn.js';
 
 /**
  * The one catalogue of problem codes the API answers with. Every code is stable and public: clients
@@ -13,6 +14,7 @@ export const ERROR_CATALOGUE = {
   invalid_request: { status: 400, title: 'The request is ambiguous or malformed' },
   policy_violation: { status: 400, title: "The request breaks this server's token policy" },
   totp_code_invalid: { status: 400, title: 'The authenticator code is not right' },
+  webauthn_response_invalid: { status: 400, title: 'The passkey response could not be verified' },
   token_missing: { status: 401, title: 'Authentication required' },
   token_malformed: { status: 401, title: 'The credential is malformed' },
   token_invalid: { status: 401, title: 'The credential is not valid' },
@@ -36,6 +38,8 @@ export const ERROR_CATALOGUE = {
   two_factor_enabled: { status: 409, title: 'Two-factor authentication is already on' },
   two_factor_disabled: { status: 409, title: 'Two-factor authentication is off' },
   totp_enrolment_missing: { status: 409, title: 'No authenticator app enrolment is pending' },
+  passkey_already_registered: { status: 409, title: 'This passkey is already registered' },
+  passkeys_unavailable: { status: 409, title: 'Passkeys need the server to be reached by a host name' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request body must be JSON' },
   rate_limited: { status: 429, title: 'Too many requests' },
@@ -99,6 +103,7 @@ export const ProblemSchema = Type.Object(
         description: 'With `second_factor_required`: the factors the account can sign in with.',
       }),
     ),
+    webauthn: Type.Optional(WebAuthnRequestOptionsSchema),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details with a stable `code`.' },
 );

@@ -20,3 +20,4 @@ export * from './schemas/projects.js';
 export * from './schemas/security.js';
 export * from './schemas/sessions.js';
 export * from './schemas/tokens.js';
+export * from './schemas/webauthn.js';

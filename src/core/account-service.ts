@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import { ApiError, invalidField } from './errors.js';
 import type { AccountNotices } from './account-notices.js';
 import type { Account, RequestContext } from './model.js';
+import type { PasskeyService } from './passkey-service.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { DuplicateError, type UnitOfWork } from './ports.js';
 import { actorOf, type Principal } from './principal.js';
@@ -10,7 +11,11 @@ import { newId, type Random } from './random.js';
 import { assertRecentlyAuthenticated } from './reauthentication.js';
 import type { SessionService, StartedSession } from './session-service.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
+import type { WebAuthnAuthenticationResponse } from './relying-party.js';
 import type { SecondFactorProof, TwoFactorService } from './two-factor-service.js';
+
+/** A second factor presented at sign-in: a code, or a passkey's assertion. */
+export type SignInFactor = SecondFactorProof | { webauthnResponse: WebAuthnAuthenticationResponse };
 
 /** Dependencies of {@link AccountService}. */
 export interface AccountServiceDeps {
@@ -24,6 +29,7 @@ export interface AccountServiceDeps {
   twoFactor: TwoFactorService;
   /** Account e-mail: the password-changed notice. */
   notices: AccountNotices;
+  passkeys: PasskeyService;
   /** Whether anyone may sign up, or only the administrator creates accounts. */
   signup: 'open' | 'closed';
 }
@@ -117,13 +123,14 @@ export class AccountService {
    * authentication on. Unknown email, wrong password and wrong or reused second factor answer
    * alike, after the same work, and count alike towards the throttle per account and per address.
    * @throws ApiError `rate_limited` (with seconds to wait), `invalid_credentials`,
-   * `second_factor_required` (with the account's factors) when the password was right but no factor came.
+   * `second_factor_required` (with the account's factors, and passkey request options when it has a
+   * passkey) when the password was right but no factor came.
    */
   async signIn(
     email: string,
     password: string,
     context: RequestContext,
-    secondFactor?: SecondFactorProof,
+    secondFactor?: SignInFactor,
   ): Promise<StartedSession & { account: Account }> {
     const normalised = email.trim().toLowerCase();
     const ip = context.ip ?? 'unknown';
@@ -157,15 +164,21 @@ export class AccountService {
     const factors = await this.#deps.twoFactor.factorsOf(record.id);
     if (factors.length > 0) {
       if (secondFactor === undefined) {
+        const hasPasskey = factors.includes('webauthn');
         throw new ApiError('second_factor_required', {
-          detail: 'Send an authenticator code as totp_code, or a recovery code as recovery_code.',
+          detail: `Send ${factors.includes('totp') ? 'an authenticator code as totp_code, ' : ''}${hasPasskey ? 'an assertion of a passkey as webauthn_response (options in webauthn), ' : ''}or a recovery code as recovery_code.`,
           factors,
+          ...(hasPasskey ? { webauthn: await this.#deps.passkeys.requestOptions(record.id) } : {}),
         });
       }
-      const accepted = await this.#deps.twoFactor.verify(record.id, secondFactor, {
-        actor: { type: 'anonymous', id: null },
-        context,
-      });
+      const actor = { type: 'anonymous', id: null } as const;
+      const accepted =
+        'webauthnResponse' in secondFactor
+          ? await this.#deps.passkeys.verifyAssertion(record.id, secondFactor.webauthnResponse, {
+              actor,
+              context,
+            })
+          : await this.#deps.twoFactor.verify(record.id, secondFactor, { actor, context });
       if (!accepted) throw await refuse(record.id, 'second_factor_invalid');
     }
     await this.#deps.throttle.recordSuccess(normalised, ip);
@@ -175,18 +188,22 @@ export class AccountService {
   }
 
   /**
-   * Confirms the owner's presence in console session `principal` with the password or a current
-   * authenticator code: sensitive actions are then allowed for the next ten minutes. Failures count
-   * towards the sign-in throttle of the account and address.
-   * @throws ApiError `validation_failed` (neither or both), `rate_limited`, `reauth_failed`.
+   * Confirms the owner's presence in console session `principal` with the password, a current
+   * authenticator code or an assertion of a passkey (for options of this session): sensitive actions
+   * are then allowed for the next ten minutes. Failures count towards the sign-in throttle of the
+   * account and address.
+   * @throws ApiError `validation_failed` (none or several), `rate_limited`, `reauth_failed`.
    */
   async reauthenticate(
     principal: Extract<Principal, { kind: 'session' }>,
-    proof: { password?: string; totpCode?: string },
+    proof: { password?: string; totpCode?: string; webauthnResponse?: WebAuthnAuthenticationResponse },
     context: RequestContext,
   ): Promise<void> {
-    if ((proof.password === undefined) === (proof.totpCode === undefined)) {
-      throw invalidField('body', 'send either password or totp_code');
+    const given = [proof.password, proof.totpCode, proof.webauthnResponse].filter(
+      (item) => item !== undefined,
+    );
+    if (given.length !== 1) {
+      throw invalidField('body', 'send one of password, totp_code or webauthn_response');
     }
     const record = await this.#deps.uow.stores.accounts.findById(principal.accountId);
     if (record === undefined) throw new ApiError('not_found', { detail: 'No such account.' });
@@ -199,14 +216,22 @@ export class AccountService {
       });
     }
     const actor = actorOf(principal);
+    const method =
+      proof.password !== undefined ? 'password' : proof.totpCode !== undefined ? 'totp' : 'webauthn';
     const ok =
       proof.password !== undefined
         ? await this.#deps.passwords.verify(proof.password, record.passwordHash)
-        : await this.#deps.twoFactor.verify(
-            record.id,
-            { totpCode: proof.totpCode ?? '' },
-            { actor, context },
-          );
+        : proof.webauthnResponse !== undefined
+          ? await this.#deps.passkeys.verifyAssertion(record.id, proof.webauthnResponse, {
+              actor,
+              context,
+              sessionId: principal.sessionId,
+            })
+          : await this.#deps.twoFactor.verify(
+              record.id,
+              { totpCode: proof.totpCode ?? '' },
+              { actor, context },
+            );
     if (!ok) {
       await this.#deps.throttle.recordFailure(record.email, ip);
       await this.#deps.audit.record(this.#deps.uow.stores, {
@@ -217,12 +242,14 @@ export class AccountService {
         context,
       });
       throw new ApiError('reauth_failed', {
-        detail: proof.password !== undefined ? 'Wrong password.' : 'Wrong or already used code.',
+        detail: {
+          password: 'Wrong password.',
+          totp: 'Wrong or already used code.',
+          webauthn: 'The passkey was not accepted.',
+        }[method],
       });
     }
-    await this.#deps.sessions.markReauthenticated(record.id, principal.sessionId, context, {
-      method: proof.password !== undefined ? 'password' : 'totp',
-    });
+    await this.#deps.sessions.markReauthenticated(record.id, principal.sessionId, context, { method });
   }
 
   /**

@@ -4,6 +4,7 @@ import {
   type FieldError,
   type OAuthErrorCode,
   type SecondFactor,
+  type WebAuthnRequestOptions,
 } from '@skytells/contract';
 
 export type { ErrorCode, FieldError, OAuthErrorCode, SecondFactor };
@@ -20,6 +21,8 @@ export interface ApiErrorOptions {
   scope?: string;
   /** For `second_factor_required`: the factors the account can sign in with. */
   factors?: SecondFactor[];
+  /** For `second_factor_required` when the account has a passkey: options for `navigator.credentials.get()`. */
+  webauthn?: WebAuthnRequestOptions;
   /** For `rate_limited` and `database_unavailable`: seconds until a retry may succeed. */
   retryAfterSeconds?: number;
   cause?: unknown;
@@ -38,6 +41,7 @@ export class ApiError extends Error {
   readonly scope: string | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly factors: SecondFactor[] | undefined;
+  readonly webauthn: WebAuthnRequestOptions | undefined;
 
   constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
     const entry = ERROR_CATALOGUE[code];
@@ -50,6 +54,7 @@ export class ApiError extends Error {
     this.scope = options.scope;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.factors = options.factors;
+    this.webauthn = options.webauthn;
   }
 }
 

@@ -10,6 +10,9 @@ import type {
   Session,
   TokenStatus,
   TotpFactor,
+  WebAuthnChallenge,
+  WebAuthnChallengeBinding,
+  Passkey,
 } from './model.js';
 
 /** Position in a newest-first listing: the last item of the previous page. */
@@ -197,6 +200,40 @@ export interface MailOutboxStore {
   ): Promise<void>;
 }
 
+/** Passkeys and the WebAuthn challenges issued for them. */
+export interface PasskeyStore {
+  /** The account's passkeys, oldest first. */
+  listByAccount(accountId: string): Promise<Passkey[]>;
+  /** How many passkeys the account has. */
+  countByAccount(accountId: string): Promise<number>;
+  /** The account's passkey with credential ID `credentialId`, if any. */
+  findByCredentialId(accountId: string, credentialId: string): Promise<Passkey | undefined>;
+  /**
+   * Stores a new passkey.
+   * @throws {@link DuplicateError} when its credential ID is registered already.
+   */
+  insert(passkey: Passkey): Promise<void>;
+  /**
+   * Records a verified use: the signature counter becomes `signCount` only if it moves forward (or
+   * both are 0, an authenticator without a counter), in one statement, so two requests cannot both
+   * use one count.
+   * @returns whether the counter was accepted.
+   */
+  recordUse(id: string, signCount: number, at: Date): Promise<boolean>;
+  /** Removes the account's passkey `id`. @returns whether it existed. */
+  delete(accountId: string, id: string): Promise<boolean>;
+  /** Removes every passkey of the account. */
+  deleteAll(accountId: string): Promise<void>;
+  /** Stores an issued challenge, and forgets the challenges that expired before its creation. */
+  putChallenge(challenge: WebAuthnChallenge): Promise<void>;
+  /**
+   * Spends the challenge `challengeHash` if it was issued for `binding` and has not expired at
+   * `now`, in one statement: a challenge is accepted once.
+   * @returns whether such a challenge existed.
+   */
+  consumeChallenge(challengeHash: string, binding: WebAuthnChallengeBinding, now: Date): Promise<boolean>;
+}
+
 /** The append-only audit log. */
 export interface AuditStore {
   /** Adds an event; events are never changed or removed. */
@@ -244,6 +281,7 @@ export interface Stores {
   sessions: SessionStore;
   twoFactor: TwoFactorStore;
   outbox: MailOutboxStore;
+  passkeys: PasskeyStore;
   audit: AuditStore;
   projects: ProjectStore;
   invalidations: TokenInvalidations;

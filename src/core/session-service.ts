@@ -125,7 +125,7 @@ export class SessionService {
     accountId: string,
     sessionId: string,
     context: RequestContext,
-    details: { method: 'password' | 'totp' },
+    details: { method: 'password' | 'totp' | 'webauthn' },
   ): Promise<void> {
     const now = this.#deps.clock.now();
     await this.#deps.uow.transaction(async (stores) => {

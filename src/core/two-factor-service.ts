@@ -4,7 +4,7 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
 import type { KeyedHasher } from './keyed-hash.js';
-import type { Account, Actor, RequestContext } from './model.js';
+import type { Account, Actor, Passkey, RequestContext } from './model.js';
 import { DuplicateError, type Stores, type UnitOfWork } from './ports.js';
 import { actorOf, type Principal } from './principal.js';
 import type { Random } from './random.js';
@@ -31,8 +31,11 @@ export type SecondFactorProof = { totpCode: string } | { recoveryCode: string };
 
 /** The account's second factors, as the Security page lists them. */
 export interface TwoFactorStatus {
+  /** Whether sign-in asks for a second factor: an authenticator app or a passkey is registered. */
+  isEnabled: boolean;
   /** The confirmed authenticator app, if any; a pending enrolment does not count. */
   totp: { createdAt: Date } | null;
+  passkeys: Passkey[];
   recoveryCodesRemaining: number;
 }
 
@@ -45,7 +48,8 @@ export interface TotpEnrolment {
 }
 
 /**
- * Second factors of an account: the authenticator app (RFC 6238) and recovery codes. Each code
+ * Second factors of an account: the authenticator app (RFC 6238) and recovery codes; passkeys
+ * (`PasskeyService`) count towards whether two-factor authentication is on. Each code
  * works once: an accepted TOTP time step is remembered and never accepted again (RFC 6238 §5.2),
  * and a recovery code is marked used in the statement that accepts it.
  */
@@ -59,20 +63,46 @@ export class TwoFactorService {
   /** The account's confirmed factors and unused recovery codes. */
   async status(accountId: string): Promise<TwoFactorStatus> {
     const stores = this.#deps.uow.stores;
-    const [totp, remaining] = await Promise.all([
+    const [totp, passkeys, remaining] = await Promise.all([
       stores.twoFactor.findTotp(accountId),
+      stores.passkeys.listByAccount(accountId),
       stores.twoFactor.countUnusedRecoveryCodes(accountId),
     ]);
+    const isEnabled = Boolean(totp?.confirmedAt) || passkeys.length > 0;
     return {
+      isEnabled,
       totp: totp?.confirmedAt ? { createdAt: totp.confirmedAt } : null,
-      recoveryCodesRemaining: totp?.confirmedAt ? remaining : 0,
+      passkeys,
+      recoveryCodesRemaining: isEnabled ? remaining : 0,
     };
   }
 
   /** The factors sign-in asks of the account: none when two-factor authentication is off. */
   async factorsOf(accountId: string): Promise<SecondFactor[]> {
-    const totp = await this.#deps.uow.stores.twoFactor.findTotp(accountId);
-    return totp?.confirmedAt ? ['totp', 'recovery_code'] : [];
+    const { stores } = this.#deps.uow;
+    const [totp, passkeys] = await Promise.all([
+      stores.twoFactor.findTotp(accountId),
+      stores.passkeys.countByAccount(accountId),
+    ]);
+    const factors: SecondFactor[] = [];
+    if (totp?.confirmedAt) factors.push('totp');
+    if (passkeys > 0) factors.push('webauthn');
+    if (factors.length > 0) factors.push('recovery_code');
+    return factors;
+  }
+
+  /** Whether the account has a second factor in `stores`: a confirmed authenticator app or a passkey. */
+  async isEnabled(stores: Stores, accountId: string): Promise<boolean> {
+    const totp = await stores.twoFactor.findTotp(accountId);
+    return Boolean(totp?.confirmedAt) || (await stores.passkeys.countByAccount(accountId)) > 0;
+  }
+
+  /**
+   * Replaces the account's recovery codes with {@link RECOVERY_CODE_COUNT} new ones in `stores`,
+   * for the first second factor; returned this once.
+   */
+  async issueRecoveryCodes(stores: Stores, accountId: string): Promise<string[]> {
+    return this.#replaceRecoveryCodes(stores, accountId);
   }
 
   /**
@@ -159,18 +189,19 @@ export class TwoFactorService {
   }
 
   /**
-   * Turns two-factor authentication off: removes the authenticator app and every recovery code.
-   * Repeating it changes nothing.
+   * Turns two-factor authentication off: removes the authenticator app, every passkey and every
+   * recovery code. Repeating it changes nothing.
    * @throws ApiError `reauth_required`.
    */
   async disable(principal: Principal, context: RequestContext): Promise<void> {
     assertRecentlyAuthenticated(principal, this.#deps.clock.now());
     const { accountId } = principal;
     await this.#deps.uow.transaction(async (stores) => {
-      const totp = await stores.twoFactor.findTotp(accountId);
+      const wasOn = await this.isEnabled(stores, accountId);
       await stores.twoFactor.deleteTotp(accountId);
+      await stores.passkeys.deleteAll(accountId);
       await stores.twoFactor.deleteRecoveryCodes(accountId);
-      if (totp?.confirmedAt) {
+      if (wasOn) {
         await this.#deps.audit.record(stores, {
           accountId,
           action: 'account.2fa_disabled',
@@ -193,10 +224,10 @@ export class TwoFactorService {
     assertRecentlyAuthenticated(principal, this.#deps.clock.now());
     const { accountId } = principal;
     return this.#deps.uow.transaction(async (stores) => {
-      const totp = await stores.twoFactor.findTotp(accountId);
-      if (!totp?.confirmedAt) {
+      if (!(await this.isEnabled(stores, accountId))) {
         throw new ApiError('two_factor_disabled', {
-          detail: 'Recovery codes come with two-factor authentication; set up an authenticator app first.',
+          detail:
+            'Recovery codes come with two-factor authentication; set up an authenticator app or a passkey first.',
         });
       }
       const codes = await this.#replaceRecoveryCodes(stores, accountId);
@@ -256,8 +287,7 @@ export class TwoFactorService {
     if (code === undefined) return false;
     const now = this.#deps.clock.now();
     return this.#deps.uow.transaction(async (stores) => {
-      const totp = await stores.twoFactor.findTotp(accountId);
-      if (!totp?.confirmedAt) return false;
+      if (!(await this.isEnabled(stores, accountId))) return false;
       if (!(await stores.twoFactor.useRecoveryCode(accountId, this.#hashCode(accountId, code), now))) {
         return false;
       }

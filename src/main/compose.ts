@@ -20,6 +20,7 @@ import { TokenEndpoints } from '../core/oauth/token-endpoints.js';
 import { PasswordHasher, type ScryptParams } from '../core/password-hasher.js';
 import { ProjectService } from '../core/project-service.js';
 import { type Random, secureRandom } from '../core/random.js';
+import { PasskeyService } from '../core/passkey-service.js';
 import { SessionService } from '../core/session-service.js';
 import { SignInThrottle } from '../core/sign-in-throttle.js';
 import { TokenService } from '../core/token-service.js';
@@ -30,6 +31,7 @@ import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
 import { describeDevice } from '../adapters/describe-device.js';
+import { SimpleWebAuthnRelyingParty } from '../adapters/crypto/simple-webauthn-relying-party.js';
 import { buildApp } from '../adapters/http/build-app.js';
 import { EmlFileMailer, SmtpMailer } from '../adapters/mail/nodemailer-mailer.js';
 import { createMetrics } from '../adapters/http/metrics.js';
@@ -214,6 +216,15 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
           ),
   });
   const sessions = new SessionService({ uow, hasher, clock, random, audit, notices });
+  const passkeys = new PasskeyService({
+    uow,
+    clock,
+    random,
+    audit,
+    hasher,
+    relyingParty: new SimpleWebAuthnRelyingParty(config.publicUrl),
+    twoFactor,
+  });
   // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
   const lifecycle = new TokenLifecycle({
     uow,
@@ -234,6 +245,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     audit,
     sessions,
     twoFactor,
+    passkeys,
     tokens,
     accounts: new AccountService({
       uow,
@@ -245,6 +257,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       throttle: new SignInThrottle({ limiter, name: 'sign-in' }),
       twoFactor,
       notices,
+      passkeys,
       signup: config.signup,
     }),
     verifier: new TokenVerifier({

@@ -10,8 +10,10 @@ import type {
   AccountRecord,
   AuditEvent,
   Deployment,
+  Passkey,
   Project,
   Session,
+  WebAuthnChallengeBinding,
 } from '../../src/core/model.js';
 import type { DeviceAuthorization } from '../../src/core/oauth/model.js';
 import { ManualClock } from '../../src/core/clock.js';
@@ -27,6 +29,21 @@ const at = (offsetMs: number) => new Date(T0.getTime() + offsetMs);
 const DAY = 86_400_000;
 
 const unique = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
+
+function aPasskey(accountId: string, overrides: Partial<Passkey> = {}): Passkey {
+  return {
+    id: unique('pky'),
+    accountId,
+    credentialId: randomBytes(32).toString('base64url'),
+    publicKey: new Uint8Array(randomBytes(77)),
+    signCount: 0,
+    transports: ['internal', 'hybrid'],
+    name: 'Laptop',
+    createdAt: T0,
+    lastUsedAt: null,
+    ...overrides,
+  };
+}
 
 function anAccount(overrides: Partial<AccountRecord> = {}): AccountRecord {
   const id = unique('acc');
@@ -793,6 +810,99 @@ describe.each(dialects)('%s store contract', (dialect) => {
       });
       expect(due.find((item) => item.id === retried.id)?.attempts).toBe(2);
       expect(due.map((item) => item.id)).not.toContain(givenUp.id);
+    });
+  });
+
+  describe('PasskeyStore', () => {
+    it('round-trips a passkey, key bytes and a 32-bit counter included, and finds it only in its account', async () => {
+      const account = await givenAccount();
+      const other = await givenAccount();
+      const passkey = aPasskey(account.id, { signCount: 2 ** 32 - 1 });
+      const later = aPasskey(account.id, { createdAt: at(1000), transports: [] });
+      await uow.stores.passkeys.insert(later);
+      await uow.stores.passkeys.insert(passkey);
+
+      expect(await uow.stores.passkeys.listByAccount(account.id)).toEqual([passkey, later]);
+      expect(await uow.stores.passkeys.countByAccount(account.id)).toBe(2);
+      expect(await uow.stores.passkeys.findByCredentialId(account.id, passkey.credentialId)).toEqual(passkey);
+      expect(await uow.stores.passkeys.findByCredentialId(other.id, passkey.credentialId)).toBeUndefined();
+      await expect(
+        uow.stores.passkeys.insert(aPasskey(other.id, { credentialId: passkey.credentialId })),
+      ).rejects.toBeInstanceOf(DuplicateError);
+
+      expect(await uow.stores.passkeys.delete(other.id, passkey.id)).toBe(false);
+      expect(await uow.stores.passkeys.delete(account.id, passkey.id)).toBe(true);
+      await uow.stores.passkeys.deleteAll(account.id);
+      expect(await uow.stores.passkeys.countByAccount(account.id)).toBe(0);
+    });
+
+    it('accepts a signature counter only when it moves forward, or stays 0 for an authenticator without one', async () => {
+      const account = await givenAccount();
+      const counting = aPasskey(account.id, { signCount: 5 });
+      const counterless = aPasskey(account.id);
+      await uow.stores.passkeys.insert(counting);
+      await uow.stores.passkeys.insert(counterless);
+
+      expect(await uow.stores.passkeys.recordUse(counting.id, 5, at(1))).toBe(false);
+      expect(await uow.stores.passkeys.recordUse(counting.id, 4, at(1))).toBe(false);
+      expect(await uow.stores.passkeys.recordUse(counting.id, 0, at(1))).toBe(false);
+      expect(await uow.stores.passkeys.recordUse(counting.id, 6, at(2))).toBe(true);
+      expect(await uow.stores.passkeys.recordUse(counterless.id, 0, at(3))).toBe(true);
+      expect(await uow.stores.passkeys.recordUse(counterless.id, 0, at(4))).toBe(true);
+      expect(await uow.stores.passkeys.findByCredentialId(account.id, counting.credentialId)).toMatchObject({
+        signCount: 6,
+        lastUsedAt: at(2),
+      });
+      // Two sign-ins presenting the same count at once: one wins.
+      const results = await Promise.all(
+        [7, 7, 7].map((count) => uow.stores.passkeys.recordUse(counting.id, count, at(5))),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('spends a challenge once, for its own purpose, account and session, before it expires', async () => {
+      const account = await givenAccount();
+      const session = aSession(account.id);
+      await uow.stores.sessions.insert(session, randomBytes(32).toString('base64url'));
+      const binding: WebAuthnChallengeBinding = {
+        purpose: 'registration',
+        accountId: account.id,
+        sessionId: session.id,
+      };
+      const issue = async (hash: string) =>
+        uow.stores.passkeys.putChallenge({
+          ...binding,
+          challengeHash: hash,
+          createdAt: T0,
+          expiresAt: at(60_000),
+        });
+      const hash = unique('challenge');
+      await issue(hash);
+
+      const spend = (overrides: Partial<WebAuthnChallengeBinding> = {}, now = at(1)) =>
+        uow.stores.passkeys.consumeChallenge(hash, { ...binding, ...overrides }, now);
+      expect(await spend({ purpose: 'authentication' })).toBe(false);
+      expect(await spend({ sessionId: null })).toBe(false);
+      expect(await spend({ accountId: (await givenAccount()).id })).toBe(false);
+      expect(await spend({}, at(60_000))).toBe(false);
+      expect(await spend()).toBe(true);
+      expect(await spend()).toBe(false);
+
+      const late = unique('challenge');
+      await uow.stores.passkeys.putChallenge({
+        ...binding,
+        challengeHash: late,
+        createdAt: T0,
+        expiresAt: at(1),
+      });
+      // Issuing a challenge later forgets the expired ones.
+      await uow.stores.passkeys.putChallenge({
+        ...binding,
+        challengeHash: unique('challenge'),
+        createdAt: at(10),
+        expiresAt: at(60_000),
+      });
+      expect(await uow.stores.passkeys.consumeChallenge(late, binding, T0)).toBe(false);
     });
   });
 

@@ -7,6 +7,7 @@ import {
   type QueryOf,
   requestLine,
   type SuccessOf,
+  type WebAuthnRequestOptions,
 } from '@skytells/contract';
 import type { IssuedAppSecret, IssuedToken } from './types';
 
@@ -24,6 +25,8 @@ export class ApiProblem extends Error {
     readonly retryAfter: number | null = null,
     /** For `second_factor_required`: the factors the account can sign in with. */
     readonly factors: string[] = [],
+    /** For `second_factor_required` when the account has a passkey: options for `navigator.credentials.get()`. */
+    readonly webauthn: WebAuthnRequestOptions | null = null,
   ) {
     super(detail);
     this.name = 'ApiProblem';
@@ -67,6 +70,7 @@ async function problemOf(response: Response): Promise<ApiProblem> {
       title: string;
       errors: FieldError[];
       factors: string[];
+      webauthn: WebAuthnRequestOptions;
     }>;
     if (typeof body.code !== 'string') return fallback;
     return new ApiProblem(
@@ -76,6 +80,7 @@ async function problemOf(response: Response): Promise<ApiProblem> {
       Array.isArray(body.errors) ? body.errors : [],
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
       Array.isArray(body.factors) ? body.factors : [],
+      typeof body.webauthn === 'object' && body.webauthn !== null ? body.webauthn : null,
     );
   } catch {
     return fallback;
@@ -165,4 +170,8 @@ export const api = {
   revokeSession: (id: string) => call('revokeSession', { params: { id } }),
   revokeOtherSessions: () => call('revokeOtherSessions', {}),
   changePassword: (body: BodyOf<'changePassword'>) => call('changePassword', { body }),
+  reauthenticationOptions: () => call('reauthenticationOptions', {}),
+  passkeyCreationOptions: () => call('passkeyCreationOptions', {}),
+  registerPasskey: (body: BodyOf<'registerPasskey'>) => call('registerPasskey', { body }),
+  deletePasskey: (id: string) => call('deletePasskey', { params: { id } }),
 };

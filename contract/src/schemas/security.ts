@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { NullableTime, Time } from './common.js';
+import { WebAuthnAuthenticationResponseSchema, WebAuthnRegistrationResponseSchema } from './webauthn.js';
 
 /** A pending authenticator-app enrolment: the secret to enter or scan, shown once. */
 export const TotpEnrolmentSchema = Type.Object(
@@ -37,6 +38,36 @@ export const PasskeySchema = Type.Object(
 );
 export type Passkey = Static<typeof PasskeySchema>;
 
+/** A passkey to register: its name and the authenticator's answer to the creation options. */
+export const RegisterPasskeyBody = Type.Object(
+  {
+    name: Type.String({
+      maxLength: 1000,
+      description: '1 to 100 characters after trimming, no control characters, e.g. "YubiKey" or "Laptop".',
+    }),
+    response: WebAuthnRegistrationResponseSchema,
+  },
+  { additionalProperties: false, $id: 'RegisterPasskeyRequest' },
+);
+export type RegisterPasskeyBody = Static<typeof RegisterPasskeyBody>;
+
+/** The registered passkey; with recovery codes, shown once, when it turned two-factor authentication on. */
+export const RegisteredPasskeySchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    created_at: Time,
+    recovery_codes: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'Present when this passkey is the first second factor: ten single-use codes, never shown again.',
+      }),
+    ),
+  },
+  { $id: 'RegisteredPasskey' },
+);
+export type RegisteredPasskey = Static<typeof RegisteredPasskeySchema>;
+
 /** The account's second factors. */
 export const TwoFactorStatusSchema = Type.Object(
   {
@@ -54,11 +85,12 @@ export const TwoFactorStatusSchema = Type.Object(
 );
 export type TwoFactorStatus = Static<typeof TwoFactorStatusSchema>;
 
-/** Proof of presence for sensitive actions: the password, or a current authenticator code. */
+/** Proof of presence for sensitive actions: the password, a current authenticator code, or a passkey. */
 export const ReauthenticateBody = Type.Object(
   {
     password: Type.Optional(Type.String({ maxLength: 4096 })),
     totp_code: Type.Optional(Type.String({ maxLength: 16 })),
+    webauthn_response: Type.Optional(WebAuthnAuthenticationResponseSchema),
   },
   { additionalProperties: false, $id: 'ReauthenticateRequest' },
 );

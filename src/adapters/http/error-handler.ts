@@ -129,6 +129,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
         code: error.code,
         ...(error.errors === undefined ? {} : { errors: error.errors }),
         ...(error.factors === undefined ? {} : { factors: error.factors }),
+        ...(error.webauthn === undefined ? {} : { webauthn: error.webauthn }),
         ...(error.code === 'internal_error' ? { request_id: request.id } : {}),
       }),
     );

@@ -4,6 +4,7 @@ import { KyselyAccountStore } from './kysely-account-store.js';
 import { KyselyOAuthStore } from './kysely-oauth-store.js';
 import { KyselyAuditStore } from './kysely-audit-store.js';
 import { KyselyMailOutboxStore } from './kysely-mail-outbox-store.js';
+import { KyselyPasskeyStore } from './kysely-passkey-store.js';
 import { KyselyProjectStore } from './kysely-project-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
@@ -20,6 +21,7 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     sessions: new KyselySessionStore(db),
     twoFactor: new KyselyTwoFactorStore(db),
     outbox: new KyselyMailOutboxStore(db, dialect),
+    passkeys: new KyselyPasskeyStore(db),
     audit: new KyselyAuditStore(db),
     projects: new KyselyProjectStore(db),
     invalidations:

@@ -290,6 +290,43 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('sessions').dropColumn('last_seen_at').execute();
       },
     },
+    '0007_passkeys': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('passkeys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('credential_id', 'text', (c) => c.notNull().unique())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .addColumn('sign_count', 'bigint', (c) => c.notNull())
+          .addColumn('transports', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('last_used_at', time)
+          .execute();
+        await db.schema.createIndex('passkeys_account_idx').on('passkeys').column('account_id').execute();
+
+        await db.schema
+          .createTable('webauthn_challenges')
+          .addColumn('challenge_hash', 'text', (c) => c.primaryKey())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('session_id', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('webauthn_challenges_expiry_idx')
+          .on('webauthn_challenges')
+          .column('expires_at')
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const table of ['webauthn_challenges', 'passkeys']) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
   };
 }
 

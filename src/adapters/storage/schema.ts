@@ -46,6 +46,33 @@ export interface RecoveryCodesTable {
   used_at: DbTime | null;
 }
 
+/** Passkeys (WebAuthn credentials); the public key alone, which is no secret. */
+export interface PasskeysTable {
+  id: string;
+  account_id: string;
+  /** base64url; unique across accounts, as an authenticator makes each one at random. */
+  credential_id: string;
+  /** COSE_Key, base64url. */
+  public_key: string;
+  /** 0..2^32-1: bigint, which the PostgreSQL driver returns as a string. */
+  sign_count: number | string;
+  /** JSON array of transport names. */
+  transports: string;
+  name: string;
+  created_at: DbTime;
+  last_used_at: DbTime | null;
+}
+
+/** Issued WebAuthn challenges, as keyed hashes, until used or expired. */
+export interface WebAuthnChallengesTable {
+  challenge_hash: string;
+  purpose: 'registration' | 'authentication';
+  account_id: string;
+  session_id: string | null;
+  created_at: DbTime;
+  expires_at: DbTime;
+}
+
 export interface AccessTokensTable {
   id: string;
   account_id: string;
@@ -186,6 +213,8 @@ export interface Schema {
   sessions: SessionsTable;
   totp_factors: TotpFactorsTable;
   recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebAuthnChallengesTable;
   access_tokens: AccessTokensTable;
   audit_events: AuditEventsTable;
   projects: ProjectsTable;

@@ -1,7 +1,9 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import type { WebAuthnRequestOptions } from '@skytells/contract';
 import { api, ApiProblem } from '../api';
 import { Link, usePath } from '../router';
 import { useSession } from '../session';
+import { passkeyFailureText, signWithPasskey } from '../security/webauthn';
 import { useTitle } from '../ui/hooks';
 import { AuthLayout, retryText } from './auth-layout';
 import { carryNext, searchOf } from './next-path';
@@ -22,15 +24,26 @@ function signInError(failure: unknown): string {
 
 function factorError(failure: unknown, mode: FactorMode): string {
   if (failure instanceof ApiProblem && failure.code === 'invalid_credentials') {
-    return mode === 'totp'
-      ? 'That code is not right, or it was already used. Enter the code the app shows now.'
-      : 'That recovery code is not right, or it was already used.';
+    switch (mode) {
+      case 'totp':
+        return 'That code is not right, or it was already used. Enter the code the app shows now.';
+      case 'recovery_code':
+        return 'That recovery code is not right, or it was already used.';
+      case 'webauthn':
+        return 'That passkey was not accepted. Use a passkey registered to this account.';
+    }
   }
-  return signInError(failure);
+  return (mode === 'webauthn' ? passkeyFailureText(failure, 'use') : null) ?? signInError(failure);
 }
 
 /** Which second factor the second step asks for. */
-type FactorMode = 'totp' | 'recovery_code';
+type FactorMode = 'totp' | 'recovery_code' | 'webauthn';
+
+/** The second step's first ask: the authenticator app, else a passkey, else a recovery code. */
+function firstFactor(factors: readonly string[]): FactorMode {
+  if (factors.includes('totp')) return 'totp';
+  return factors.includes('webauthn') ? 'webauthn' : 'recovery_code';
+}
 
 /** `/signin`: email and password, then an authenticator or recovery code when the account has 2FA. */
 export function SignInPage({ notice }: { notice?: string | undefined }) {
@@ -42,13 +55,19 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
   const [busy, setBusy] = useState(false);
   /** Set once the password was right and the account asks for a second factor. */
   const [factor, setFactor] = useState<FactorMode | null>(null);
+  /** The factors the account has, as the API named them. */
+  const [factors, setFactors] = useState<readonly string[]>([]);
+  /** Unused passkey request options from the API; each challenge works once. */
+  const passkeyOptions = useRef<WebAuthnRequestOptions | null>(null);
   const [code, setCode] = useState('');
   const codeRef = useRef<HTMLInputElement>(null);
+  const passkeyRef = useRef<HTMLButtonElement>(null);
   const id = useId();
   const path = usePath();
 
   useEffect(() => {
-    if (factor !== null) codeRef.current?.focus();
+    if (factor === 'webauthn') passkeyRef.current?.focus();
+    else if (factor !== null) codeRef.current?.focus();
   }, [factor]);
 
   const submit = async (event: FormEvent) => {
@@ -66,7 +85,9 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
       signedIn(session.account, session.csrf_token);
     } catch (failure) {
       if (failure instanceof ApiProblem && failure.code === 'second_factor_required') {
-        setFactor(failure.factors.includes('totp') ? 'totp' : 'recovery_code');
+        passkeyOptions.current = failure.webauthn;
+        setFactors(failure.factors);
+        setFactor(firstFactor(failure.factors));
         setBusy(false);
         return;
       }
@@ -100,11 +121,77 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
     }
   };
 
-  const switchFactor = () => {
-    setFactor((current) => (current === 'totp' ? 'recovery_code' : 'totp'));
+  /** Options with a fresh challenge: the password step again, which answers them. */
+  const freshPasskeyOptions = async (): Promise<WebAuthnRequestOptions> => {
+    const unused = passkeyOptions.current;
+    passkeyOptions.current = null;
+    if (unused !== null) return unused;
+    try {
+      await api.signIn({ email: email.trim(), password });
+    } catch (failure) {
+      if (failure instanceof ApiProblem && failure.webauthn !== null) return failure.webauthn;
+      throw failure;
+    }
+    throw new Error('The account no longer asks for a second factor.');
+  };
+
+  const submitPasskey = async () => {
+    if (busy) return;
+    setFactor('webauthn');
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await signWithPasskey(await freshPasskeyOptions());
+      const session = await api.signIn({ email: email.trim(), password, webauthn_response: response });
+      signedIn(session.account, session.csrf_token);
+    } catch (failure) {
+      setError(factorError(failure, 'webauthn'));
+      setBusy(false);
+      passkeyRef.current?.focus();
+    }
+  };
+
+  const switchTo = (mode: FactorMode) => {
+    setFactor(mode);
     setCode('');
     setError(null);
   };
+
+  if (factor === 'webauthn') {
+    return (
+      <AuthLayout title="Two-factor authentication">
+        <p id={`${id}-factor-hint`}>
+          Use a passkey registered to your account: your browser asks for your device or security key.
+        </p>
+        {error ? (
+          <p className="alert alert-danger" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button
+          ref={passkeyRef}
+          type="button"
+          className="button button-primary button-block"
+          aria-disabled={busy}
+          aria-busy={busy}
+          aria-describedby={`${id}-factor-hint`}
+          onClick={() => void submitPasskey()}
+        >
+          Use a passkey
+        </button>
+        <p className="auth-switch">
+          {factors.includes('totp') ? (
+            <button type="button" className="button button-quiet" onClick={() => switchTo('totp')}>
+              Use your authenticator app instead
+            </button>
+          ) : null}
+          <button type="button" className="button button-quiet" onClick={() => switchTo('recovery_code')}>
+            Use a recovery code instead
+          </button>
+        </p>
+      </AuthLayout>
+    );
+  }
 
   if (factor !== null) {
     const label = factor === 'totp' ? 'Authentication code' : 'Recovery code';
@@ -150,9 +237,20 @@ export function SignInPage({ notice }: { notice?: string | undefined }) {
           </button>
         </form>
         <p className="auth-switch">
-          <button type="button" className="button button-quiet" onClick={switchFactor}>
-            {factor === 'totp' ? 'Use a recovery code instead' : 'Use your authenticator app instead'}
-          </button>
+          {factors.includes('webauthn') ? (
+            <button type="button" className="button button-quiet" onClick={() => void submitPasskey()}>
+              Use a passkey
+            </button>
+          ) : null}
+          {factor === 'totp' ? (
+            <button type="button" className="button button-quiet" onClick={() => switchTo('recovery_code')}>
+              Use a recovery code instead
+            </button>
+          ) : factors.includes('totp') ? (
+            <button type="button" className="button button-quiet" onClick={() => switchTo('totp')}>
+              Use your authenticator app instead
+            </button>
+          ) : null}
         </p>
       </AuthLayout>
     );

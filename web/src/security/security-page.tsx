@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTitle } from '../ui/hooks';
+import { PasskeysSection } from './passkeys-section';
 import { PasswordSection } from './password-section';
 import { SessionsSection } from './sessions-section';
 import { TwoFactorSection } from './two-factor-section';
@@ -7,6 +8,10 @@ import { TwoFactorSection } from './two-factor-section';
 /** Settings → Security: the account's second factors, its sessions and its password. */
 export function SecurityPage() {
   useTitle('Security');
+  // The factor sections show the account's factors: a change in one reloads the other.
+  const [revision, setRevision] = useState(0);
+  const changed = useCallback(() => setRevision((value) => value + 1), []);
+  // A password change ends the other sessions: the list reloads.
   const [reloadKey, setReloadKey] = useState(0);
   return (
     <div className="page">
@@ -20,7 +25,8 @@ export function SecurityPage() {
           </p>
         </div>
       </header>
-      <TwoFactorSection />
+      <TwoFactorSection revision={revision} onChange={changed} />
+      <PasskeysSection revision={revision} onChange={changed} />
       <SessionsSection reloadKey={reloadKey} />
       <PasswordSection onChanged={() => setReloadKey((key) => key + 1)} />
     </div>

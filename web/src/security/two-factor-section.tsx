@@ -20,8 +20,11 @@ function problemText(failure: unknown, fallback: string): string {
   return failure instanceof ApiProblem ? failure.detail : fallback;
 }
 
-/** Settings → Security → Two-factor authentication: authenticator app and recovery codes. */
-export function TwoFactorSection() {
+/**
+ * Settings → Security → Two-factor authentication: authenticator app and recovery codes. `revision`
+ * changes when another section (passkeys) changed the factors; `onChange` tells it this one did.
+ */
+export function TwoFactorSection({ revision = 0, onChange }: { revision?: number; onChange?: () => void }) {
   const now = useNow();
   const withReauth = useReauth();
   const [status, setStatus] = useState<Status | null>(null);
@@ -42,7 +45,7 @@ export function TwoFactorSection() {
 
   useEffect(() => {
     void load();
-  }, [load]);
+  }, [load, revision]);
 
   const start = async () => {
     if (busy) return;
@@ -79,6 +82,7 @@ export function TwoFactorSection() {
     try {
       await withReauth(() => api.disableTwoFactor());
       await load();
+      onChange?.();
     } catch (failure) {
       if (!(failure instanceof ApiProblem && failure.code === 'reauth_required')) {
         setError(problemText(failure, 'Two-factor authentication could not be turned off. Try again.'));
@@ -95,6 +99,7 @@ export function TwoFactorSection() {
         onDone={() => {
           setCodes(null);
           void load();
+          onChange?.();
         }}
       />
     );
@@ -121,8 +126,8 @@ export function TwoFactorSection() {
             Two-factor authentication
           </h2>
           <p className="muted">
-            With two-factor authentication on, signing in asks for a code from your authenticator app after
-            your password, so a stolen password alone does not open your account.
+            With two-factor authentication on, signing in asks for a code from your authenticator app or a
+            passkey after your password, so a stolen password alone does not open your account.
           </p>
         </div>
       </header>
@@ -137,13 +142,13 @@ export function TwoFactorSection() {
             Loading…
           </p>
         ) : null
-      ) : status.totp.enabled ? (
+      ) : status.enabled ? (
         <div className="card stack">
           <dl className="facts facts-inline">
             <div>
               <dt>Authenticator app</dt>
               <dd>
-                On
+                {status.totp.enabled ? 'On' : 'Not set up'}
                 {status.totp.created_at !== null ? (
                   <>
                     {' '}
@@ -153,11 +158,20 @@ export function TwoFactorSection() {
               </dd>
             </div>
             <div>
+              <dt>Passkeys</dt>
+              <dd>{status.passkeys.length}</dd>
+            </div>
+            <div>
               <dt>Recovery codes</dt>
               <dd>{status.recovery_codes.remaining} of 10 left</dd>
             </div>
           </dl>
           <div className="form-actions">
+            {status.totp.enabled ? null : (
+              <button type="button" className="button" aria-disabled={busy} onClick={() => void start()}>
+                Set up authenticator app
+              </button>
+            )}
             <button type="button" className="button" aria-disabled={busy} onClick={() => void regenerate()}>
               Generate new recovery codes
             </button>
@@ -196,8 +210,8 @@ export function TwoFactorSection() {
           onCancel={() => setConfirmingOff(false)}
         >
           <p>
-            Signing in will ask for your password only. The authenticator app and every recovery code stop
-            working.
+            Signing in will ask for your password only. The authenticator app, every passkey and every
+            recovery code stop working.
           </p>
         </ConfirmDialog>
       ) : null}

@@ -9,8 +9,10 @@ import {
   useRef,
   useState,
 } from 'react';
+import type { WebAuthnAuthenticationResponse } from '@skytells/contract';
 import { api, ApiProblem } from '../api';
 import { retryText } from '../auth/auth-layout';
+import { passkeyFailureText, signWithPasskey } from '../security/webauthn';
 import { returnFocus, wrapFocus } from './dialog';
 
 /** Runs `action`; when the API answers `reauth_required`, asks for the password inline and retries once. */
@@ -19,7 +21,8 @@ export type WithReauth = <T>(action: () => Promise<T>) => Promise<T>;
 const ReauthContext = createContext<WithReauth | null>(null);
 
 /** What the owner confirms: the password, or a current authenticator code. */
-type Proof = { password: string } | { totp_code: string };
+type Proof =
+  { password: string } | { totp_code: string } | { webauthn_response: WebAuthnAuthenticationResponse };
 
 interface Pending {
   /** Confirms the proof, then retries the action. */
@@ -96,6 +99,8 @@ function ReauthDialog({ pending }: { pending: Pending }) {
   const [method, setMethod] = useState<Method>('password');
   const [value, setValue] = useState('');
   const [hasTotp, setHasTotp] = useState(false);
+  /** Whether the account has a passkey, which can confirm instead of the password. */
+  const [hasPasskey, setHasPasskey] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -105,7 +110,11 @@ function ReauthDialog({ pending }: { pending: Pending }) {
     let live = true;
     // An authenticator code is offered only to an account that has an authenticator app.
     api.twoFactor().then(
-      (status) => live && setHasTotp(status.totp.enabled),
+      (status) => {
+        if (!live) return;
+        setHasTotp(status.totp.enabled);
+        setHasPasskey(status.passkeys.length > 0);
+      },
       () => undefined,
     );
     return () => {
@@ -137,6 +146,23 @@ function ReauthDialog({ pending }: { pending: Pending }) {
 
   // After showModal(): the field has the focus on opening and after switching between password and code.
   useEffect(() => inputRef.current?.focus(), [method]);
+
+  const confirmWithPasskey = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await signWithPasskey(await api.reauthenticationOptions());
+      await pending.retry({ webauthn_response: response });
+    } catch (failure) {
+      setError(
+        failure instanceof ApiProblem && failure.code === 'reauth_failed'
+          ? 'That passkey was not accepted.'
+          : (passkeyFailureText(failure, 'use') ?? reauthError(failure, method)),
+      );
+      setBusy(false);
+    }
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -214,6 +240,16 @@ function ReauthDialog({ pending }: { pending: Pending }) {
           <button type="button" className="button" onClick={cancel} disabled={busy}>
             Cancel
           </button>
+          {hasPasskey ? (
+            <button
+              type="button"
+              className="button"
+              aria-disabled={busy}
+              onClick={() => void confirmWithPasskey()}
+            >
+              Use a passkey
+            </button>
+          ) : null}
           <button type="submit" className="button button-primary" aria-disabled={busy} aria-busy={busy}>
             Confirm
           </button>

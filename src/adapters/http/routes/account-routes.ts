@@ -32,12 +32,25 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ services: Services; cook
   app.route({
     ...routeOf(operations.signIn),
     handler: async (request, reply) => {
-      const { email, password, totp_code: totpCode, recovery_code: recoveryCode } = request.body;
-      if (totpCode !== undefined && recoveryCode !== undefined) {
-        throw invalidField('body', 'send either totp_code or recovery_code, not both');
+      const {
+        email,
+        password,
+        totp_code: totpCode,
+        recovery_code: recoveryCode,
+        webauthn_response: webauthnResponse,
+      } = request.body;
+      const given = [totpCode, recoveryCode, webauthnResponse].filter((factor) => factor !== undefined);
+      if (given.length > 1) {
+        throw invalidField('body', 'send one of totp_code, recovery_code or webauthn_response');
       }
       const secondFactor =
-        totpCode !== undefined ? { totpCode } : recoveryCode !== undefined ? { recoveryCode } : undefined;
+        totpCode !== undefined
+          ? { totpCode }
+          : recoveryCode !== undefined
+            ? { recoveryCode }
+            : webauthnResponse !== undefined
+              ? { webauthnResponse }
+              : undefined;
       const { account, session, secret, csrfToken } = await services.accounts.signIn(
         email,
         password,

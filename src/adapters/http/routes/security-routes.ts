@@ -1,10 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { operations } from '@skytells/contract';
 import { ApiError } from '../../../core/errors.js';
+import type { Passkey } from '../../../core/model.js';
 import type { Principal } from '../../../core/principal.js';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
 import { routeOf } from '../route-of.js';
 import type { Services } from '../services.js';
+
+/** The wire form of a passkey: its id, name and creation, never the credential. */
+function passkeyJson(passkey: Passkey) {
+  return { id: passkey.id, name: passkey.name, created_at: passkey.createdAt.toISOString() };
+}
 
 /** The caller of a session-only route: the hook admits console sessions alone. */
 function sessionOf(principal: Principal): Extract<Principal, { kind: 'session' }> {
@@ -23,10 +29,10 @@ export const securityRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     handler: async (request) => {
       const status = await services.twoFactor.status(principalOf(request).accountId);
       return {
-        enabled: status.totp !== null,
+        enabled: status.isEnabled,
         totp: { enabled: status.totp !== null, created_at: status.totp?.createdAt.toISOString() ?? null },
         recovery_codes: { remaining: status.recoveryCodesRemaining },
-        passkeys: [],
+        passkeys: status.passkeys.map(passkeyJson),
       };
     },
   });
@@ -54,6 +60,41 @@ export const securityRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   });
 
   app.route({
+    ...routeOf(operations.passkeyCreationOptions),
+    onRequest: authenticate(services, operations.passkeyCreationOptions.auth),
+    handler: async (request) => {
+      const principal = sessionOf(principalOf(request));
+      const account = await services.accounts.get(principal.accountId);
+      return services.passkeys.creationOptions(principal, account);
+    },
+  });
+
+  app.route({
+    ...routeOf(operations.registerPasskey),
+    onRequest: authenticate(services, operations.registerPasskey.auth),
+    handler: async (request, reply) => {
+      const { passkey, recoveryCodes } = await services.passkeys.register(
+        sessionOf(principalOf(request)),
+        request.body,
+        contextOf(request),
+      );
+      return reply.code(201).send({
+        ...passkeyJson(passkey),
+        ...(recoveryCodes === undefined ? {} : { recovery_codes: recoveryCodes }),
+      });
+    },
+  });
+
+  app.route({
+    ...routeOf(operations.deletePasskey),
+    onRequest: authenticate(services, operations.deletePasskey.auth),
+    handler: async (request, reply) => {
+      await services.passkeys.remove(principalOf(request), request.params.id, contextOf(request));
+      return reply.code(204).send();
+    },
+  });
+
+  app.route({
     ...routeOf(operations.disableTwoFactor),
     onRequest: authenticate(services, operations.disableTwoFactor.auth),
     handler: async (request, reply) => {
@@ -74,13 +115,26 @@ export const securityRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   });
 
   app.route({
+    ...routeOf(operations.reauthenticationOptions),
+    onRequest: authenticate(services, operations.reauthenticationOptions.auth),
+    handler: async (request) => {
+      const principal = sessionOf(principalOf(request));
+      return services.passkeys.requestOptions(principal.accountId, principal.sessionId);
+    },
+  });
+
+  app.route({
     ...routeOf(operations.reauthenticate),
     onRequest: authenticate(services, operations.reauthenticate.auth),
     handler: async (request, reply) => {
-      const { password, totp_code: totpCode } = request.body;
+      const { password, totp_code: totpCode, webauthn_response: webauthnResponse } = request.body;
       await services.accounts.reauthenticate(
         sessionOf(principalOf(request)),
-        { ...(password === undefined ? {} : { password }), ...(totpCode === undefined ? {} : { totpCode }) },
+        {
+          ...(password === undefined ? {} : { password }),
+          ...(totpCode === undefined ? {} : { totpCode }),
+          ...(webauthnResponse === undefined ? {} : { webauthnResponse }),
+        },
         contextOf(request),
       );
       return reply.code(204).send();
