@@ -91,6 +91,65 @@ export class AccountNotices {
     });
   }
 
+  /**
+   * Loads the owner of `accountId` through `stores` and sends them `notice` there, so the message
+   * commits with the change it reports; nothing when the account is gone.
+   */
+  async toOwnerOf(
+    stores: Pick<Stores, 'accounts'>,
+    accountId: string,
+    notice: (account: Account) => Promise<void>,
+  ): Promise<void> {
+    const record = await stores.accounts.findById(accountId);
+    if (record === undefined) return;
+    const { passwordHash: _hash, ...account } = record;
+    await notice(account);
+  }
+
+  /** "Passkey added": a passkey now signs in as a second factor. */
+  async passkeyAdded(
+    stores: Pick<Stores, 'outbox'>,
+    account: Account,
+    context: RequestContext,
+    passkeyName: string,
+  ): Promise<void> {
+    await this.#enqueue(stores, account, 'passkey_added', {
+      subject: 'A passkey was added to your Skytells account',
+      summary:
+        `A passkey named "${passkeyName}" was added to your Skytells account ${account.email}: it can ` +
+        'now confirm a sign-in after the password.',
+      facts: this.#whenAndWhere(context),
+      advice:
+        'If this was you, nothing needs doing. If it was not, someone else can sign in to your account: ' +
+        'remove the passkey, change your password and sign out the sessions you do not recognise.',
+      action: { label: 'Review your account security', url: this.#url('/settings/security') },
+    });
+  }
+
+  /** "Passkey removed": one passkey no longer signs in; with the last factor gone, 2FA is off. */
+  async passkeyRemoved(
+    stores: Pick<Stores, 'outbox'>,
+    account: Account,
+    context: RequestContext,
+    removed: { name: string; twoFactorOff: boolean },
+  ): Promise<void> {
+    await this.#enqueue(stores, account, 'passkey_removed', {
+      subject: removed.twoFactorOff
+        ? 'Two-factor authentication was turned off for your Skytells account'
+        : 'A passkey was removed from your Skytells account',
+      summary:
+        `The passkey named "${removed.name}" was removed from your Skytells account ${account.email}.` +
+        (removed.twoFactorOff
+          ? ' It was the last second factor: two-factor authentication is off, and the password alone now signs in.'
+          : ''),
+      facts: this.#whenAndWhere(context),
+      advice:
+        'If this was you, nothing needs doing. If it was not, change your password at once, sign out the ' +
+        'sessions you do not recognise, and add a second factor again.',
+      action: { label: 'Review your account security', url: this.#url('/settings/security') },
+    });
+  }
+
   /** "Second factor removed": two-factor authentication is off; the password alone signs in. */
   async secondFactorRemoved(
     stores: Pick<Stores, 'outbox'>,

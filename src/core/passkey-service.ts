@@ -1,3 +1,4 @@
+import type { AccountNotices } from './account-notices.js';
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
@@ -32,6 +33,8 @@ export interface PasskeyServiceDeps {
   relyingParty: RelyingParty;
   /** Whether 2FA is on, and the recovery codes the first factor brings. */
   twoFactor: TwoFactorService;
+  /** Account e-mail: a passkey added or removed. */
+  notices: AccountNotices;
 }
 
 /** A registered passkey, and the recovery codes when it turned two-factor authentication on. */
@@ -147,6 +150,9 @@ export class PasskeyService {
             details: { factor: 'webauthn' },
           });
         }
+        await this.#deps.notices.toOwnerOf(stores, accountId, (account) =>
+          this.#deps.notices.passkeyAdded(stores, account, context, name),
+        );
         return { passkey, recoveryCodes };
       });
     } catch (error) {
@@ -168,7 +174,10 @@ export class PasskeyService {
     assertRecentlyAuthenticated(principal, this.#deps.clock.now());
     const { accountId } = principal;
     await this.#deps.uow.transaction(async (stores) => {
-      if (!(await stores.passkeys.delete(accountId, id))) {
+      const name = (await stores.passkeys.listByAccount(accountId)).find(
+        (passkey) => passkey.id === id,
+      )?.name;
+      if (name === undefined || !(await stores.passkeys.delete(accountId, id))) {
         throw new ApiError('not_found', { detail: 'No such passkey.' });
       }
       const audited = { accountId, actor: actorOf(principal), context };
@@ -177,7 +186,8 @@ export class PasskeyService {
         action: 'account.passkey_removed',
         target: { type: 'passkey', id },
       });
-      if (!(await this.#deps.twoFactor.isEnabled(stores, accountId))) {
+      const twoFactorOff = !(await this.#deps.twoFactor.isEnabled(stores, accountId));
+      if (twoFactorOff) {
         await stores.twoFactor.deleteRecoveryCodes(accountId);
         await this.#deps.audit.record(stores, {
           ...audited,
@@ -186,6 +196,9 @@ export class PasskeyService {
           details: { reason: 'last_factor_removed' },
         });
       }
+      await this.#deps.notices.toOwnerOf(stores, accountId, (account) =>
+        this.#deps.notices.passkeyRemoved(stores, account, context, { name, twoFactorOff }),
+      );
     });
   }
 

@@ -181,7 +181,7 @@ export class TwoFactorService {
         context,
         details: { factor: 'totp' },
       });
-      await this.#notify(stores, accountId, (account) =>
+      await this.#deps.notices.toOwnerOf(stores, accountId, (account) =>
         this.#deps.notices.secondFactorAdded(stores, account, context),
       );
       return codes;
@@ -209,7 +209,7 @@ export class TwoFactorService {
           target: { type: 'account', id: accountId },
           context,
         });
-        await this.#notify(stores, accountId, (account) =>
+        await this.#deps.notices.toOwnerOf(stores, accountId, (account) =>
           this.#deps.notices.secondFactorRemoved(stores, account, context),
         );
       }
@@ -300,7 +300,7 @@ export class TwoFactorService {
         context,
         details: { remaining },
       });
-      await this.#notify(stores, accountId, (account) =>
+      await this.#deps.notices.toOwnerOf(stores, accountId, (account) =>
         this.#deps.notices.recoveryCodeUsed(stores, account, context, remaining),
       );
       return true;
@@ -312,14 +312,6 @@ export class TwoFactorService {
     const hashes = codes.map((code) => this.#hashCode(accountId, normaliseRecoveryCode(code) ?? code));
     await stores.twoFactor.replaceRecoveryCodes(accountId, hashes, this.#deps.clock.now());
     return codes;
-  }
-
-  /** E-mails the owner of `accountId` through `stores`, so the message commits with the change. */
-  async #notify(stores: Stores, accountId: string, send: (account: Account) => Promise<void>): Promise<void> {
-    const record = await stores.accounts.findById(accountId);
-    if (record === undefined) return;
-    const { passwordHash: _hash, ...account } = record;
-    await send(account);
   }
 
   #hashCode(accountId: string, normalised: string): string {

@@ -224,6 +224,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     hasher,
     relyingParty: new SimpleWebAuthnRelyingParty(config.publicUrl),
     twoFactor,
+    notices,
   });
   // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
   const lifecycle = new TokenLifecycle({

@@ -264,6 +264,47 @@ describeEachDialect('passkeys (WebAuthn) over HTTP', (dialect) => {
     );
   });
 
+  it('e-mails the owner when a passkey is added and removed, in the transaction of the change', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const mails = async () =>
+      (
+        await platform.database.db
+          .selectFrom('mail_outbox')
+          .select(['kind', 'subject', 'text_body'])
+          .where('account_id', '=', user.accountId)
+          .orderBy('created_at')
+          .execute()
+      ).filter((mail) => mail.kind.startsWith('passkey_'));
+    const { passkey: phone } = await addPasskey(user, 'Phone');
+    const { passkey: laptop } = await addPasskey(user, 'Work laptop');
+    expect((await mails()).map((mail) => mail.subject)).toEqual([
+      'A passkey was added to your Skytells account',
+      'A passkey was added to your Skytells account',
+    ]);
+    expect((await mails())[1]!.text_body).toContain('"Work laptop"');
+
+    for (const id of [phone.id, laptop.id]) {
+      const removed = await inject({
+        method: 'DELETE',
+        url: `/v1/account/2fa/webauthn/${id}`,
+        headers: user.headers,
+      });
+      expect(removed.statusCode).toBe(204);
+    }
+    const [, , first, last] = await mails();
+    expect(first).toMatchObject({
+      kind: 'passkey_removed',
+      subject: 'A passkey was removed from your Skytells account',
+    });
+    expect(first!.text_body).toContain('"Phone"');
+    // The last factor gone: the message says 2FA is off.
+    expect(last).toMatchObject({
+      kind: 'passkey_removed',
+      subject: 'Two-factor authentication was turned off for your Skytells account',
+    });
+    expect(last!.text_body).toContain('the password alone now signs in');
+  });
+
   it('re-authenticates with a passkey, for options of this session only, each challenge once', async () => {
     const user = await signUpAndSignIn(platform.app);
     const { authenticator, passkey } = await addPasskey(user);
