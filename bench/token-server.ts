@@ -68,7 +68,12 @@ if (tokensFile !== undefined) {
     { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'benchmark password' },
     context,
   );
-  const principal = { kind: 'session', accountId: account.id, sessionId: 'ses_bench' } as const;
+  const principal = {
+    kind: 'session',
+    accountId: account.id,
+    sessionId: 'ses_bench',
+    authenticatedAt: new Date(),
+  } as const;
   const ids: string[] = [];
   const stride = sample > 0 ? count / sample : Infinity;
   let next = 0;

@@ -177,6 +177,11 @@ function adviceFor(
       };
     case 'signup_closed':
       return { message: 'Sign-up is closed on this server.', hint: 'Ask the administrator for an account.' };
+    case 'reauth_required':
+      return {
+        message: 'This action needs you to confirm your password first.',
+        hint: `Do it in the console at ${situation.host}, or use an access token.`,
+      };
     case 'database_unavailable':
       return {
         message: `The server at ${situation.host} cannot reach its database right now.`,
@@ -186,6 +191,11 @@ function adviceFor(
       return {
         message: `The server at ${situation.host} has no space left to store the change.`,
         hint: 'Tell its administrator; reading still works.',
+      };
+    case 'totp_secret_unreadable':
+      return {
+        message: `The server at ${situation.host} cannot read the account's authenticator-app secret.`,
+        hint: 'Tell its administrator: the server secret (SKYTELLS_SECRET) has likely changed.',
       };
     case 'internal_error':
       return {
@@ -200,8 +210,18 @@ function adviceFor(
     case 'csrf_token_invalid':
     case 'token_required':
     case 'email_taken':
+    case 'current_password_incorrect':
     case 'payload_too_large':
     case 'unsupported_media_type':
+    case 'second_factor_required':
+    case 'reauth_failed':
+    case 'totp_code_invalid':
+    case 'two_factor_enabled':
+    case 'two_factor_disabled':
+    case 'totp_enrolment_missing':
+    case 'webauthn_response_invalid':
+    case 'passkey_already_registered':
+    case 'passkeys_unavailable':
       return { message: detail };
   }
 }

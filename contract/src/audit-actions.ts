@@ -4,6 +4,16 @@ export const AUDIT_ACTIONS = [
   'session.created',
   'session.failed',
   'session.deleted',
+  'session.reauthenticated',
+  'session.reauth_failed',
+  'account.2fa_enabled',
+  'account.2fa_disabled',
+  'account.recovery_codes_regenerated',
+  'account.recovery_code_used',
+  'account.totp_replay_refused',
+  'account.passkey_added',
+  'account.passkey_removed',
+  'account.passkey_counter_refused',
   'token.created',
   'token.revoked',
   'token.rotated',
@@ -20,6 +30,9 @@ export const AUDIT_ACTIONS = [
   'project.created',
   'project.deleted',
   'deployment.created',
+  'session.revoked',
+  'account.password_changed',
+  'account.password_change_failed',
 ] as const;
 
 /** An action of the audit log, `resource.verb`. */

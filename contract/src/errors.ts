@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { WebAuthnRequestOptionsSchema } from './schemas/webauthn.js';
 
 /**
  * The one catalogue of problem codes the API answers with. Every code is stable and public: clients
@@ -12,26 +13,38 @@ export const ERROR_CATALOGUE = {
   invalid_cursor: { status: 400, title: 'The paging cursor is not valid' },
   invalid_request: { status: 400, title: 'The request is ambiguous or malformed' },
   policy_violation: { status: 400, title: "The request breaks this server's token policy" },
+  totp_code_invalid: { status: 400, title: 'The authenticator code is not right' },
+  webauthn_response_invalid: { status: 400, title: 'The passkey response could not be verified' },
   token_missing: { status: 401, title: 'Authentication required' },
   token_malformed: { status: 401, title: 'The credential is malformed' },
   token_invalid: { status: 401, title: 'The credential is not valid' },
   token_expired: { status: 401, title: 'The token has expired' },
   token_revoked: { status: 401, title: 'The token has been revoked' },
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
+  second_factor_required: { status: 401, title: 'A second factor is required to sign in' },
   insufficient_scope: { status: 403, title: 'The token lacks a required scope' },
   csrf_token_invalid: { status: 403, title: 'Missing or wrong CSRF token' },
   session_required: { status: 403, title: 'This action is only available in the console' },
   token_required: { status: 403, title: 'This action needs an access token' },
   lifetime_exceeds_caller: { status: 403, title: 'A token cannot outlive the token that creates it' },
   signup_closed: { status: 403, title: 'Sign-up is closed on this server' },
+  reauth_required: { status: 403, title: 'Confirm your password or a code first' },
+  reauth_failed: { status: 403, title: 'The password or code is not right' },
+  current_password_incorrect: { status: 403, title: 'The current password is wrong' },
   not_found: { status: 404, title: 'Not found' },
   name_conflict: { status: 409, title: 'An active token already has this name' },
   email_taken: { status: 409, title: 'An account with this email already exists' },
   token_not_active: { status: 409, title: 'The token is no longer active' },
+  two_factor_enabled: { status: 409, title: 'Two-factor authentication is already on' },
+  two_factor_disabled: { status: 409, title: 'Two-factor authentication is off' },
+  totp_enrolment_missing: { status: 409, title: 'No authenticator app enrolment is pending' },
+  passkey_already_registered: { status: 409, title: 'This passkey is already registered' },
+  passkeys_unavailable: { status: 409, title: 'Passkeys need the server to be reached by a host name' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request body must be JSON' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal server error' },
+  totp_secret_unreadable: { status: 500, title: 'The authenticator-app secret cannot be decrypted' },
   database_unavailable: { status: 503, title: 'The database is unreachable' },
   storage_full: { status: 507, title: 'No space left to store the change' },
 } as const satisfies Record<string, { status: number; title: string }>;
@@ -56,6 +69,12 @@ export const AUTHENTICATION_ERROR_CODES = [
   'token_revoked',
 ] as const satisfies readonly ErrorCode[];
 
+/** The kinds of second factor an account can present at sign-in. */
+export const SECOND_FACTORS = ['totp', 'recovery_code', 'webauthn'] as const;
+
+/** A kind of second factor, as `second_factor_required` names them in `factors`. */
+export type SecondFactor = (typeof SECOND_FACTORS)[number];
+
 /** Where problem types are documented: `type` is this base plus the code. */
 export const PROBLEM_TYPE_BASE = 'https://skytells.dev/errors/';
 
@@ -79,6 +98,12 @@ export const ProblemSchema = Type.Object(
     code: Type.Unsafe<ErrorCode>({ type: 'string', enum: ERROR_CODES }),
     request_id: Type.Optional(Type.String({ description: 'Quote it to the operator; 500s only.' })),
     errors: Type.Optional(Type.Array(FieldErrorSchema)),
+    factors: Type.Optional(
+      Type.Array(Type.Unsafe<SecondFactor>({ type: 'string', enum: [...SECOND_FACTORS] }), {
+        description: 'With `second_factor_required`: the factors the account can sign in with.',
+      }),
+    ),
+    webauthn: Type.Optional(WebAuthnRequestOptionsSchema),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details with a stable `code`.' },
 );

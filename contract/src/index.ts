@@ -17,4 +17,7 @@ export * from './schemas/credentials.js';
 export * from './schemas/oauth.js';
 export * from './schemas/ops.js';
 export * from './schemas/projects.js';
+export * from './schemas/security.js';
+export * from './schemas/sessions.js';
 export * from './schemas/tokens.js';
+export * from './schemas/webauthn.js';

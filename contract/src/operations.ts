@@ -5,6 +5,8 @@ import { appsOperations } from './operations/apps.js';
 import { oauthOperations } from './operations/oauth.js';
 import { opsOperations } from './operations/ops.js';
 import { resourcesOperations } from './operations/resources.js';
+import { securityOperations } from './operations/security.js';
+import { sessionsOperations } from './operations/sessions.js';
 import { tokensOperations } from './operations/tokens.js';
 
 export type { Operation, OperationAuth } from './operation.js';
@@ -16,8 +18,10 @@ export type { Operation, OperationAuth } from './operation.js';
  */
 export const operations = {
   ...accountsOperations,
+  ...sessionsOperations,
   ...tokensOperations,
   ...resourcesOperations,
+  ...securityOperations,
   ...appsOperations,
   ...oauthOperations,
   ...opsOperations,

@@ -192,7 +192,31 @@ describe('loadConfig', () => {
     expect(error.message.startsWith(`${variable} `)).toBe(true);
   });
 
+  it('reads an smtp:// or smtps:// URL for account e-mail, and none by default', () => {
+    expect(loadConfig({}).smtpUrl).toBeUndefined();
+    for (const url of [
+      'smtp://mail.example.com:587',
+      'smtps://user:p%40ss@mail.example.com',
+      'smtp://[::1]:2525',
+    ]) {
+      expect(loadConfig({ SKYTELLS_SMTP_URL: url }).smtpUrl).toBe(url);
+    }
+  });
+
+  it.each([
+    'mail.example.com:25',
+    'http://mail.example.com',
+    'smtp://',
+    'smtp://mail.example.com/inbox',
+    'smtps://user:%zz@mail.example.com',
+  ])('rejects SKYTELLS_SMTP_URL=%s, saying what to write', (value) => {
+    const error = configErrorOf({ SKYTELLS_SMTP_URL: value });
+    expect(error.variable).toBe('SKYTELLS_SMTP_URL');
+    expect(error.message).toContain('smtps://user:password@mail.example.com:465');
+  });
+
   it('never repeats a rejected secret or database password in the error message', () => {
+    expect(configErrorOf({ SKYTELLS_SMTP_URL: 'ftp://app:hunter2@mail/x' }).message).not.toContain('hunter2');
     expect(configErrorOf({ SKYTELLS_SECRET: 'hunter2-hunter2' }).message).not.toContain('hunter2');
     expect(configErrorOf({ DATABASE_URL: 'mysql://app:hunter2@db/x' }).message).not.toContain('hunter2');
   });

@@ -44,6 +44,12 @@ export interface Config {
    * address, whatever the headers say.
    */
   readonly trustProxy: readonly string[];
+  /**
+   * `SKYTELLS_SMTP_URL`: `smtp://` or `smtps://` URL of the server that sends account e-mail, with
+   * credentials in its user-info when it needs them. Unset: each message is written as an `.eml` file
+   * under `<data dir>/outbox/`.
+   */
+  readonly smtpUrl: string | undefined;
 }
 
 /** pino's levels. */
@@ -108,6 +114,39 @@ function httpUrl(env: Env, name: string): string | undefined {
   return url.origin + url.pathname.replace(/\/+$/, '');
 }
 
+const SMTP_EXAMPLE =
+  'write smtp://user:password@mail.example.com:587 (STARTTLS) or smtps://user:password@mail.example.com:465 (TLS), ' +
+  'with the user and password percent-encoded';
+
+/** An SMTP URL; the value is never echoed, as it may hold a password. */
+function smtpUrl(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a URL; ${SMTP_EXAMPLE}`);
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new ConfigError(
+      name,
+      `must start with smtp:// or smtps:// (got ${url.protocol}//); ${SMTP_EXAMPLE}`,
+    );
+  }
+  if (url.hostname === '') throw new ConfigError(name, `names no host; ${SMTP_EXAMPLE}`);
+  if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(name, `must have no path, query or fragment; ${SMTP_EXAMPLE}`);
+  }
+  try {
+    decodeURIComponent(url.username);
+    decodeURIComponent(url.password);
+  } catch {
+    throw new ConfigError(name, `has a user or password that is not valid percent-encoding; ${SMTP_EXAMPLE}`);
+  }
+  return raw;
+}
+
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
 /** Whether Fastify's proxy-addr compiles `entry`, written in a usual notation. */
@@ -165,5 +204,6 @@ export function loadConfig(env: Env): Config {
     tokenRequireExpiration: boolean(env, 'SKYTELLS_TOKEN_REQUIRE_EXPIRATION', false),
     tokenCacheSize: integer(env, 'SKYTELLS_TOKEN_CACHE_SIZE', 100_000, 0, 10_000_000),
     trustProxy: proxyList(env, 'SKYTELLS_TRUST_PROXY'),
+    smtpUrl: smtpUrl(env, 'SKYTELLS_SMTP_URL'),
   });
 }

@@ -1,6 +1,13 @@
-import { ERROR_CATALOGUE, type ErrorCode, type FieldError, type OAuthErrorCode } from '@skytells/contract';
+import {
+  ERROR_CATALOGUE,
+  type ErrorCode,
+  type FieldError,
+  type OAuthErrorCode,
+  type SecondFactor,
+  type WebAuthnRequestOptions,
+} from '@skytells/contract';
 
-export type { ErrorCode, FieldError, OAuthErrorCode };
+export type { ErrorCode, FieldError, OAuthErrorCode, SecondFactor };
 
 /** What an {@link ApiError} can carry besides its code. */
 export interface ApiErrorOptions {
@@ -12,6 +19,10 @@ export interface ApiErrorOptions {
   errors?: FieldError[];
   /** For `insufficient_scope`: the scope the request needed. */
   scope?: string;
+  /** For `second_factor_required`: the factors the account can sign in with. */
+  factors?: SecondFactor[];
+  /** For `second_factor_required` when the account has a passkey: options for `navigator.credentials.get()`. */
+  webauthn?: WebAuthnRequestOptions;
   /** For `rate_limited` and `database_unavailable`: seconds until a retry may succeed. */
   retryAfterSeconds?: number;
   cause?: unknown;
@@ -29,6 +40,8 @@ export class ApiError extends Error {
   readonly errors: FieldError[] | undefined;
   readonly scope: string | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly factors: SecondFactor[] | undefined;
+  readonly webauthn: WebAuthnRequestOptions | undefined;
 
   constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
     const entry = ERROR_CATALOGUE[code];
@@ -40,6 +53,8 @@ export class ApiError extends Error {
     this.errors = options.errors;
     this.scope = options.scope;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.factors = options.factors;
+    this.webauthn = options.webauthn;
   }
 }
 

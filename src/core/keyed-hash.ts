@@ -2,7 +2,14 @@ import { createHmac, createSecretKey, hkdfSync, type KeyObject, timingSafeEqual 
 
 /** What a derived key is used for; each purpose gets its own key from the server secret. */
 export type KeyPurpose =
-  'token-hash' | 'session-hash' | 'csrf' | 'client-secret' | 'oauth-code' | 'device-code';
+  | 'token-hash'
+  | 'session-hash'
+  | 'csrf'
+  | 'client-secret'
+  | 'oauth-code'
+  | 'device-code'
+  | 'recovery-code'
+  | 'webauthn-challenge';
 
 const PURPOSES: readonly KeyPurpose[] = [
   'token-hash',
@@ -11,6 +18,8 @@ const PURPOSES: readonly KeyPurpose[] = [
   'client-secret',
   'oauth-code',
   'device-code',
+  'recovery-code',
+  'webauthn-challenge',
 ];
 
 /**

@@ -62,6 +62,54 @@ export interface Session {
   ip: string | null;
   userAgent: string | null;
   revokedAt: Date | null;
+  /** The last request seen, written at most about once a minute; null until the first after sign-in. */
+  lastSeenAt: Date | null;
+  /** When the owner last confirmed their password or a code in this session (docs/api.md). */
+  reauthenticatedAt: Date | null;
+}
+
+/** An authenticator-app factor (RFC 6238) of an account, pending until confirmed with a code. */
+export interface TotpFactor {
+  accountId: string;
+  /** The shared secret, sealed (`SecretBox`) for the account id; never stored in plain. */
+  sealedSecret: string;
+  createdAt: Date;
+  /** `null` while the enrolment waits for its first code; the factor counts only once confirmed. */
+  confirmedAt: Date | null;
+  /** The latest time step whose code was accepted: no code of it or before is accepted again. */
+  lastUsedStep: number | null;
+}
+
+/** A passkey: a WebAuthn public-key credential registered as a second factor (docs/api.md). */
+export interface Passkey {
+  id: string;
+  accountId: string;
+  /** The credential ID the authenticator chose, base64url (WebAuthn §4, "Credential ID"). */
+  credentialId: string;
+  /** The credential public key, COSE_Key format (WebAuthn §6.5.1.1). */
+  publicKey: Uint8Array;
+  /** The latest signature counter accepted (WebAuthn §6.1.1); 0 when the authenticator keeps none. */
+  signCount: number;
+  /** How the client may reach the authenticator (`usb`, `internal`, ...), as it reported them. */
+  transports: string[];
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** What a WebAuthn challenge was issued for, and to whom: it is accepted for that alone, once. */
+export interface WebAuthnChallengeBinding {
+  purpose: 'registration' | 'authentication';
+  accountId: string;
+  /** For registration: the console session that asked for the options. */
+  sessionId: string | null;
+}
+
+/** An issued WebAuthn challenge, kept as a keyed hash until it is used or expires. */
+export interface WebAuthnChallenge extends WebAuthnChallengeBinding {
+  challengeHash: string;
+  createdAt: Date;
+  expiresAt: Date;
 }
 
 /** Who performed an audited action. */

@@ -9,6 +9,10 @@ import type {
   RevocationReason,
   Session,
   TokenStatus,
+  TotpFactor,
+  WebAuthnChallenge,
+  WebAuthnChallengeBinding,
+  Passkey,
 } from './model.js';
 
 /** Position in a newest-first listing: the last item of the previous page. */
@@ -33,6 +37,8 @@ export interface AccountStore {
   findByEmail(email: string): Promise<AccountRecord | undefined>;
   /** The account with this id, if any. */
   findById(id: string): Promise<AccountRecord | undefined>;
+  /** Replaces the account's password hash. */
+  updatePasswordHash(id: string, passwordHash: string): Promise<void>;
   /**
    * Serialises writers on one account until the enclosing transaction ends, so that checks such
    * as "name unique among active tokens" hold under concurrency. A no-op where the database
@@ -89,6 +95,143 @@ export interface SessionStore {
   findBySecretHash(secretHash: string): Promise<Session | undefined>;
   /** Ends the session as of `at`. */
   revoke(id: string, at: Date): Promise<void>;
+  /**
+   * The account's sessions that are neither revoked nor expired at `now` and were last seen (or,
+   * never seen, created) after `idleSince`, most recently seen first.
+   */
+  listActive(accountId: string, filter: { now: Date; idleSince: Date }): Promise<Session[]>;
+  /**
+   * Ends, as of `now`, every session of the account that {@link listActive} would list, except `exceptId`.
+   * @returns the ids of the sessions it ended.
+   */
+  revokeAllExcept(
+    accountId: string,
+    exceptId: string,
+    filter: { now: Date; idleSince: Date },
+  ): Promise<string[]>;
+  /** Records that the session was seen at `at`; never moves `lastSeenAt` back. */
+  touch(id: string, at: Date): Promise<void>;
+  /** Whether the account has any earlier session, and any from `ip`, whatever their state. */
+  signInHistory(accountId: string, ip: string): Promise<{ hasAny: boolean; hasFromIp: boolean }>;
+  /** Records that the owner re-authenticated in the session at `at`. */
+  markReauthenticated(id: string, at: Date): Promise<void>;
+}
+
+/** Second factors: the authenticator-app secret and the recovery codes' keyed hashes. */
+export interface TwoFactorStore {
+  /** The account's authenticator-app factor, confirmed or pending, if any. */
+  findTotp(accountId: string): Promise<TotpFactor | undefined>;
+  /**
+   * Stores a pending enrolment, replacing a pending one.
+   * @throws {@link DuplicateError} when the account has a confirmed factor.
+   */
+  putPendingTotp(factor: TotpFactor): Promise<void>;
+  /**
+   * Confirms the pending factor, accepting time step `step`.
+   * @returns false when no enrolment was pending.
+   */
+  confirmTotp(accountId: string, at: Date, step: number): Promise<boolean>;
+  /**
+   * Accepts time step `step` of the confirmed factor, if it is later than every step accepted
+   * before; in one statement, so two requests cannot both use one code.
+   * @returns whether the step was accepted.
+   */
+  useTotpStep(accountId: string, step: number): Promise<boolean>;
+  /** Removes the account's authenticator-app factor, confirmed or pending. */
+  deleteTotp(accountId: string): Promise<void>;
+  /** Replaces every recovery code of the account with `codeHashes`. */
+  replaceRecoveryCodes(accountId: string, codeHashes: readonly string[], at: Date): Promise<void>;
+  /**
+   * Marks the unused recovery code `codeHash` used at `at`, in one statement.
+   * @returns whether such an unused code existed.
+   */
+  useRecoveryCode(accountId: string, codeHash: string, at: Date): Promise<boolean>;
+  /** How many of the account's recovery codes are unused. */
+  countUnusedRecoveryCodes(accountId: string): Promise<number>;
+  /** Removes every recovery code of the account. */
+  deleteRecoveryCodes(accountId: string): Promise<void>;
+}
+
+/** One account e-mail as the outbox holds it. */
+export interface OutboxMail {
+  id: string;
+  /** The account it concerns; `null` for none. */
+  accountId: string | null;
+  /** What caused it, e.g. `new_sign_in`; for operators and tests. */
+  kind: string;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string;
+  createdAt: Date;
+}
+
+/** A message one delivery run claimed: nobody else sends it until the lease ends. */
+export interface ClaimedMail extends OutboxMail {
+  /** Tries so far, this one included. */
+  attempts: number;
+  /** Identifies this claim: only its holder can mark the message. */
+  claimId: string;
+}
+
+/**
+ * The account e-mail outbox. A message is enqueued through the stores of the transaction that makes
+ * the change it reports, so that both commit or neither does; delivery claims messages with a lease,
+ * so that several processes sharing the database never send one twice.
+ */
+export interface MailOutboxStore {
+  /** Adds a message, due at once. */
+  enqueue(mail: OutboxMail): Promise<void>;
+  /**
+   * Claims up to `limit` unsent messages due at `now`, oldest due first, for `claimId` until
+   * `leaseUntil`; messages another claim holds are skipped, not waited for.
+   */
+  claim(options: { now: Date; leaseUntil: Date; claimId: string; limit: number }): Promise<ClaimedMail[]>;
+  /** Marks a claimed message sent. @returns false when the claim was lost (its lease ended). */
+  markSent(id: string, claimId: string, at: Date): Promise<boolean>;
+  /**
+   * Releases a claimed message after a failed try: due again at `retryAt`, or given up when
+   * `retryAt` is null.
+   */
+  markFailed(
+    id: string,
+    claimId: string,
+    failure: { at: Date; error: string; retryAt: Date | null },
+  ): Promise<void>;
+}
+
+/** Passkeys and the WebAuthn challenges issued for them. */
+export interface PasskeyStore {
+  /** The account's passkeys, oldest first. */
+  listByAccount(accountId: string): Promise<Passkey[]>;
+  /** How many passkeys the account has. */
+  countByAccount(accountId: string): Promise<number>;
+  /** The account's passkey with credential ID `credentialId`, if any. */
+  findByCredentialId(accountId: string, credentialId: string): Promise<Passkey | undefined>;
+  /**
+   * Stores a new passkey.
+   * @throws {@link DuplicateError} when its credential ID is registered already.
+   */
+  insert(passkey: Passkey): Promise<void>;
+  /**
+   * Records a verified use: the signature counter becomes `signCount` only if it moves forward (or
+   * both are 0, an authenticator without a counter), in one statement, so two requests cannot both
+   * use one count.
+   * @returns whether the counter was accepted.
+   */
+  recordUse(id: string, signCount: number, at: Date): Promise<boolean>;
+  /** Removes the account's passkey `id`. @returns whether it existed. */
+  delete(accountId: string, id: string): Promise<boolean>;
+  /** Removes every passkey of the account. */
+  deleteAll(accountId: string): Promise<void>;
+  /** Stores an issued challenge, and forgets the challenges that expired before its creation. */
+  putChallenge(challenge: WebAuthnChallenge): Promise<void>;
+  /**
+   * Spends the challenge `challengeHash` if it was issued for `binding` and has not expired at
+   * `now`, in one statement: a challenge is accepted once.
+   * @returns whether such a challenge existed.
+   */
+  consumeChallenge(challengeHash: string, binding: WebAuthnChallengeBinding, now: Date): Promise<boolean>;
 }
 
 /** The append-only audit log. */
@@ -136,6 +279,9 @@ export interface Stores {
   accounts: AccountStore;
   tokens: TokenStore;
   sessions: SessionStore;
+  twoFactor: TwoFactorStore;
+  outbox: MailOutboxStore;
+  passkeys: PasskeyStore;
   audit: AuditStore;
   projects: ProjectStore;
   invalidations: TokenInvalidations;

@@ -4,7 +4,13 @@ import { ALL_SCOPES, type Scope } from './scopes.js';
 /** The authenticated caller of a request. */
 export type Principal =
   | { kind: 'token'; accountId: string; token: AccessToken }
-  | { kind: 'session'; accountId: string; sessionId: string };
+  | {
+      kind: 'session';
+      accountId: string;
+      sessionId: string;
+      /** The latest sign-in or re-authentication of the session: what sensitive actions check. */
+      authenticatedAt: Date;
+    };
 
 /** The scopes the caller holds: a token's own, or every scope for the account owner in the console. */
 export function scopesOf(principal: Principal): readonly Scope[] {

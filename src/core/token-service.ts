@@ -1,4 +1,5 @@
 import { MAX_REVOKE_OLD_AFTER_SECONDS } from '@skytells/contract';
+import type { AccountNotices } from './account-notices.js';
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { decodeCursor, toPage } from './cursor.js';
@@ -14,6 +15,7 @@ import {
 } from './model.js';
 import type { Stores, UnitOfWork } from './ports.js';
 import { actorOf, type Principal, scopesOf } from './principal.js';
+import { assertRecentlyAuthenticated } from './reauthentication.js';
 import { firstMissingScope, parseScopes } from './scopes.js';
 import { isWellFormedToken } from './token-format.js';
 import {
@@ -42,6 +44,8 @@ export interface TokenServiceDeps {
   lifecycle: TokenLifecycle;
   /** The instance's limits on token lifetimes. */
   policy: TokenPolicy;
+  /** Account e-mail: the leaked-token notice. */
+  notices: AccountNotices;
 }
 
 /** What a caller asks for when creating a token. */
@@ -73,7 +77,8 @@ export class TokenService {
    * Issues a new token for the caller's account.
    * @throws ApiError `validation_failed`, `policy_violation` (a lifetime the instance does not allow),
    * `insufficient_scope` (a token granting a scope it lacks), `lifetime_exceeds_caller` (a token
-   * creating one that outlives it), `name_conflict`.
+   * creating one that outlives it), `name_conflict`, `reauth_required` (a console session creating a
+   * token that never expires without a recent sign-in or re-authentication).
    */
   async create(principal: Principal, input: CreateTokenInput, context: RequestContext): Promise<IssuedToken> {
     const now = this.#deps.clock.now();
@@ -83,6 +88,8 @@ export class TokenService {
     assertWithinPolicy(expiresAt, now, this.#deps.policy);
     assertCanGrant(principal, scopes);
     assertWithinCaller(expiresAt, callerExpiryOf(principal));
+    // A token that never expires outlives any later password change: the console confirms the owner.
+    if (expiresAt === null) assertRecentlyAuthenticated(principal, now);
     const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
 
     return this.#deps.lifecycle.change(async (changes) => {
@@ -160,7 +167,8 @@ export class TokenService {
    * counted from now, cut to the instance's longest lifetime and to the caller's own expiry.
    * @throws ApiError `not_found`, `token_not_active`, `validation_failed` (scopes not a subset, bad
    * expiry or delay), `policy_violation` and `lifetime_exceeds_caller` (for a stated expiry, as in
-   * {@link create}), `insufficient_scope`, `name_conflict`.
+   * {@link create}), `insufficient_scope`, `name_conflict`, `reauth_required` (as in {@link create},
+   * when the replacement would never expire).
    */
   async rotate(
     principal: Principal,
@@ -214,6 +222,7 @@ export class TokenService {
         requestedExpiry !== undefined
           ? requestedExpiry
           : capToCaller(capToPolicy(inherited, now, this.#deps.policy), callerExpiry);
+      if (expiresAt === null) assertRecentlyAuthenticated(principal, now);
       const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
       const fresh = await changes.issue({
         accountId: principal.accountId,
@@ -270,6 +279,11 @@ export class TokenService {
           context,
           details: { name: token.name, masked: token.masked, reason: 'leaked' },
         });
+        const owner = await changes.stores.accounts.findById(token.accountId);
+        if (owner !== undefined) {
+          const { passwordHash: _hash, ...account } = owner;
+          await this.#deps.notices.tokenLeaked(changes.stores, account, token, context);
+        }
         return true;
       });
       if (changed) revoked += 1;

@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { AccountNotices } from '../core/account-notices.js';
 import { AccountService } from '../core/account-service.js';
 import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
 import { LastUseRecorder } from '../core/last-use-recorder.js';
+import { MailDelivery } from '../core/mail-delivery.js';
+import type { Mailer } from '../core/mailer.js';
 import { ApplicationService } from '../core/oauth/application-service.js';
 import { AuthorizationServer } from '../core/oauth/authorization-server.js';
 import { ClientRegistry } from '../core/oauth/client-registry.js';
@@ -16,14 +20,20 @@ import { TokenEndpoints } from '../core/oauth/token-endpoints.js';
 import { PasswordHasher, type ScryptParams } from '../core/password-hasher.js';
 import { ProjectService } from '../core/project-service.js';
 import { type Random, secureRandom } from '../core/random.js';
+import { PasskeyService } from '../core/passkey-service.js';
 import { SessionService } from '../core/session-service.js';
 import { SignInThrottle } from '../core/sign-in-throttle.js';
 import { TokenService } from '../core/token-service.js';
+import { TwoFactorService } from '../core/two-factor-service.js';
 import { TokenVerifier } from '../core/token-verifier.js';
 import { TokenLifecycle } from '../core/token-lifecycle.js';
 import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
+import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
+import { describeDevice } from '../adapters/describe-device.js';
+import { SimpleWebAuthnRelyingParty } from '../adapters/crypto/simple-webauthn-relying-party.js';
 import { buildApp } from '../adapters/http/build-app.js';
+import { EmlFileMailer, SmtpMailer } from '../adapters/mail/nodemailer-mailer.js';
 import { createMetrics } from '../adapters/http/metrics.js';
 import type { Services } from '../adapters/http/services.js';
 import {
@@ -74,12 +84,32 @@ export function databaseTarget(config: Config): DatabaseTarget {
   return { dialect: 'sqlite', file: resolve(config.dataDir, 'skytells.db') };
 }
 
+/**
+ * The `From` of account e-mail: `Skytells <no-reply@HOST>`, HOST being the host of
+ * `SKYTELLS_PUBLIC_URL` (an address literal in brackets for an IP address).
+ */
+export function mailFrom(publicUrl: string): string {
+  const host = new URL(publicUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  return `Skytells <no-reply@${isIP(host) === 0 ? host : `[${host}]`}>`;
+}
+
+/** Where account e-mail goes: the SMTP server of `SKYTELLS_SMTP_URL`, else `.eml` files in the outbox directory. */
+export function mailerFor(config: Config): Mailer {
+  return config.smtpUrl === undefined
+    ? new EmlFileMailer(join(config.dataDir, 'outbox'))
+    : new SmtpMailer(config.smtpUrl);
+}
+
 /** Everything a running server is made of. */
 export interface Platform {
   services: Services;
   /** The database; closing it also stops the revocation listener on PostgreSQL. */
   database: OpenDatabase;
   lastUse: LastUseRecorder;
+  /** Sends account e-mail from the outbox; the server runs it on an interval. */
+  mail: MailDelivery;
+  /** The transport `mail` sends with; closed at shutdown. */
+  mailer: Mailer;
   app: FastifyInstance;
 }
 
@@ -93,6 +123,8 @@ export interface PlatformOptions {
   random?: Random;
   /** scrypt cost; the OWASP parameters by default. */
   scrypt?: ScryptParams;
+  /** Overrides the mailer derived from the configuration. */
+  mailer?: Mailer;
 }
 
 /** Opens the database, migrates it, and wires core services into the HTTP app. */
@@ -110,7 +142,8 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   await migrateToLatest(pooled);
 
   const uow = new KyselyUnitOfWork(pooled.db, pooled.dialect);
-  const hasher = new KeyedHasher(resolveSecret(config));
+  const secret = resolveSecret(config);
+  const hasher = new KeyedHasher(secret);
   const audit = new AuditLog({ uow, clock, random });
   const lastUse = new LastUseRecorder(uow.stores.tokens);
   // One process owns a SQLite file and sees every revocation. PostgreSQL may be shared: the cache
@@ -149,7 +182,50 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   };
   // In the database, so that every process sharing it counts against the same limits.
   const limiter = new KyselyRateLimiter(database.db, clock);
-  const sessions = new SessionService({ uow, hasher, clock, random, audit });
+  const notices = new AccountNotices({ clock, random, publicUrl: config.publicUrl, describeDevice });
+  const twoFactor = new TwoFactorService({
+    uow,
+    clock,
+    random,
+    audit,
+    hasher,
+    box: new AesGcmSecretBox(secret, 'totp-secret'),
+    notices,
+  });
+  const mailer = options.mailer ?? mailerFor(config);
+  const mail = new MailDelivery({
+    outbox: uow.stores.outbox,
+    mailer,
+    clock,
+    random,
+    from: mailFrom(config.publicUrl),
+    // Never the message or the recipient: the reason and the outbox id are enough to investigate.
+    onFailure: (failure) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            { mail: failure.id, kind: failure.kind, attempts: failure.attempts, reason: failure.error },
+            failure.givenUp ? 'account e-mail given up' : 'account e-mail not sent; will retry',
+          ),
+    onRunError: (error) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            { reason: error instanceof Error ? error.message : String(error) },
+            'mail outbox unreachable',
+          ),
+  });
+  const sessions = new SessionService({ uow, hasher, clock, random, audit, notices });
+  const passkeys = new PasskeyService({
+    uow,
+    clock,
+    random,
+    audit,
+    hasher,
+    relyingParty: new SimpleWebAuthnRelyingParty(config.publicUrl),
+    twoFactor,
+    notices,
+  });
   // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
   const lifecycle = new TokenLifecycle({
     uow,
@@ -161,7 +237,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     unknown,
     ...(cache ? { cache } : {}),
   });
-  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy });
+  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy, notices });
   const clients = new ClientRegistry({ uow, hasher });
   const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy });
   const issuer = config.publicUrl;
@@ -169,6 +245,8 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     clock,
     audit,
     sessions,
+    twoFactor,
+    passkeys,
     tokens,
     accounts: new AccountService({
       uow,
@@ -178,6 +256,9 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       sessions,
       passwords: new PasswordHasher(options.scrypt),
       throttle: new SignInThrottle({ limiter, name: 'sign-in' }),
+      twoFactor,
+      notices,
+      passkeys,
       signup: config.signup,
     }),
     verifier: new TokenVerifier({
@@ -222,5 +303,5 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
-  return { services, database, lastUse, app };
+  return { services, database, lastUse, mail, mailer, app };
 }

@@ -3,6 +3,9 @@ import type { Config } from '../config/config.js';
 import { DatabaseUnavailableError, StorageFullError } from '../core/storage-errors.js';
 import { composePlatform, type Platform } from './compose.js';
 
+/** How often the outbox is checked for account e-mail to send. */
+const MAIL_POLL_MS = 2_000;
+
 /** A listening server and how to stop it cleanly. */
 export interface RunningServer {
   platform: Platform;
@@ -29,6 +32,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     });
   const timer = setInterval(() => void flush(), config.lastUsedFlushMs);
   timer.unref();
+  platform.mail.start(MAIL_POLL_MS);
 
   const url = await platform.app.listen({ host: config.host, port: config.port });
   logger.info({ url, database: platform.database.dialect }, 'skytells server listening');
@@ -38,6 +42,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     stopping ??= (async () => {
       clearInterval(timer);
       await platform.app.close();
+      // A message being sent is finished; the rest stay in the outbox for the next start.
+      await platform.mail.stop();
+      platform.mailer.close();
       await flush();
       await platform.database.close();
       logger.info('skytells server stopped');

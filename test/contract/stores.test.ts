@@ -10,8 +10,10 @@ import type {
   AccountRecord,
   AuditEvent,
   Deployment,
+  Passkey,
   Project,
   Session,
+  WebAuthnChallengeBinding,
 } from '../../src/core/model.js';
 import type { DeviceAuthorization } from '../../src/core/oauth/model.js';
 import { ManualClock } from '../../src/core/clock.js';
@@ -27,6 +29,21 @@ const at = (offsetMs: number) => new Date(T0.getTime() + offsetMs);
 const DAY = 86_400_000;
 
 const unique = (prefix: string) => `${prefix}_${randomBytes(8).toString('hex')}`;
+
+function aPasskey(accountId: string, overrides: Partial<Passkey> = {}): Passkey {
+  return {
+    id: unique('pky'),
+    accountId,
+    credentialId: randomBytes(32).toString('base64url'),
+    publicKey: new Uint8Array(randomBytes(77)),
+    signCount: 0,
+    transports: ['internal', 'hybrid'],
+    name: 'Laptop',
+    createdAt: T0,
+    lastUsedAt: null,
+    ...overrides,
+  };
+}
 
 function anAccount(overrides: Partial<AccountRecord> = {}): AccountRecord {
   const id = unique('acc');
@@ -71,6 +88,8 @@ function aSession(accountId: string, overrides: Partial<Session> = {}): Session 
     ip: '203.0.113.7',
     userAgent: 'Mozilla/5.0',
     revokedAt: null,
+    reauthenticatedAt: null,
+    lastSeenAt: null,
     ...overrides,
   };
 }
@@ -630,6 +649,260 @@ describe.each(dialects)('%s store contract', (dialect) => {
       await uow.stores.sessions.insert(session, secretHash);
 
       expect(await uow.stores.sessions.findBySecretHash(secretHash)).toEqual(session);
+    });
+
+    /** Stores `session` under a secret hash of its own. */
+    const givenSession = async (session: Session) => {
+      await uow.stores.sessions.insert(session, randomBytes(32).toString('base64url'));
+      return session;
+    };
+
+    it('lists live sessions only: not revoked, not expired, not idle, most recently active first', async () => {
+      const account = await givenAccount();
+      const other = await givenAccount();
+      const now = at(20 * DAY);
+      const idleSince = at(6 * DAY);
+      const seenLately = await givenSession(
+        aSession(account.id, { createdAt: at(DAY), expiresAt: at(30 * DAY), lastSeenAt: at(19 * DAY) }),
+      );
+      const createdLately = await givenSession(
+        aSession(account.id, { createdAt: at(10 * DAY), expiresAt: at(40 * DAY) }),
+      );
+      await givenSession(aSession(account.id, { createdAt: at(DAY), expiresAt: at(30 * DAY) }));
+      await givenSession(
+        aSession(account.id, { createdAt: at(DAY), expiresAt: at(30 * DAY), lastSeenAt: at(5 * DAY) }),
+      );
+      await givenSession(aSession(account.id, { createdAt: at(10 * DAY), expiresAt: at(19 * DAY) }));
+      const revoked = await givenSession(
+        aSession(account.id, { createdAt: at(10 * DAY), expiresAt: at(40 * DAY) }),
+      );
+      await uow.stores.sessions.revoke(revoked.id, at(11 * DAY));
+      await givenSession(aSession(other.id, { createdAt: at(10 * DAY), expiresAt: at(40 * DAY) }));
+
+      expect(await uow.stores.sessions.listActive(account.id, { now, idleSince })).toEqual([
+        seenLately,
+        createdLately,
+      ]);
+    });
+
+    it('ends every live session of the account but one, and says which', async () => {
+      const account = await givenAccount();
+      const other = await givenAccount();
+      const window = { now: at(2 * DAY), idleSince: at(-12 * DAY) };
+      const kept = await givenSession(aSession(account.id));
+      const ended = await givenSession(aSession(account.id));
+      const alreadyRevoked = await givenSession(aSession(account.id));
+      await uow.stores.sessions.revoke(alreadyRevoked.id, at(500));
+      const foreign = await givenSession(aSession(other.id));
+
+      expect(
+        await uow.stores.sessions.revokeAllExcept(account.id, kept.id, { ...window, now: at(1000) }),
+      ).toEqual([ended.id]);
+      const live = await uow.stores.sessions.listActive(account.id, {
+        now: at(2000),
+        idleSince: window.idleSince,
+      });
+      expect(live.map((session) => session.id)).toEqual([kept.id]);
+      expect(
+        (await uow.stores.sessions.listActive(other.id, { now: at(2000), idleSince: window.idleSince })).map(
+          (session) => session.id,
+        ),
+      ).toEqual([foreign.id]);
+    });
+
+    it('records when a session was last seen, never moving it back', async () => {
+      const account = await givenAccount();
+      const session = aSession(account.id);
+      const secretHash = randomBytes(32).toString('base64url');
+      await uow.stores.sessions.insert(session, secretHash);
+
+      await uow.stores.sessions.touch(session.id, at(5000));
+      await uow.stores.sessions.touch(session.id, at(3000));
+      expect((await uow.stores.sessions.findBySecretHash(secretHash))?.lastSeenAt).toEqual(at(5000));
+    });
+
+    it('tells whether the account signed in before, and from an address', async () => {
+      const account = await givenAccount();
+      expect(await uow.stores.sessions.signInHistory(account.id, '203.0.113.7')).toEqual({
+        hasAny: false,
+        hasFromIp: false,
+      });
+      const ended = await givenSession(aSession(account.id, { ip: '203.0.113.7' }));
+      await uow.stores.sessions.revoke(ended.id, at(1));
+      expect(await uow.stores.sessions.signInHistory(account.id, '203.0.113.7')).toEqual({
+        hasAny: true,
+        hasFromIp: true,
+      });
+      expect(await uow.stores.sessions.signInHistory(account.id, '198.51.100.1')).toEqual({
+        hasAny: true,
+        hasFromIp: false,
+      });
+    });
+  });
+
+  describe('MailOutboxStore', () => {
+    const aMail = (accountId: string, createdAt: Date) => ({
+      id: unique('msg'),
+      accountId,
+      kind: 'password_changed',
+      recipient: `${accountId}@example.com`,
+      subject: 'Your Skytells password was changed',
+      text: 'plain é',
+      html: '<p>html é</p>',
+      createdAt,
+    });
+
+    it('claims due messages once per lease, and only the claim holder marks them', async () => {
+      const account = await givenAccount();
+      const mail = aMail(account.id, at(-DAY));
+      await uow.stores.outbox.enqueue(mail);
+      const now = at(0);
+
+      const claimed = await uow.stores.outbox.claim({
+        now,
+        leaseUntil: at(60_000),
+        claimId: 'one',
+        limit: 1000,
+      });
+      const mine = claimed.find((item) => item.id === mail.id);
+      expect(mine).toEqual({ ...mail, attempts: 1, claimId: 'one' });
+      const again = await uow.stores.outbox.claim({
+        now,
+        leaseUntil: at(60_000),
+        claimId: 'two',
+        limit: 1000,
+      });
+      expect(again.map((item) => item.id)).not.toContain(mail.id);
+
+      expect(await uow.stores.outbox.markSent(mail.id, 'two', at(1))).toBe(false);
+      expect(await uow.stores.outbox.markSent(mail.id, 'one', at(1))).toBe(true);
+      const later = await uow.stores.outbox.claim({
+        now: at(DAY),
+        leaseUntil: at(DAY + 1),
+        claimId: 'three',
+        limit: 1000,
+      });
+      expect(later.map((item) => item.id)).not.toContain(mail.id);
+    });
+
+    it('makes a failed message due again at its retry time, or never once given up', async () => {
+      const account = await givenAccount();
+      const retried = aMail(account.id, at(-DAY));
+      const givenUp = aMail(account.id, at(-DAY));
+      await uow.stores.outbox.enqueue(retried);
+      await uow.stores.outbox.enqueue(givenUp);
+      const claim = { now: at(0), leaseUntil: at(60_000), claimId: 'c', limit: 1000 };
+      await uow.stores.outbox.claim(claim);
+      await uow.stores.outbox.markFailed(retried.id, 'c', {
+        at: at(1),
+        error: 'refused',
+        retryAt: at(30_000),
+      });
+      await uow.stores.outbox.markFailed(givenUp.id, 'c', { at: at(1), error: 'refused', retryAt: null });
+
+      const early = await uow.stores.outbox.claim({ ...claim, now: at(29_999), claimId: 'd' });
+      expect(early.map((item) => item.id)).not.toContain(retried.id);
+      const due = await uow.stores.outbox.claim({
+        ...claim,
+        now: at(30_000),
+        leaseUntil: at(90_000),
+        claimId: 'e',
+      });
+      expect(due.find((item) => item.id === retried.id)?.attempts).toBe(2);
+      expect(due.map((item) => item.id)).not.toContain(givenUp.id);
+    });
+  });
+
+  describe('PasskeyStore', () => {
+    it('round-trips a passkey, key bytes and a 32-bit counter included, and finds it only in its account', async () => {
+      const account = await givenAccount();
+      const other = await givenAccount();
+      const passkey = aPasskey(account.id, { signCount: 2 ** 32 - 1 });
+      const later = aPasskey(account.id, { createdAt: at(1000), transports: [] });
+      await uow.stores.passkeys.insert(later);
+      await uow.stores.passkeys.insert(passkey);
+
+      expect(await uow.stores.passkeys.listByAccount(account.id)).toEqual([passkey, later]);
+      expect(await uow.stores.passkeys.countByAccount(account.id)).toBe(2);
+      expect(await uow.stores.passkeys.findByCredentialId(account.id, passkey.credentialId)).toEqual(passkey);
+      expect(await uow.stores.passkeys.findByCredentialId(other.id, passkey.credentialId)).toBeUndefined();
+      await expect(
+        uow.stores.passkeys.insert(aPasskey(other.id, { credentialId: passkey.credentialId })),
+      ).rejects.toBeInstanceOf(DuplicateError);
+
+      expect(await uow.stores.passkeys.delete(other.id, passkey.id)).toBe(false);
+      expect(await uow.stores.passkeys.delete(account.id, passkey.id)).toBe(true);
+      await uow.stores.passkeys.deleteAll(account.id);
+      expect(await uow.stores.passkeys.countByAccount(account.id)).toBe(0);
+    });
+
+    it('accepts a signature counter only when it moves forward, or stays 0 for an authenticator without one', async () => {
+      const account = await givenAccount();
+      const counting = aPasskey(account.id, { signCount: 5 });
+      const counterless = aPasskey(account.id);
+      await uow.stores.passkeys.insert(counting);
+      await uow.stores.passkeys.insert(counterless);
+
+      expect(await uow.stores.passkeys.recordUse(counting.id, 5, at(1))).toBe(false);
+      expect(await uow.stores.passkeys.recordUse(counting.id, 4, at(1))).toBe(false);
+      expect(await uow.stores.passkeys.recordUse(counting.id, 0, at(1))).toBe(false);
+      expect(await uow.stores.passkeys.recordUse(counting.id, 6, at(2))).toBe(true);
+      expect(await uow.stores.passkeys.recordUse(counterless.id, 0, at(3))).toBe(true);
+      expect(await uow.stores.passkeys.recordUse(counterless.id, 0, at(4))).toBe(true);
+      expect(await uow.stores.passkeys.findByCredentialId(account.id, counting.credentialId)).toMatchObject({
+        signCount: 6,
+        lastUsedAt: at(2),
+      });
+      // Two sign-ins presenting the same count at once: one wins.
+      const results = await Promise.all(
+        [7, 7, 7].map((count) => uow.stores.passkeys.recordUse(counting.id, count, at(5))),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('spends a challenge once, for its own purpose, account and session, before it expires', async () => {
+      const account = await givenAccount();
+      const session = aSession(account.id);
+      await uow.stores.sessions.insert(session, randomBytes(32).toString('base64url'));
+      const binding: WebAuthnChallengeBinding = {
+        purpose: 'registration',
+        accountId: account.id,
+        sessionId: session.id,
+      };
+      const issue = async (hash: string) =>
+        uow.stores.passkeys.putChallenge({
+          ...binding,
+          challengeHash: hash,
+          createdAt: T0,
+          expiresAt: at(60_000),
+        });
+      const hash = unique('challenge');
+      await issue(hash);
+
+      const spend = (overrides: Partial<WebAuthnChallengeBinding> = {}, now = at(1)) =>
+        uow.stores.passkeys.consumeChallenge(hash, { ...binding, ...overrides }, now);
+      expect(await spend({ purpose: 'authentication' })).toBe(false);
+      expect(await spend({ sessionId: null })).toBe(false);
+      expect(await spend({ accountId: (await givenAccount()).id })).toBe(false);
+      expect(await spend({}, at(60_000))).toBe(false);
+      expect(await spend()).toBe(true);
+      expect(await spend()).toBe(false);
+
+      const late = unique('challenge');
+      await uow.stores.passkeys.putChallenge({
+        ...binding,
+        challengeHash: late,
+        createdAt: T0,
+        expiresAt: at(1),
+      });
+      // Issuing a challenge later forgets the expired ones.
+      await uow.stores.passkeys.putChallenge({
+        ...binding,
+        challengeHash: unique('challenge'),
+        createdAt: at(10),
+        expiresAt: at(60_000),
+      });
+      expect(await uow.stores.passkeys.consumeChallenge(late, binding, T0)).toBe(false);
     });
   });
 

@@ -102,7 +102,7 @@ suite(suiteName, () => {
     expect(await empty.textContent()).toContain('github-actions-prod');
     expect(
       await page.getByRole('navigation', { name: 'Settings' }).getByRole('link').allTextContents(),
-    ).toEqual(['Tokens', 'Applications', 'Audit log']);
+    ).toEqual(['Tokens', 'Security', 'Applications', 'Audit log']);
     await screenshot(page, 'tokens-empty');
     await expectAccessible(page, 'Tokens, empty');
 
@@ -386,7 +386,7 @@ suite(suiteName, () => {
     await page.getByLabel('Password', { exact: true }).fill(session.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
     await page.goto('/settings/tokens');
     await page.waitForURL('**/signin?next=%2Fsettings%2Ftokens');

@@ -453,7 +453,12 @@ suite(suiteName, () => {
       await page.goto('/settings/tokens');
       const rail = page.getByRole('navigation', { name: 'Settings' });
       await rail.getByRole('link', { name: 'Audit log' }).waitFor();
-      expect(await rail.getByRole('link').allTextContents()).toEqual(['Tokens', 'Applications', 'Audit log']);
+      expect(await rail.getByRole('link').allTextContents()).toEqual([
+        'Tokens',
+        'Security',
+        'Applications',
+        'Audit log',
+      ]);
       await rail.getByRole('link', { name: 'Applications', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Applications' }).waitFor();
       await page.getByText('You have not registered any application.').waitFor();

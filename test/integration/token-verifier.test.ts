@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AccountNotices } from '../../src/core/account-notices.js';
 import { AuditLog } from '../../src/core/audit.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { ApiError } from '../../src/core/errors.js';
@@ -61,7 +62,21 @@ async function setUp() {
     cache,
     unknown,
   });
-  const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy: DEFAULT_TOKEN_POLICY });
+  const notices = new AccountNotices({
+    clock,
+    random: secureRandom,
+    publicUrl: 'http://127.0.0.1:8080',
+    describeDevice: () => 'Unknown device',
+  });
+  const tokens = new TokenService({
+    uow,
+    hasher,
+    clock,
+    audit,
+    lifecycle,
+    policy: DEFAULT_TOKEN_POLICY,
+    notices,
+  });
   const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy: DEFAULT_TOKEN_POLICY });
   const verifier = new TokenVerifier({
     uow,
@@ -82,7 +97,12 @@ async function setUp() {
     passwordHash: 'unused',
     createdAt: clock.now(),
   });
-  const owner: Principal = { kind: 'session', accountId, sessionId: 'ses_test' };
+  const owner: Principal = {
+    kind: 'session',
+    accountId,
+    sessionId: 'ses_test',
+    authenticatedAt: clock.now(),
+  };
 
   return {
     uow,

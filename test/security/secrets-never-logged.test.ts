@@ -1,3 +1,4 @@
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/main/logger.js';
 import {
@@ -126,6 +127,82 @@ describe('secrets never reach the logs', () => {
     await platform.app.inject({ method: 'GET', url: `/v1/tokens/${token.token}`, headers: user.headers });
     expectAbsent([token.token]);
     expect(log.text).toContain('"url":"/v1/tokens?access_token=skt_[redacted]"');
+  });
+
+  it('the authenticator secret, its codes and the recovery codes are not logged', async () => {
+    const { app } = platform;
+    const user = await signUpAndSignIn(app);
+    const started = await app.inject({ method: 'POST', url: '/v1/account/2fa/totp', headers: user.headers });
+    const { secret } = started.json<{ secret: string }>();
+    const code = TOTP.generate({ secret: Secret.fromBase32(secret) });
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: '/v1/account/2fa/totp/confirm',
+      headers: user.headers,
+      payload: { code },
+    });
+    const codes = confirmed.json<{ recovery_codes: string[] }>().recovery_codes;
+    const signIn = (extra: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/sessions',
+        payload: { email: user.email, password: user.password, ...extra },
+      });
+    await signIn({ recovery_code: codes[0] ?? '' });
+    await signIn({ recovery_code: codes[0] ?? '' });
+    await signIn({ totp_code: code });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/sessions/current/reauth',
+      headers: user.headers,
+      payload: { password: user.password },
+    });
+    // Six digits are too short to search for alone; the secret and the recovery codes are not.
+    expectAbsent([secret, ...codes, user.password]);
+    expect(log.text).toContain('"url":"/v1/account/2fa/totp/confirm"');
+  });
+
+  it('a password change and a failed account e-mail log neither passwords, nor the recipient, nor the SMTP password', async () => {
+    const mailLog = new MemoryLog();
+    const smtpPassword = 'smtp-hunter2-secret';
+    // Nothing listens on port 9 of the loopback: every delivery fails and is logged.
+    const mailing = await createTestPlatform({
+      logger: createLogger('trace', mailLog),
+      env: { SKYTELLS_SMTP_URL: `smtp://alerts:${smtpPassword}@127.0.0.1:9` },
+    });
+    try {
+      const user = await signUpAndSignIn(mailing.app);
+      const newPassword = 'the-new-password-5a4b3c';
+      const changed = await mailing.app.inject({
+        method: 'POST',
+        url: '/v1/account/password',
+        headers: user.headers,
+        payload: { current_password: user.password, new_password: newPassword },
+      });
+      expect(changed.statusCode).toBe(204);
+      await mailing.app.inject({
+        method: 'POST',
+        url: '/v1/account/password',
+        headers: user.headers,
+        payload: { current_password: 'wrong-current-1a2b3c', new_password: 'whatever-7d8e9f' },
+      });
+      expect(await mailing.mail.deliverDue()).toEqual({ sent: 0, failed: 1 });
+
+      expect(mailLog.text).toContain('account e-mail not sent; will retry');
+      for (const secret of [
+        user.password,
+        newPassword,
+        'wrong-current-1a2b3c',
+        'whatever-7d8e9f',
+        smtpPassword,
+        user.email,
+      ]) {
+        const leaking = mailLog.lines.filter((line) => line.includes(secret));
+        expect({ secret, leaking }).toEqual({ secret, leaking: [] });
+      }
+    } finally {
+      await mailing.close();
+    }
   });
 
   it('logs requests at all, so the assertions above are not vacuous', () => {

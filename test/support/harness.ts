@@ -51,6 +51,8 @@ export async function createTestDatabase(dialect: 'sqlite' | 'postgres'): Promis
 /** A composed platform on an isolated database, for `app.inject()` tests. */
 export interface TestPlatform extends Platform {
   app: FastifyInstance;
+  /** Where the data lives: the SQLite file or the PostgreSQL schema. */
+  target: DatabaseTarget;
   /** Responses of contract operations that `/openapi.json` does not describe, so far. */
   responseMismatches: readonly string[];
   close(): Promise<void>;
@@ -112,9 +114,12 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
   const mismatches = recordMismatches(platform.app);
   return {
     ...platform,
+    target: database.target,
     responseMismatches: mismatches,
     close: async () => {
       await platform.app.close();
+      await platform.mail.stop();
+      platform.mailer.close();
       await platform.database.close();
       await database.dispose();
       if (mismatches.length > 0) {

@@ -7,6 +7,7 @@ import {
   type QueryOf,
   requestLine,
   type SuccessOf,
+  type WebAuthnRequestOptions,
 } from '@skytells/contract';
 import type { IssuedAppSecret, IssuedToken } from './types';
 
@@ -22,6 +23,10 @@ export class ApiProblem extends Error {
     readonly errors: FieldError[] = [],
     /** Seconds from `Retry-After`, for `rate_limited`. */
     readonly retryAfter: number | null = null,
+    /** For `second_factor_required`: the factors the account can sign in with. */
+    readonly factors: string[] = [],
+    /** For `second_factor_required` when the account has a passkey: options for `navigator.credentials.get()`. */
+    readonly webauthn: WebAuthnRequestOptions | null = null,
   ) {
     super(detail);
     this.name = 'ApiProblem';
@@ -64,6 +69,8 @@ async function problemOf(response: Response): Promise<ApiProblem> {
       detail: string;
       title: string;
       errors: FieldError[];
+      factors: string[];
+      webauthn: WebAuthnRequestOptions;
     }>;
     if (typeof body.code !== 'string') return fallback;
     return new ApiProblem(
@@ -72,6 +79,8 @@ async function problemOf(response: Response): Promise<ApiProblem> {
       body.detail ?? body.title ?? fallback.detail,
       Array.isArray(body.errors) ? body.errors : [],
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
+      Array.isArray(body.factors) ? body.factors : [],
+      typeof body.webauthn === 'object' && body.webauthn !== null ? body.webauthn : null,
     );
   } catch {
     return fallback;
@@ -151,4 +160,18 @@ export const api = {
   deleteApp: (id: string) => call('deleteApp', { params: { id } }),
   authorizedApps: () => call('listAuthorizedApps', {}),
   revokeAuthorizedApp: (clientId: string) => call('revokeAuthorizedApp', { params: { id: clientId } }),
+  twoFactor: () => call('getTwoFactor', {}),
+  enrolTotp: () => call('enrolTotp', {}),
+  confirmTotp: (code: string) => call('confirmTotp', { body: { code } }),
+  disableTwoFactor: () => call('disableTwoFactor', {}),
+  regenerateRecoveryCodes: () => call('regenerateRecoveryCodes', {}),
+  reauthenticate: (body: BodyOf<'reauthenticate'>) => call('reauthenticate', { body }),
+  listSessions: () => call('listSessions', {}),
+  revokeSession: (id: string) => call('revokeSession', { params: { id } }),
+  revokeOtherSessions: () => call('revokeOtherSessions', {}),
+  changePassword: (body: BodyOf<'changePassword'>) => call('changePassword', { body }),
+  reauthenticationOptions: () => call('reauthenticationOptions', {}),
+  passkeyCreationOptions: () => call('passkeyCreationOptions', {}),
+  registerPasskey: (body: BodyOf<'registerPasskey'>) => call('registerPasskey', { body }),
+  deletePasskey: (id: string) => call('deletePasskey', { params: { id } }),
 };

@@ -15,10 +15,13 @@ import { TokenDetailsPage } from './tokens/token-details-page';
 import { TokensPage } from './tokens/tokens-page';
 import { BrandMark } from './ui/brand';
 import { ConfirmDialog } from './ui/dialog';
+import { ReauthProvider } from './ui/reauth';
+import { SecurityPage } from './security/security-page';
 
-/** The Settings sections that exist; later issues add API Keys, Providers, Security. */
+/** The Settings sections that exist; later issues add API Keys, Providers, Webhooks, Workloads. */
 const SETTINGS_SECTIONS = [
   { to: '/settings/tokens', label: 'Tokens' },
+  { to: '/settings/security', label: 'Security' },
   { to: '/settings/applications', label: 'Applications' },
   { to: '/settings/audit', label: 'Audit log' },
 ] as const;
@@ -84,7 +87,9 @@ export function App() {
   if (isAuthPage) return <AfterSignIn path={path} />;
   return (
     <Shell>
-      <SettingsRoutes pathname={pathname} />
+      <ReauthProvider>
+        <SettingsRoutes pathname={pathname} />
+      </ReauthProvider>
     </Shell>
   );
 }
@@ -107,6 +112,7 @@ function SettingsRoutes({ pathname }: { pathname: string }) {
   else if (matchPath('/settings/applications/new', pathname)) page = <RegisterApplicationPage />;
   else if ((params = matchPath('/settings/applications/:id', pathname)))
     page = <EditApplicationPage key={params['id']} id={params['id'] ?? ''} />;
+  else if (matchPath('/settings/security', pathname)) page = <SecurityPage />;
   else if (matchPath('/settings/audit', pathname)) page = <AuditPage />;
   else
     page = (

@@ -6,6 +6,7 @@ import type { App, Token } from '@skytells/contract';
 
 export type {
   Account,
+  ActiveSession,
   App as OAuthApp,
   AuditEvent,
   AuthorizedApp,

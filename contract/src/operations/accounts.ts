@@ -21,7 +21,7 @@ export const accountsOperations = {
     auth: PUBLIC,
     body: SignInBody,
     responses: { 201: SessionSchema },
-    errors: ['invalid_credentials', 'rate_limited'],
+    errors: ['invalid_credentials', 'second_factor_required', 'rate_limited', 'totp_secret_unreadable'],
   },
   getCurrentSession: {
     method: 'GET',

@@ -27,6 +27,7 @@ export const appsOperations = {
     auth: credential('apps:write'),
     body: RegisterAppBody,
     responses: { 201: AppWithSecretSchema },
+    errors: ['reauth_required'],
   },
   getApp: {
     method: 'GET',

@@ -38,7 +38,7 @@ export const tokensOperations = {
     auth: credential('tokens:write'),
     body: CreateTokenBody,
     responses: { 201: IssuedTokenSchema },
-    errors: ['name_conflict', 'lifetime_exceeds_caller', 'policy_violation'],
+    errors: ['name_conflict', 'lifetime_exceeds_caller', 'policy_violation', 'reauth_required'],
   },
   getCallingToken: {
     method: 'GET',
@@ -78,7 +78,14 @@ export const tokensOperations = {
     body: RotateTokenBody,
     bodyOptional: true,
     responses: { 201: IssuedTokenSchema },
-    errors: ['not_found', 'name_conflict', 'token_not_active', 'lifetime_exceeds_caller', 'policy_violation'],
+    errors: [
+      'not_found',
+      'name_conflict',
+      'token_not_active',
+      'lifetime_exceeds_caller',
+      'policy_violation',
+      'reauth_required',
+    ],
   },
   revokeLeakedCredentials: {
     method: 'POST',

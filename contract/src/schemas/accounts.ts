@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Time } from './common.js';
+import { WebAuthnAuthenticationResponseSchema } from './webauthn.js';
 
 export const AccountSchema = Type.Object(
   { id: Type.String(), email: Type.String(), name: Type.String(), created_at: Time },
@@ -23,6 +24,7 @@ export const SignInBody = Type.Object(
     password: Type.String({ maxLength: 4096 }),
     totp_code: Type.Optional(Type.String({ maxLength: 16 })),
     recovery_code: Type.Optional(Type.String({ maxLength: 64 })),
+    webauthn_response: Type.Optional(WebAuthnAuthenticationResponseSchema),
   },
   { additionalProperties: false, $id: 'SignInRequest' },
 );

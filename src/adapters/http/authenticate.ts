@@ -4,6 +4,7 @@ import { parseBearer } from '../../core/bearer.js';
 import { ApiError } from '../../core/errors.js';
 import type { RequestContext } from '../../core/model.js';
 import { type Principal, scopesOf } from '../../core/principal.js';
+import { authenticatedAtOf } from '../../core/reauthentication.js';
 import { hasScope, type Scope } from '../../core/scopes.js';
 import type { Services } from './services.js';
 
@@ -107,7 +108,12 @@ async function identify(
       });
     }
   }
-  return { kind: 'session', accountId: session.accountId, sessionId: session.id };
+  return {
+    kind: 'session',
+    accountId: session.accountId,
+    sessionId: session.id,
+    authenticatedAt: authenticatedAtOf(session),
+  };
 }
 
 /**

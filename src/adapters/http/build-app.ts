@@ -17,11 +17,13 @@ import { assertStrictJson, decodeUtf8, StrictJsonError } from './strict-json.js'
 import { oauthPages } from './oauth/oauth-pages.js';
 import { oauthRoutes } from './oauth/oauth-routes.js';
 import { accountRoutes } from './routes/account-routes.js';
+import { sessionRoutes } from './routes/session-routes.js';
 import { appRoutes } from './routes/app-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { resourceRoutes } from './routes/resource-routes.js';
+import { securityRoutes } from './routes/security-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import type { Services } from './services.js';
 
@@ -138,7 +140,9 @@ export async function buildApp(services: Services, options: AppOptions): Promise
       }),
   });
   await app.register(accountRoutes, { services, cookie: { secure } });
+  await app.register(sessionRoutes, { services });
   await app.register(tokenRoutes, { services });
+  await app.register(securityRoutes, { services });
   await app.register(resourceRoutes, { services });
   await app.register(credentialRoutes, { services });
   await app.register(opsRoutes, {

@@ -17,7 +17,13 @@ function challenge(error: ApiError): string | undefined {
   }
   if (statusOf(error) !== 401) return undefined;
   // RFC 6750 §3.1: no error attribute when the request carried no credential.
-  if (error.code === 'token_missing' || error.code === 'invalid_credentials') return REALM;
+  if (
+    error.code === 'token_missing' ||
+    error.code === 'invalid_credentials' ||
+    error.code === 'second_factor_required'
+  ) {
+    return REALM;
+  }
   return `${REALM}, error="invalid_token", error_description="${error.detail.replace(/["\\]/g, '')}"`;
 }
 
@@ -122,6 +128,8 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
         detail: error.detail,
         code: error.code,
         ...(error.errors === undefined ? {} : { errors: error.errors }),
+        ...(error.factors === undefined ? {} : { factors: error.factors }),
+        ...(error.webauthn === undefined ? {} : { webauthn: error.webauthn }),
         ...(error.code === 'internal_error' ? { request_id: request.id } : {}),
       }),
     );

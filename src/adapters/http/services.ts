@@ -6,16 +6,20 @@ import type { AuthorizationServer } from '../../core/oauth/authorization-server.
 import type { DeviceFlow } from '../../core/oauth/device-flow.js';
 import type { TokenEndpoints } from '../../core/oauth/token-endpoints.js';
 import type { RateLimiter } from '../../core/rate-limiter.js';
+import type { PasskeyService } from '../../core/passkey-service.js';
 import type { ProjectService } from '../../core/project-service.js';
 import type { SessionService } from '../../core/session-service.js';
 import type { TokenService } from '../../core/token-service.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
+import type { TwoFactorService } from '../../core/two-factor-service.js';
 
 /** The use cases the HTTP API exposes; composed in `main`. */
 export interface Services {
   clock: Clock;
   accounts: AccountService;
   sessions: SessionService;
+  twoFactor: TwoFactorService;
+  passkeys: PasskeyService;
   tokens: TokenService;
   verifier: TokenVerifier;
   projects: ProjectService;

@@ -54,6 +54,10 @@ export class KyselyAccountStore implements AccountStore {
     return row === undefined ? undefined : toAccount(row);
   }
 
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.db.updateTable('accounts').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+  }
+
   async lock(id: string): Promise<void> {
     // SQLite runs one transaction at a time on its single connection: nothing to lock.
     if (this.dialect === 'postgres') {

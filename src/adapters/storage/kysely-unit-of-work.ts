@@ -3,9 +3,12 @@ import type { Stores, UnitOfWork } from '../../core/ports.js';
 import { KyselyAccountStore } from './kysely-account-store.js';
 import { KyselyOAuthStore } from './kysely-oauth-store.js';
 import { KyselyAuditStore } from './kysely-audit-store.js';
+import { KyselyMailOutboxStore } from './kysely-mail-outbox-store.js';
+import { KyselyPasskeyStore } from './kysely-passkey-store.js';
 import { KyselyProjectStore } from './kysely-project-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
+import { KyselyTwoFactorStore } from './kysely-two-factor-store.js';
 import { PostgresTokenInvalidations, SqliteTokenInvalidations } from './kysely-token-invalidations.js';
 import type { DialectName } from './migrations.js';
 import type { Schema } from './schema.js';
@@ -16,6 +19,9 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     accounts: new KyselyAccountStore(db, dialect),
     tokens: new KyselyTokenStore(db, dialect),
     sessions: new KyselySessionStore(db),
+    twoFactor: new KyselyTwoFactorStore(db),
+    outbox: new KyselyMailOutboxStore(db, dialect),
+    passkeys: new KyselyPasskeyStore(db),
     audit: new KyselyAuditStore(db),
     projects: new KyselyProjectStore(db),
     invalidations:

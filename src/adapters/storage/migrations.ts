@@ -221,6 +221,112 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         await sql`drop table if exists rate_limit_windows`.execute(db);
       },
     },
+    '0005_second_factors': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('totp_factors')
+          .addColumn('account_id', 'text', (c) =>
+            c.primaryKey().references('accounts.id').onDelete('cascade'),
+          )
+          .addColumn('secret_sealed', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('confirmed_at', time)
+          .addColumn('last_used_step', 'integer')
+          .execute();
+
+        await db.schema
+          .createTable('recovery_codes')
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('used_at', time)
+          .addPrimaryKeyConstraint('recovery_codes_pk', ['account_id', 'code_hash'])
+          .execute();
+
+        await db.schema.alterTable('sessions').addColumn('reauthenticated_at', time).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('sessions').dropColumn('reauthenticated_at').execute();
+        for (const table of ['recovery_codes', 'totp_factors']) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
+    '0006_sessions_last_seen_and_mail_outbox': {
+      async up(db: Kysely<unknown>) {
+        // Null until the session is first seen after sign-in: idle time counts from created_at then.
+        await db.schema.alterTable('sessions').addColumn('last_seen_at', time).execute();
+        await db.schema
+          .createIndex('sessions_account_created')
+          .on('sessions')
+          .columns(['account_id', 'created_at'])
+          .execute();
+
+        // Account e-mail, written in the transaction of the event that causes it (docs/configuration.md).
+        await db.schema
+          .createTable('mail_outbox')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.references('accounts.id').onDelete('cascade'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('text_body', 'text', (c) => c.notNull())
+          .addColumn('html_body', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          // When the message may next be tried; a claim moves it ahead by the lease.
+          .addColumn('next_attempt_at', time, (c) => c.notNull())
+          .addColumn('claim_id', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('sent_at', time)
+          .addColumn('failed_at', time)
+          .execute();
+        await sql`create index mail_outbox_due on mail_outbox (next_attempt_at)
+          where sent_at is null and failed_at is null`.execute(db);
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table if exists mail_outbox`.execute(db);
+        await sql`drop index if exists sessions_account_created`.execute(db);
+        await db.schema.alterTable('sessions').dropColumn('last_seen_at').execute();
+      },
+    },
+    '0007_passkeys': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('passkeys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('credential_id', 'text', (c) => c.notNull().unique())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .addColumn('sign_count', 'bigint', (c) => c.notNull())
+          .addColumn('transports', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('last_used_at', time)
+          .execute();
+        await db.schema.createIndex('passkeys_account_idx').on('passkeys').column('account_id').execute();
+
+        await db.schema
+          .createTable('webauthn_challenges')
+          .addColumn('challenge_hash', 'text', (c) => c.primaryKey())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('session_id', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('webauthn_challenges_expiry_idx')
+          .on('webauthn_challenges')
+          .column('expires_at')
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const table of ['webauthn_challenges', 'passkeys']) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
   };
 }
 

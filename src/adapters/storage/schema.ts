@@ -22,6 +22,55 @@ export interface SessionsTable {
   ip: string | null;
   user_agent: string | null;
   revoked_at: DbTime | null;
+  /** Last request seen, written at most about once a minute; null until the first. */
+  last_seen_at: DbTime | null;
+  reauthenticated_at: DbTime | null;
+}
+
+/** One authenticator-app factor per account; the secret is sealed, never in plain. */
+export interface TotpFactorsTable {
+  account_id: string;
+  /** `v1.<nonce>.<ciphertext+tag>`, AES-256-GCM with the account id as associated data. */
+  secret_sealed: string;
+  created_at: DbTime;
+  confirmed_at: DbTime | null;
+  /** bigint-free: time steps stay below 2^31 until the year 4000. */
+  last_used_step: number | null;
+}
+
+/** Recovery codes as keyed hashes; a used code keeps its row with `used_at` set. */
+export interface RecoveryCodesTable {
+  account_id: string;
+  code_hash: string;
+  created_at: DbTime;
+  used_at: DbTime | null;
+}
+
+/** Passkeys (WebAuthn credentials); the public key alone, which is no secret. */
+export interface PasskeysTable {
+  id: string;
+  account_id: string;
+  /** base64url; unique across accounts, as an authenticator makes each one at random. */
+  credential_id: string;
+  /** COSE_Key, base64url. */
+  public_key: string;
+  /** 0..2^32-1: bigint, which the PostgreSQL driver returns as a string. */
+  sign_count: number | string;
+  /** JSON array of transport names. */
+  transports: string;
+  name: string;
+  created_at: DbTime;
+  last_used_at: DbTime | null;
+}
+
+/** Issued WebAuthn challenges, as keyed hashes, until used or expired. */
+export interface WebAuthnChallengesTable {
+  challenge_hash: string;
+  purpose: 'registration' | 'authentication';
+  account_id: string;
+  session_id: string | null;
+  created_at: DbTime;
+  expires_at: DbTime;
 }
 
 export interface AccessTokensTable {
@@ -135,12 +184,37 @@ export interface RateLimitWindowsTable {
   reset_at_ms: number | string;
 }
 
+/** Account e-mail waiting to be sent, or sent: the outbox the delivery loop drains. */
+export interface MailOutboxTable {
+  id: string;
+  account_id: string | null;
+  kind: string;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: DbTime;
+  attempts: number;
+  next_attempt_at: DbTime;
+  /** Set by the process that claimed the message until its lease (`next_attempt_at`) ends. */
+  claim_id: string | null;
+  last_error: string | null;
+  sent_at: DbTime | null;
+  /** Set when delivery was given up. */
+  failed_at: DbTime | null;
+}
+
 export interface Schema {
+  mail_outbox: MailOutboxTable;
   oauth_clients: OAuthClientsTable;
   oauth_codes: OAuthCodesTable;
   oauth_device_codes: OAuthDeviceCodesTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
+  totp_factors: TotpFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebAuthnChallengesTable;
   access_tokens: AccessTokensTable;
   audit_events: AuditEventsTable;
   projects: ProjectsTable;

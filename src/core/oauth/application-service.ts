@@ -6,6 +6,7 @@ import type { AccessToken, RequestContext } from '../model.js';
 import type { UnitOfWork } from '../ports.js';
 import { actorOf, type Principal } from '../principal.js';
 import { newId, randomBase62, type Random } from '../random.js';
+import { assertRecentlyAuthenticated } from '../reauthentication.js';
 import type { ClientRegistry } from './client-registry.js';
 import type { ClientTokens } from './client-tokens.js';
 import type { OAuthClient } from './model.js';
@@ -85,7 +86,8 @@ export class ApplicationService {
 
   /**
    * Registers an application; a confidential one gets a client secret, shown once.
-   * @throws ApiError `validation_failed`.
+   * @throws ApiError `validation_failed`, `reauth_required` (a console session without a recent
+   * sign-in or re-authentication).
    */
   async register(
     principal: Principal,
@@ -96,6 +98,7 @@ export class ApplicationService {
     const redirectUris = parseRedirectUris(input.redirectUris ?? []);
     const type = input.type ?? 'confidential';
     const now = this.#deps.clock.now();
+    assertRecentlyAuthenticated(principal, now);
     const secret = type === 'confidential' ? this.#newSecret() : null;
     const client: OAuthClient = {
       id: newId('app', this.#deps.random, now),

@@ -29,6 +29,9 @@ export function checkAppFields(name: string, redirectUris: string[]): AppFormErr
 /** Maps an API problem of `POST /v1/apps` or `PATCH /v1/apps/{id}` to the form's fields. */
 export function appFormErrors(failure: unknown): AppFormErrors {
   if (!(failure instanceof ApiProblem)) return { form: 'Something went wrong. Try again.' };
+  if (failure.code === 'reauth_required') {
+    return { form: 'Registering an application needs your password. Confirm it and try again.' };
+  }
   if (failure.code !== 'validation_failed') return { form: failure.detail };
   const errors: AppFormErrors = {};
   for (const error of failure.errors) {

@@ -4,6 +4,7 @@ import { Link, navigate } from '../router';
 import { focusFirstInvalid } from '../tokens/create-token-page';
 import type { IssuedAppSecret, OAuthApp } from '../types';
 import { useTitle } from '../ui/hooks';
+import { useReauth } from '../ui/reauth';
 import {
   ApplicationFields,
   appFormErrors,
@@ -28,6 +29,7 @@ const TYPES: { value: OAuthApp['type']; label: string; hint: string }[] = [
 
 /** Settings → Applications → Register: name, redirect URIs and type, then the client secret once. */
 export function RegisterApplicationPage() {
+  const withReauth = useReauth();
   const [name, setName] = useState('');
   const [redirectUris, setRedirectUris] = useState('');
   const [type, setType] = useState<OAuthApp['type']>('confidential');
@@ -87,7 +89,7 @@ export function RegisterApplicationPage() {
     }
     setBusy(true);
     try {
-      setIssued(await api.registerApp({ name: name.trim(), redirect_uris: uris, type }));
+      setIssued(await withReauth(() => api.registerApp({ name: name.trim(), redirect_uris: uris, type })));
     } catch (failure) {
       setErrors(appFormErrors(failure));
       focusFirstInvalid(formRef.current);

@@ -4,6 +4,7 @@ import { Link } from '../router';
 import { PRESETS, minimalScopes, presetScopes, sameGrant } from '../scopes';
 import type { IssuedToken } from '../types';
 import { useNow, useScopes, useTitle } from '../ui/hooks';
+import { useReauth } from '../ui/reauth';
 import { ExpirationField, type ExpirationValue, expectedExpiry, expirationRequest } from './expiration-field';
 import { tokenFormErrors, type TokenFormErrors } from './problem-messages';
 import { ScopePicker } from './scope-picker';
@@ -23,6 +24,7 @@ export function CreateTokenPage() {
   const nameRef = useRef<HTMLInputElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const id = useId();
+  const withReauth = useReauth();
   useTitle(issued === null ? 'Create token' : 'Token created');
 
   if (issued !== null) {
@@ -57,7 +59,9 @@ export function CreateTokenPage() {
     setBusy(true);
     try {
       setIssued(
-        await api.createToken({ name: name.trim(), scopes: minimalScopes(selected, catalogue), ...expires }),
+        await withReauth(() =>
+          api.createToken({ name: name.trim(), scopes: minimalScopes(selected, catalogue), ...expires }),
+        ),
       );
     } catch (failure) {
       setErrors(tokenFormErrors(failure, name));

@@ -28,6 +28,8 @@ export function tokenFormErrors(failure: unknown, name: string): TokenFormErrors
     }
     case 'token_not_active':
       return { form: 'This token is no longer active or was already replaced, so it cannot be rotated.' };
+    case 'reauth_required':
+      return { form: 'A token that never expires needs your password. Confirm it and try again.' };
     case 'rate_limited':
       return { form: `Too many requests. Try again in ${failure.retryAfter ?? 60} seconds.` };
     default:

@@ -4,6 +4,7 @@ import { Link } from '../router';
 import { effectiveScopes, minimalScopes, sameGrant, successorName } from '../scopes';
 import type { IssuedToken, Token } from '../types';
 import { useNow, useScopes, useTitle } from '../ui/hooks';
+import { useReauth } from '../ui/reauth';
 import { focusFirstInvalid } from './create-token-page';
 import { ExpirationField, type ExpirationValue, expectedExpiry, expirationRequest } from './expiration-field';
 import { tokenFormErrors, type TokenFormErrors } from './problem-messages';
@@ -128,6 +129,7 @@ function ReplacementForm({
   onIssued: (issued: IssuedToken) => void;
 }) {
   const id = useId();
+  const withReauth = useReauth();
   const formRef = useRef<HTMLFormElement>(null);
   const [name, setName] = useState(() => successorName(old.name));
   const [selected, setSelected] = useState<Set<string>>(
@@ -163,14 +165,16 @@ function ReplacementForm({
     setBusy(true);
     try {
       onIssued(
-        await api.rotateToken(old.id, {
-          name: name.trim(),
-          ...(sameGrant(selected, old.scopes, catalogue)
-            ? {}
-            : { scopes: minimalScopes(selected, catalogue) }),
-          ...(expires ?? {}),
-          ...(seconds === null ? {} : { revoke_old_after_seconds: seconds }),
-        }),
+        await withReauth(() =>
+          api.rotateToken(old.id, {
+            name: name.trim(),
+            ...(sameGrant(selected, old.scopes, catalogue)
+              ? {}
+              : { scopes: minimalScopes(selected, catalogue) }),
+            ...(expires ?? {}),
+            ...(seconds === null ? {} : { revoke_old_after_seconds: seconds }),
+          }),
+        ),
       );
     } catch (failure) {
       setErrors(tokenFormErrors(failure, name));

@@ -20,7 +20,7 @@ const FOCUSABLE =
  * Tab from the last control goes to the first, Shift+Tab from the first to the last: a modal
  * `<dialog>` alone lets the focus leave the page for the browser's own controls (WAI-ARIA APG, Dialog).
  */
-function wrapFocus(event: KeyboardEvent<HTMLDialogElement>): void {
+export function wrapFocus(event: KeyboardEvent<HTMLDialogElement>): void {
   if (event.key !== 'Tab') return;
   const controls = [...event.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
   const first = controls[0];
@@ -40,7 +40,7 @@ function wrapFocus(event: KeyboardEvent<HTMLDialogElement>): void {
  * Gives the focus back to the control that opened a dialog; when that control is gone or disabled
  * (a revoked row's Revoke), to the first control of its row or card, else to the page's content.
  */
-function returnFocus(opener: Element | null): void {
+export function returnFocus(opener: Element | null): void {
   if (opener instanceof HTMLElement && opener.isConnected && !opener.matches(':disabled')) {
     opener.focus();
     return;

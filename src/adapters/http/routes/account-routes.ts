@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { operations } from '@skytells/contract';
 import { authenticate, contextOf, principalOf, SESSION_COOKIE } from '../authenticate.js';
+import { invalidField } from '../../../core/errors.js';
 import { routeOf } from '../route-of.js';
 import { accountJson } from '../schemas.js';
 import type { Services } from '../services.js';
@@ -31,10 +32,30 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ services: Services; cook
   app.route({
     ...routeOf(operations.signIn),
     handler: async (request, reply) => {
+      const {
+        email,
+        password,
+        totp_code: totpCode,
+        recovery_code: recoveryCode,
+        webauthn_response: webauthnResponse,
+      } = request.body;
+      const given = [totpCode, recoveryCode, webauthnResponse].filter((factor) => factor !== undefined);
+      if (given.length > 1) {
+        throw invalidField('body', 'send one of totp_code, recovery_code or webauthn_response');
+      }
+      const secondFactor =
+        totpCode !== undefined
+          ? { totpCode }
+          : recoveryCode !== undefined
+            ? { recoveryCode }
+            : webauthnResponse !== undefined
+              ? { webauthnResponse }
+              : undefined;
       const { account, session, secret, csrfToken } = await services.accounts.signIn(
-        request.body.email,
-        request.body.password,
+        email,
+        password,
         contextOf(request),
+        secondFactor,
       );
       void reply.setCookie(SESSION_COOKIE, secret, {
         httpOnly: true,
