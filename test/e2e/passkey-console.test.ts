@@ -63,7 +63,7 @@ suite(suiteName, () => {
   };
 
   const signOut = async (page: Page) => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
   };
 
@@ -119,7 +119,7 @@ suite(suiteName, () => {
     await usePasskey.waitFor();
     await expectAccessible(page, 'the passkey sign-in step');
     await usePasskey.click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     const after = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
     expect(after.credentials[0]?.signCount).toBeGreaterThan(0);
 
@@ -139,7 +139,7 @@ suite(suiteName, () => {
 
     await signOut(page);
     await signIn(page, session.email, session.password);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     await context.close();
   }, 120_000);
 });
