@@ -279,11 +279,9 @@ export class TokenService {
           context,
           details: { name: token.name, masked: token.masked, reason: 'leaked' },
         });
-        const owner = await changes.stores.accounts.findById(token.accountId);
-        if (owner !== undefined) {
-          const { passwordHash: _hash, ...account } = owner;
-          await this.#deps.notices.tokenLeaked(changes.stores, account, token, context);
-        }
+        await this.#deps.notices.toOwnerOf(changes.stores, token.accountId, (account) =>
+          this.#deps.notices.tokenLeaked(changes.stores, account, token, context),
+        );
         return true;
       });
       if (changed) revoked += 1;
