@@ -59,35 +59,54 @@ export class TokenVerifier {
   }
 
   /**
-   * The active token whose value is `value`.
+   * The active token whose value is `value`: at once (no promise) when it is cached, else once the
+   * database has answered. A caller on the hot path checks for a promise and so waits for nothing
+   * when there is nothing to wait for; any other caller may simply `await` the result.
    * @throws ApiError `token_malformed` (bad format or checksum, no database access), `token_invalid`,
-   * `token_expired` or `token_revoked`. A failure of a known (expired or revoked) token is audited
-   * on its account, with the masked value only.
+   * `token_expired` or `token_revoked`, always as a rejected promise. A failure of a known (expired
+   * or revoked) token is audited on its account, with the masked value only.
    */
-  async verify(value: string, context: RequestContext): Promise<AccessToken> {
+  verify(value: string, context: RequestContext): AccessToken | Promise<AccessToken> {
     const started = performance.now();
-    const { clock, hasher, cache, unknown, lastUse } = this.#deps;
+    const { clock, hasher, cache } = this.#deps;
     if (!isWellFormedToken(value)) return this.#fail('malformed', value, undefined, context, started);
 
     const hash = hasher.hash('token-hash', value);
-    const generation = cache?.generation;
-    let token = cache?.get(hash);
-    if (token === undefined) {
-      if (unknown?.isKnownUnknown(hash) === true)
-        return this.#fail('invalid', value, undefined, context, started);
-      token = await this.#deps.uow.stores.tokens.findByHash(hash);
-      if (token === undefined) {
-        unknown?.remember(hash);
-        return this.#fail('invalid', value, undefined, context, started);
-      }
-      cache?.set(hash, token, generation);
-    }
+    const token = cache?.get(hash);
+    if (token === undefined) return this.#verifyFromStore(hash, value, context, started);
+    return this.#check(token, value, context, started, clock.now());
+  }
 
-    const now = clock.now();
+  async #verifyFromStore(
+    hash: string,
+    value: string,
+    context: RequestContext,
+    started: number,
+  ): Promise<AccessToken> {
+    const { cache, unknown, clock } = this.#deps;
+    const generation = cache?.generation;
+    if (unknown?.isKnownUnknown(hash) === true)
+      return this.#fail('invalid', value, undefined, context, started);
+    const token = await this.#deps.uow.stores.tokens.findByHash(hash);
+    if (token === undefined) {
+      unknown?.remember(hash);
+      return this.#fail('invalid', value, undefined, context, started);
+    }
+    cache?.set(hash, token, generation);
+    return this.#check(token, value, context, started, clock.now());
+  }
+
+  /** `token` if it is active at `now` (its use noted for last-used data), else the failure. */
+  #check(
+    token: AccessToken,
+    value: string,
+    context: RequestContext,
+    started: number,
+    now: Date,
+  ): AccessToken | Promise<never> {
     const status = tokenStatus(token, now);
     if (status !== 'active') return this.#fail(status, value, token, context, started);
-
-    lastUse.record({ tokenId: token.id, at: now, ip: context.ip, userAgent: context.userAgent });
+    this.#deps.lastUse.record({ tokenId: token.id, at: now, ip: context.ip, userAgent: context.userAgent });
     this.#deps.observe?.('valid', (performance.now() - started) / 1000);
     return token;
   }

@@ -114,6 +114,18 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('hash-2')?.id).toBe('tok_2');
   });
 
+  it('keeps a token read at least once per half a cache of new tokens, however many pass through', () => {
+    const cache = new VerifiedTokenCache(100);
+    cache.set('hot', aToken('tok_hot'));
+
+    for (let i = 0; i < 10_000; i++) {
+      cache.set(`hash-${i}`, aToken(`tok_${i}`));
+      if (i % 50 === 49) expect(cache.get('hot')?.id).toBe('tok_hot');
+    }
+
+    expect(cache.size).toBe(100);
+  });
+
   it('stays within its bound however many tokens pass through it', () => {
     const cache = new VerifiedTokenCache(100);
 

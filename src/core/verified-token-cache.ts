@@ -5,20 +5,31 @@ import type { AccessToken } from './model.js';
  * round trip. Entries hold the token's expiry and revocation instants, which the verifier checks on
  * every request; {@link evict} makes a revocation done in this process effective on the next request.
  *
- * A least-recently-used cache: a hit makes its token the most recent, and when the cache is full the
- * token used longest ago leaves first, so memory stays bounded whatever the number of tokens.
+ * A least-recently-used cache: when it is full, the token used longest ago leaves first, so memory stays
+ * bounded whatever the number of tokens. A hit moves its token to the recent end only when at least half
+ * the capacity has been added since it was last put there: a token used over and over (one busy CI
+ * pipeline) is then not deleted and re-added on every request, which V8's `Map` makes slow on a large
+ * map, and a token used at least once per half a cache of new look-ups is never the one to leave.
  *
  * Safe where this process hears of every revocation: one server on SQLite, or servers sharing
  * PostgreSQL while their notification connection is up. While it is not, {@link distrust} makes the
  * cache answer nothing and keep nothing, so every verification reads through.
  */
+/** A cached token and the count of placements at its last move to the recent end. */
+interface Entry {
+  token: AccessToken;
+  stamp: number;
+}
+
 export class VerifiedTokenCache {
-  // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
-  readonly #byHash = new Map<string, AccessToken>();
+  // A Map iterates in insertion order: re-inserting keeps the least recently used first.
+  readonly #byHash = new Map<string, Entry>();
   readonly #hashById = new Map<string, string>();
   readonly #capacity: number;
   #isTrusted = true;
   #generation = 0;
+  /** Counts placements at the recent end; an entry's `stamp` is the count at its last one. */
+  #tick = 0;
 
   /** @param capacity the most tokens held (0 holds none); the least recently used go first. */
   constructor(capacity = 100_000) {
@@ -36,12 +47,14 @@ export class VerifiedTokenCache {
   /** The cached token for `tokenHash`, if any, which becomes the most recently used; never while distrusted. */
   get(tokenHash: string): AccessToken | undefined {
     if (!this.#isTrusted) return undefined;
-    const token = this.#byHash.get(tokenHash);
-    if (token !== undefined) {
+    const entry = this.#byHash.get(tokenHash);
+    if (entry === undefined) return undefined;
+    if (this.#tick - entry.stamp >= this.#capacity >>> 1) {
       this.#byHash.delete(tokenHash);
-      this.#byHash.set(tokenHash, token);
+      this.#byHash.set(tokenHash, entry);
+      entry.stamp = ++this.#tick;
     }
-    return token;
+    return entry.token;
   }
 
   /**
@@ -55,7 +68,7 @@ export class VerifiedTokenCache {
       const oldest = this.#byHash.keys().next();
       if (oldest.done !== true) this.#delete(oldest.value);
     }
-    this.#byHash.set(tokenHash, token);
+    this.#byHash.set(tokenHash, { token, stamp: ++this.#tick });
     this.#hashById.set(token.id, tokenHash);
   }
 
@@ -95,8 +108,9 @@ export class VerifiedTokenCache {
   }
 
   #delete(hash: string): void {
-    const token = this.#byHash.get(hash);
+    const entry = this.#byHash.get(hash);
     this.#byHash.delete(hash);
-    if (token !== undefined && this.#hashById.get(token.id) === hash) this.#hashById.delete(token.id);
+    if (entry !== undefined && this.#hashById.get(entry.token.id) === hash)
+      this.#hashById.delete(entry.token.id);
   }
 }

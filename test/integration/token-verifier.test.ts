@@ -134,7 +134,7 @@ function replayOf(bytes: Uint8Array): () => Random {
 }
 
 /** The error code `promise` rejects with. */
-async function codeOf(promise: Promise<AccessToken>): Promise<string> {
+async function codeOf(promise: AccessToken | Promise<AccessToken>): Promise<string> {
   try {
     await promise;
   } catch (error) {

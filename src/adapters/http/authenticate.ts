@@ -1,8 +1,9 @@
 import type { OperationAuth } from '@skytells/contract';
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { parseBearer } from '../../core/bearer.js';
 import { ApiError } from '../../core/errors.js';
-import type { RequestContext } from '../../core/model.js';
+import type { AccessToken, RequestContext } from '../../core/model.js';
 import { type Principal, scopesOf } from '../../core/principal.js';
 import { authenticatedAtOf } from '../../core/reauthentication.js';
 import { hasScope, type Scope } from '../../core/scopes.js';
@@ -30,7 +31,21 @@ const WEEK_MS = 7 * 86_400_000;
  */
 export function sessionCookieOf(request: FastifyRequest): string | undefined {
   const header = request.headers.cookie;
-  return header === undefined ? undefined : request.server.parseCookie(header)[SESSION_COOKIE];
+  return header === undefined ? undefined : parseCookies(header)[SESSION_COOKIE];
+}
+
+/**
+ * The `Set-Cookie` value that gives the browser its session (`secret` until `expires`), or, with
+ * `secret` null, that ends it. HttpOnly, so no script reads it; SameSite=Lax; Secure on https.
+ */
+export function sessionCookie(secret: string | null, options: { secure: boolean; expires?: Date }): string {
+  return serializeCookie(SESSION_COOKIE, secret ?? '', {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: options.secure,
+    path: '/',
+    expires: secret === null ? new Date(0) : options.expires,
+  });
 }
 
 /** Where the request came from, for audit and last-used data. */
@@ -79,20 +94,33 @@ function assertOneCredential(request: FastifyRequest): void {
   }
 }
 
-async function identify(
+/** The caller a verified token makes; a token near its expiry says so in a response header. */
+function tokenCaller(services: Services, reply: FastifyReply, token: AccessToken): Principal {
+  if (token.expiresAt !== null && token.expiresAt.getTime() - services.clock.now().getTime() < WEEK_MS) {
+    void reply.header('skytells-token-expiration', token.expiresAt.toISOString());
+  }
+  return { kind: 'token', accountId: token.accountId, token };
+}
+
+/**
+ * The caller of `request`: at once for a cached token (the hot path waits for nothing), else once
+ * the database has answered.
+ */
+function identify(
   services: Services,
   request: FastifyRequest,
   reply: FastifyReply,
-): Promise<Principal> {
+): Principal | Promise<Principal> {
   assertOneCredential(request);
   const header = request.headers.authorization;
-  if (header !== undefined) {
-    const token = await services.verifier.verify(parseBearer(header), contextOf(request));
-    if (token.expiresAt !== null && token.expiresAt.getTime() - services.clock.now().getTime() < WEEK_MS) {
-      void reply.header('skytells-token-expiration', token.expiresAt.toISOString());
-    }
-    return { kind: 'token', accountId: token.accountId, token };
-  }
+  if (header === undefined) return sessionCaller(services, request);
+  const verified = services.verifier.verify(parseBearer(header), contextOf(request));
+  return verified instanceof Promise
+    ? verified.then((token) => tokenCaller(services, reply, token))
+    : tokenCaller(services, reply, verified);
+}
+
+async function sessionCaller(services: Services, request: FastifyRequest): Promise<Principal> {
   const cookie = sessionCookieOf(request);
   if (cookie === undefined || cookie === '') {
     throw new ApiError('token_missing', { detail: 'Send "Authorization: Bearer <token>" or sign in.' });
@@ -116,6 +144,38 @@ async function identify(
   };
 }
 
+/** Refuses `principal` unless it meets `requirement`. */
+function assertMeets(principal: Principal, requirement: Requirement): void {
+  if (requirement.via === 'session' && principal.kind !== 'session') {
+    throw new ApiError('session_required', { detail: 'Sign in to the console for this action.' });
+  }
+  if (requirement.via === 'token' && principal.kind !== 'token') {
+    throw new ApiError('token_required', { detail: 'Call this with "Authorization: Bearer <token>".' });
+  }
+  if (requirement.scope !== undefined && !hasScope(scopesOf(principal), requirement.scope)) {
+    throw new ApiError('insufficient_scope', {
+      detail: `This token lacks the "${requirement.scope}" scope.`,
+      scope: requirement.scope,
+    });
+  }
+}
+
+/**
+ * Authenticates `request` from inside a handler, as the {@link authenticate} hook does before one:
+ * for a route that takes either a credential or something else (OAuth introspection).
+ */
+export async function authenticateWithin(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  requirement: Requirement,
+): Promise<Principal> {
+  const principal = await identify(services, request, reply);
+  assertMeets(principal, requirement);
+  request.principal = principal;
+  return principal;
+}
+
 /**
  * An `onRequest` hook that authenticates the caller and checks `requirement` (a contract
  * operation's `auth`, or a requirement of its own), before the body is even read: a refused request
@@ -125,24 +185,39 @@ async function identify(
 export function authenticate(
   services: Services,
   requirement: Requirement | OperationAuth = {},
-): onRequestAsyncHookHandler {
+): onRequestHookHandler {
   if ('kind' in requirement && requirement.kind !== 'credential') {
     throw new Error(`An operation with ${requirement.kind} access takes no credential hook.`);
   }
-  return async (request, reply) => {
-    const principal = await identify(services, request, reply);
-    if (requirement.via === 'session' && principal.kind !== 'session') {
-      throw new ApiError('session_required', { detail: 'Sign in to the console for this action.' });
-    }
-    if (requirement.via === 'token' && principal.kind !== 'token') {
-      throw new ApiError('token_required', { detail: 'Call this with "Authorization: Bearer <token>".' });
-    }
-    if (requirement.scope !== undefined && !hasScope(scopesOf(principal), requirement.scope)) {
-      throw new ApiError('insufficient_scope', {
-        detail: `This token lacks the "${requirement.scope}" scope.`,
-        scope: requirement.scope,
-      });
-    }
+  const admit = (request: FastifyRequest, principal: Principal) => {
+    assertMeets(principal, requirement);
     request.principal = principal;
+  };
+  // A callback hook rather than an async one: a cached token is admitted without a promise.
+  return (request, reply, done) => {
+    let caller: Principal | Promise<Principal>;
+    try {
+      caller = identify(services, request, reply);
+      if (!(caller instanceof Promise)) {
+        admit(request, caller);
+        done();
+        return;
+      }
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    caller.then(
+      (principal) => {
+        try {
+          admit(request, principal);
+        } catch (error) {
+          done(error as Error);
+          return;
+        }
+        done();
+      },
+      (error: unknown) => done(error as Error),
+    );
   };
 }

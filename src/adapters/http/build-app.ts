@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { AjvCompiler } from '@fastify/ajv-compiler';
-import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -11,7 +10,7 @@ import Fastify, {
 import { ApiError } from '../../core/errors.js';
 import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import type { Metrics } from './metrics.js';
-import { securityHeaders } from './security-headers.js';
+import { apiSecurityHeaders, securityHeaders } from './security-headers.js';
 import { rateLimitStoreOn } from './rate-limit-store.js';
 import { assertStrictJson, decodeUtf8, StrictJsonError } from './strict-json.js';
 import { oauthPages } from './oauth/oauth-pages.js';
@@ -120,7 +119,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   const secure = options.publicUrl.startsWith('https:');
   // Computed once: every response sets one prepared object, the API's with `no-store` added.
   const headers = securityHeaders({ https: secure });
-  const apiHeaders = { ...headers, 'cache-control': 'no-store' };
+  const apiHeaders = apiSecurityHeaders({ https: secure });
   app.addHook('onRequest', (request, reply, done) => {
     void reply
       .headers(request.url.startsWith('/v1/') ? apiHeaders : headers)
@@ -128,8 +127,6 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     done();
   });
 
-  // Cookies are parsed on demand (`sessionCookieOf`), not on every request.
-  await app.register(cookie, { hook: false });
   await app.register(rateLimit, {
     global: false,
     store: rateLimitStoreOn(services.limiter),

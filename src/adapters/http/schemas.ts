@@ -7,6 +7,7 @@ import type {
 } from '@skytells/contract';
 import type { AccessToken, Account, AuditEvent, Deployment, Project } from '../../core/model.js';
 import { tokenStatus } from '../../core/model.js';
+import { isoTime } from './iso-time.js';
 
 /** Mappers from core's camelCase objects to the contract's snake_case wire shapes. */
 
@@ -15,8 +16,8 @@ export function pageLimit(limit: number | undefined): number {
   return limit ?? 50;
 }
 
-const iso = (date: Date) => date.toISOString();
-const isoOrNull = (date: Date | null) => (date === null ? null : date.toISOString());
+const iso = isoTime;
+const isoOrNull = (date: Date | null) => (date === null ? null : isoTime(date));
 
 /** A token as the contract's `Token` object, its status taken at `now`. */
 export function tokenJson(token: AccessToken, now: Date): TokenJson {

@@ -1,9 +1,9 @@
 import formbody from '@fastify/formbody';
 import { operations } from '@skytells/contract';
 import type { FastifyPluginAsync } from 'fastify';
-import { ApiError, OAuthError } from '../../../core/errors.js';
+import { OAuthError } from '../../../core/errors.js';
 import { ALL_SCOPES } from '../../../core/scopes.js';
-import { authenticate, contextOf } from '../authenticate.js';
+import { authenticateWithin, contextOf } from '../authenticate.js';
 import { sendProblem, statusOf, toApiError } from '../error-handler.js';
 import { routeOf } from '../route-of.js';
 import type { Services } from '../services.js';
@@ -136,19 +136,17 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
     },
   });
 
-  const bearerCaller = authenticate(services, { scope: 'tokens:read', via: 'token' });
   app.route({
     ...routeOf(operations.oauthIntrospect),
     handler: async (request, reply) => {
       const params = paramsOf(request.body);
       if (/^bearer /i.test(request.headers.authorization ?? '')) {
         // RFC 7662 §2.1: a bearer token authorized for introspection; ours needs tokens:read.
-        await bearerCaller.call(app, request, reply);
-        if (request.principal === null) throw new ApiError('token_missing');
-        const token = await services.oauth.endpoints.introspect(
-          { principal: request.principal },
-          params['token'],
-        );
+        const principal = await authenticateWithin(services, request, reply, {
+          scope: 'tokens:read',
+          via: 'token',
+        });
+        const token = await services.oauth.endpoints.introspect({ principal }, params['token']);
         return sendNoStore(reply, 200, introspectionResponse(token));
       }
       const credentials = clientCredentialsOf(request, params);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { operations } from '@skytells/contract';
-import { authenticate, contextOf, principalOf, SESSION_COOKIE } from '../authenticate.js';
+import { authenticate, contextOf, principalOf, sessionCookie } from '../authenticate.js';
 import { invalidField } from '../../../core/errors.js';
 import { routeOf } from '../route-of.js';
 import { accountJson } from '../schemas.js';
@@ -57,13 +57,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ services: Services; cook
         contextOf(request),
         secondFactor,
       );
-      void reply.setCookie(SESSION_COOKIE, secret, {
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: cookie.secure,
-        path: '/',
-        expires: session.expiresAt,
-      });
+      void reply.header(
+        'set-cookie',
+        sessionCookie(secret, { secure: cookie.secure, expires: session.expiresAt }),
+      );
       return reply.code(201).send({ account: accountJson(account), csrf_token: csrfToken });
     },
   });
@@ -75,12 +72,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ services: Services; cook
       const principal = principalOf(request);
       if (principal.kind === 'session')
         await services.sessions.end(principal.accountId, principal.sessionId, contextOf(request));
-      void reply.clearCookie(SESSION_COOKIE, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: cookie.secure,
-      });
+      void reply.header('set-cookie', sessionCookie(null, { secure: cookie.secure }));
       return reply.code(204).send();
     },
   });
