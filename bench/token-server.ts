@@ -24,7 +24,7 @@ import { profileOnRequest } from './profile.js';
  * that never expires, and `seedMs`. Without TOKENS_FILE it only serves, as a further process on a
  * shared database.
  *
- * IPC: 'warm' (verify every written value once), 'micro' (in-process verification), 'unknown'
+ * IPC: 'warm' (verify every written value once), 'flush' (write pending last-used data now, timed), 'micro' (in-process verification), 'unknown'
  * (unknown values: look-ups and memory), 'memory' (after GC).
  */
 const count = Number(process.env['TOKEN_COUNT'] ?? 10_000);
@@ -125,18 +125,28 @@ if (tokensFile !== undefined) {
   const databaseFile = target.dialect === 'sqlite' ? target.file : undefined;
   writeFileSync(tokensFile, JSON.stringify({ values, ids, writer: writer.value, seedMs, databaseFile }));
 }
-// As the real server flushes (src/main/server.ts): a failed flush keeps its batch for the next one.
+// As the real server flushes (src/main/server.ts), every SKYTELLS_LAST_USED_FLUSH_MS (default 60 s)
+// unless BENCH_FLUSH_MS says otherwise: a failed flush keeps its batch for the next one.
 const timer = setInterval(
   () =>
     void platform.lastUse.flush().catch((error: unknown) => {
       process.stderr.write(`  last-use flush failed, kept for the next one: ${(error as Error).message}\n`);
     }),
-  Number(process.env['BENCH_FLUSH_MS'] ?? 1000),
+  Number(process.env['BENCH_FLUSH_MS'] ?? config.lastUsedFlushMs),
 );
 timer.unref();
 const address = await platform.app.listen({ host: '127.0.0.1', port: 0 });
 await profileOnRequest();
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
+process.on('message', (message) => {
+  if (message !== 'flush') return;
+  // What the timer's next flush would cost now: the tokens used since the last one, written at once.
+  void (async () => {
+    const started = performance.now();
+    const tokens = await platform.lastUse.flush();
+    process.send?.({ flush: { tokens, ms: performance.now() - started } });
+  })();
+});
 process.on('message', (message) => {
   if (message !== 'memory') return;
   // Started with --expose-gc: what the process holds, not garbage not yet collected.

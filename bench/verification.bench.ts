@@ -22,6 +22,7 @@ const ROUNDS = knob('BENCH_ROUNDS', 3);
 const CONNECTIONS = knob('BENCH_CONNECTIONS', 10);
 const WARM_UP_SECONDS = knob('BENCH_WARMUP_SECONDS', 2);
 const TOKENS = knob('TOKEN_COUNT', 10_000);
+const FLUSH_MS = knob('BENCH_FLUSH_MS', 60_000);
 const url = postgresUrl();
 const finish = reportStart(
   'Token verification: `GET /v1/tokens/self`',
@@ -126,6 +127,24 @@ console.log(
   ),
 );
 if (postgres === undefined) postgresSkipped('(d) Skytells on PostgreSQL');
+
+// Last-used data is written in batches, by default once a minute: the runs above may or may not have
+// included one, so its cost is measured on its own and spread over the minute it stands for.
+const flushes: string[][] = [];
+const flushed: [string, BenchServer, Load['letter']][] = [['SQLite', sqlite, 'c']];
+if (postgres !== undefined) flushed.push(['PostgreSQL', postgres[0], 'd']);
+for (const [name, server, letter] of flushed) {
+  const rps = medians.get(find(letter, 'valid')!)!.rps;
+  const flush = await server.ask<{ tokens: number; ms: number }>('flush', 'flush');
+  const perRequestUs = (flush.ms * 1000) / (rps * (FLUSH_MS / 1000));
+  flushes.push([name, count(flush.tokens), `${flush.ms.toFixed(0)} ms`, `${perRequestUs.toFixed(2)} µs`]);
+}
+console.log(
+  `\nLast-used data, flushed every ${FLUSH_MS / 1000} s (the server's default, SKYTELLS_LAST_USED_FLUSH_MS; ` +
+    `BENCH_FLUSH_MS changes it here): one flush of the tokens used since the previous one, timed after the runs, ` +
+    `and its cost per request at the median rate over one interval:\n`,
+);
+console.log(markdownTable(['database', 'tokens written', 'flush took', 'per request'], flushes));
 
 // In process, on the Skytells servers: no HTTP, the verifier alone.
 const tokenServers: [string, BenchServer][] = [['SQLite', sqlite]];
