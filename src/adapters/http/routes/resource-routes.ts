@@ -104,6 +104,10 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   app.route({
     ...routeOf(operations.getBilling),
     onRequest: authenticate(services, operations.getBilling.auth),
-    handler: async (request) => services.projects.billing(principalOf(request).accountId),
+    handler: async (request) => ({
+      ...(await services.projects.billing(principalOf(request).accountId)),
+      // Filled in by the inference gateway's usage counts.
+      inference: { by_provider: [], by_api_key: [] },
+    }),
   });
 };
