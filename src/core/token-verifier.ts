@@ -87,7 +87,7 @@ export class TokenVerifier {
     const status = tokenStatus(token, now);
     if (status !== 'active') return this.#fail(status, value, token, context, started);
 
-    lastUse.record({ tokenId: token.id, at: now, ip: context.ip, userAgent: context.userAgent });
+    lastUse.record({ kind: 'token', id: token.id, at: now, ip: context.ip, userAgent: context.userAgent });
     this.#deps.observe?.('valid', (performance.now() - started) / 1000);
     return token;
   }

@@ -1,4 +1,5 @@
 import type { AccountService } from '../../core/account-service.js';
+import type { ApiKeyService } from '../../core/api-key-service.js';
 import type { AuditLog } from '../../core/audit.js';
 import type { Clock } from '../../core/clock.js';
 import type { ApplicationService } from '../../core/oauth/application-service.js';
@@ -21,6 +22,7 @@ export interface Services {
   twoFactor: TwoFactorService;
   passkeys: PasskeyService;
   tokens: TokenService;
+  apiKeys: ApiKeyService;
   verifier: TokenVerifier;
   projects: ProjectService;
   audit: AuditLog;
