@@ -153,6 +153,14 @@ suite(suiteName, () => {
     expect(revoked.body.data.map((key) => key.id)).toEqual([replacement?.id]);
     await expectAccessible(page, 'API Keys, with a rolled and a revoked key');
     await screenshot(page, 'api-keys');
+
+    // Phone width: no sideways scrolling, rows become cards.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(
+      await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'),
+    ).toBeLessThanOrEqual(0);
+    await expectAccessible(page, 'API Keys at phone width');
+    await screenshot(page, 'api-keys-phone');
     await context.close();
   }, 60_000);
 

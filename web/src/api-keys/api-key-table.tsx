@@ -132,12 +132,19 @@ function ApiKeyRow({ apiKey, usage, now, onRoll, onRevoke }: ApiKeyRowProps) {
 
 /** Active / Expired / Revoked; an active key that was rolled says so. */
 function ApiKeyStatusBadge({ apiKey }: { apiKey: ApiKey }) {
-  if (apiKey.status === 'revoked') return <span className="badge badge-danger">Revoked</span>;
-  if (apiKey.status === 'expired') return <span className="badge badge-muted">Expired</span>;
+  // In a stack even alone, so a badge keeps its width where the row becomes a card.
   return (
     <span className="badge-stack">
-      <span className="badge badge-success">Active</span>
-      {apiKey.replaced_by !== null ? <span className="badge badge-info">Rolled</span> : null}
+      {apiKey.status === 'revoked' ? (
+        <span className="badge badge-danger">Revoked</span>
+      ) : apiKey.status === 'expired' ? (
+        <span className="badge badge-muted">Expired</span>
+      ) : (
+        <>
+          <span className="badge badge-success">Active</span>
+          {apiKey.replaced_by !== null ? <span className="badge badge-info">Rolled</span> : null}
+        </>
+      )}
     </span>
   );
 }
