@@ -53,6 +53,7 @@ export function ProviderCard({
   const withReauth = useReauth();
   const [editing, setEditing] = useState(false);
   const [removing, setRemoving] = useState(false);
+  const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [error, setError] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -69,23 +70,30 @@ export function ProviderCard({
 
   const remove = async () => {
     setError(null);
+    setBusy(true);
     try {
       await withReauth(() => api.deleteProvider(provider));
-      setRemoving(false);
-      onChange(provider, null);
-      setOutcome({ tone: 'success', text: `${label} key removed.` });
-      focusLater(openRef);
+      removed();
     } catch (failure) {
-      setRemoving(false);
+      // Already gone (removed in another tab): the outcome the user asked for.
       if (failure instanceof ApiProblem && failure.code === 'not_found') {
-        onChange(provider, null);
-        setOutcome({ tone: 'success', text: `${label} key removed.` });
+        removed();
       } else {
+        setRemoving(false);
         setError(
           `The key could not be removed: ${failure instanceof ApiProblem ? failure.detail : 'something went wrong.'} Try again.`,
         );
       }
+    } finally {
+      setBusy(false);
     }
+  };
+
+  const removed = () => {
+    setRemoving(false);
+    onChange(provider, null);
+    setOutcome({ tone: 'success', text: `${label} key removed.` });
+    focusLater(openRef);
   };
 
   return (
@@ -175,6 +183,7 @@ export function ProviderCard({
           title={`Remove the ${label} key?`}
           confirmLabel="Remove key"
           tone="danger"
+          busy={busy}
           onConfirm={() => void remove()}
           onCancel={() => setRemoving(false)}
         >
