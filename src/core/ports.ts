@@ -82,7 +82,7 @@ export interface ApiKeyUse {
 
 /** Legacy API keys, looked up by the keyed hash of their value. */
 export interface ApiKeyStore {
-  /** Stores a new key under `keyHash`. */
+  /** Stores a new key under `keyHash`. @throws {@link DuplicateError} when the hash is taken. */
   insert(key: ApiKey, keyHash: string): Promise<void>;
   /** The key whose value hashes to `keyHash`, if any, whatever its state. The verification hot path. */
   findByHash(keyHash: string): Promise<ApiKey | undefined>;

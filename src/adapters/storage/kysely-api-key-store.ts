@@ -1,6 +1,7 @@
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type { ApiKey, ApiKeyRevocationReason, TokenStatus } from '../../core/model.js';
-import type { ApiKeyStore, ApiKeyUse, ListOptions } from '../../core/ports.js';
+import { type ApiKeyStore, type ApiKeyUse, DuplicateError, type ListOptions } from '../../core/ports.js';
+import { isUniqueViolation } from './database.js';
 import type { DialectName } from './migrations.js';
 import { olderThan } from './paging.js';
 import { type ApiKeysTable, type Schema, toDate, toDateOrNull } from './schema.js';
@@ -50,6 +51,15 @@ export class KyselyApiKeyStore implements ApiKeyStore {
   ) {}
 
   async insert(key: ApiKey, keyHash: string): Promise<void> {
+    try {
+      await this.insertRow(key, keyHash);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateError('api_keys.key_hash');
+      throw error;
+    }
+  }
+
+  private async insertRow(key: ApiKey, keyHash: string): Promise<void> {
     await this.db
       .insertInto('api_keys')
       .values({
