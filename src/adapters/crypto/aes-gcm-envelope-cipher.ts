@@ -57,7 +57,7 @@ export function openWith(key: Uint8Array, sealed: string, associatedData: string
 }
 
 /** The associated data of a wrapped data key: the envelope's own, and the key-encryption key's id. */
-function wrapAssociatedData(kekId: string, associatedData: string): string {
+export function wrapAssociatedData(kekId: string, associatedData: string): string {
   return JSON.stringify(['skytells/dek/v1', kekId, associatedData]);
 }
 
