@@ -1,4 +1,5 @@
 import type { OAuthStore } from './oauth/oauth-store.js';
+import type { KeyEncryptionKeyStore, ProviderKeyStore } from './providers/provider-key-store.js';
 import type {
   AccessToken,
   ApiKey,
@@ -336,6 +337,8 @@ export interface Stores {
   audit: AuditStore;
   projects: ProjectStore;
   invalidations: TokenInvalidations;
+  providerKeys: ProviderKeyStore;
+  keyEncryptionKeys: KeyEncryptionKeyStore;
 }
 
 /**

@@ -21,6 +21,7 @@ import { DeviceFlow } from '../core/oauth/device-flow.js';
 import { TokenEndpoints } from '../core/oauth/token-endpoints.js';
 import { PasswordHasher, type ScryptParams } from '../core/password-hasher.js';
 import { ProjectService } from '../core/project-service.js';
+import { ProviderKeyService } from '../core/providers/provider-key-service.js';
 import { type Random, secureRandom } from '../core/random.js';
 import { PasskeyService } from '../core/passkey-service.js';
 import { SessionService } from '../core/session-service.js';
@@ -31,11 +32,13 @@ import { TokenVerifier } from '../core/token-verifier.js';
 import { TokenLifecycle } from '../core/token-lifecycle.js';
 import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
+import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
 import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
 import { describeDevice } from '../adapters/describe-device.js';
 import { SimpleWebAuthnRelyingParty } from '../adapters/crypto/simple-webauthn-relying-party.js';
 import { buildApp } from '../adapters/http/build-app.js';
 import { EmlFileMailer, SmtpMailer } from '../adapters/mail/nodemailer-mailer.js';
+import { FetchProviderKeyTester } from '../adapters/providers/fetch-provider-key-tester.js';
 import { createMetrics } from '../adapters/http/metrics.js';
 import type { Services } from '../adapters/http/services.js';
 import {
@@ -101,6 +104,9 @@ export function mailerFor(config: Config): Mailer {
     ? new EmlFileMailer(join(config.dataDir, 'outbox'))
     : new SmtpMailer(config.smtpUrl);
 }
+
+/** How long trying a provider key on save may take at most. */
+const PROVIDER_KEY_TEST_TIMEOUT_MS = 10_000;
 
 /** Everything a running server is made of. */
 export interface Platform {
@@ -286,6 +292,18 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       ...(cache ? { cache } : {}),
     }),
     projects: new ProjectService({ uow, clock, random, audit }),
+    providerKeys: new ProviderKeyService({
+      uow,
+      clock,
+      random,
+      audit,
+      cipher: new AesGcmEnvelopeCipher({ secret, keks: uow.stores.keyEncryptionKeys, clock, random }),
+      // A models call answers in well under a second; ten seconds at most, less if configured so.
+      tester: new FetchProviderKeyTester({
+        timeoutMs: Math.min(PROVIDER_KEY_TEST_TIMEOUT_MS, config.providerTimeoutMs),
+      }),
+      baseUrls: config.providerBaseUrls,
+    }),
     oauth: {
       issuer,
       server: new AuthorizationServer({ uow, hasher, clock, random, audit, clientTokens, clients }),

@@ -19,6 +19,10 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.credentials',
   '*.csrf_token',
+  'api_key',
+  'apiKey',
+  '*.api_key',
+  '*.apiKey',
 ];
 
 // Anything shaped like an access token or API key, checksum valid or not: a client may put one in a

@@ -130,9 +130,9 @@ suite(suiteName, () => {
     await openai.getByRole('button', { name: 'Replace key', exact: true }).waitFor();
     await openai.getByRole('button', { name: 'Remove key', exact: true }).waitFor();
     expect(await page.content()).not.toContain(GOOD_KEY);
-    const fieldValues = await page
-      .locator('input')
-      .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value as string));
+    const fieldValues = await page.evaluate<string[]>(
+      "[...document.querySelectorAll('input')].map((input) => input.value)",
+    );
     expect(fieldValues).not.toContain(GOOD_KEY);
     await expectAccessible(page, 'Providers, OpenAI saved');
     await screenshot(page, 'providers');
