@@ -119,6 +119,7 @@ suite(suiteName, () => {
     );
     expect(await focusedElement(page)).toBe('password API key');
     await expectAccessible(page, 'the add key form');
+    await screenshot(page, 'provider-add-form');
     await page.keyboard.type(GOOD_KEY);
     await moveFocusTo(page, openai.getByRole('button', { name: 'Save key', exact: true }), { limit: 3 });
     await page.keyboard.press('Enter');
