@@ -232,4 +232,41 @@ describeEachDialect('skytells-server rotate-kek', (dialect) => {
       await expectEveryKeyOpens(platform, keys);
     },
   );
+
+  it(
+    'stops at a key whose data key does not unwrap, naming it, and finishes once that key is deleted',
+    CLI_TIMEOUT,
+    async ({ onTestFinished }) => {
+      const { platform, env, keys } = await platformWithKeys(dialect, 2, onTestFinished);
+      const [broken] = await keyRows(platform);
+      if (broken === undefined) throw new Error('expected a key');
+      // A data key sealed for another row: it does not unwrap in this one.
+      const [other] = (await keyRows(platform)).filter((row) => row.id !== broken.id);
+      await platform.database.db
+        .updateTable('provider_keys')
+        .set({ wrapped_dek: other!.wrapped_dek })
+        .where('id', '=', broken.id)
+        .execute();
+
+      const stopped = await runServerCli(['rotate-kek'], { env, timeoutMs: 60_000 });
+
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toContain(
+        `Error: provider key ${broken.id} (account ${broken.account_id}, ${broken.provider}) does not unwrap`,
+      );
+      expect(stopped.stderr).toContain('then run rotate-kek again.');
+      expect(stopped.stderr).not.toMatch(/\n\s+at /);
+      await platform.database.db.deleteFrom('provider_keys').where('id', '=', broken.id).execute();
+
+      const finished = await runServerCli(['rotate-kek'], { env, timeoutMs: 60_000 });
+
+      expect({ code: finished.code, stderr: finished.stderr }).toMatchObject({ code: 0 });
+      expect(finished.stderr).toMatch(/^Continuing the rotation to kek_/);
+      expect(await kekRows(platform)).toHaveLength(1);
+      await expectEveryKeyOpens(
+        platform,
+        keys.filter((key) => !(key.accountId === broken.account_id && key.provider === broken.provider)),
+      );
+    },
+  );
 });
