@@ -31,7 +31,12 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
     platform = await createTestPlatform({
       dialect,
       clock,
-      env: { SKYTELLS_OPENAI_BASE_URL: standIn.openaiUrl, SKYTELLS_ANTHROPIC_BASE_URL: standIn.anthropicUrl },
+      env: {
+        SKYTELLS_OPENAI_BASE_URL: standIn.openaiUrl,
+        SKYTELLS_ANTHROPIC_BASE_URL: standIn.anthropicUrl,
+        // Bounds the test on save as well (at most 10 s, less when configured lower).
+        SKYTELLS_PROVIDER_TIMEOUT_MS: '1000',
+      },
     });
   });
   afterAll(async () => {
@@ -289,6 +294,36 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
     expect(unreachable.json()).toMatchObject({
       test: { ok: false, detail: expect.stringMatching(/^The provider could not be reached/) },
     });
+  });
+
+  it('a provider that does not answer is given up after the time-out, and the key saved all the same', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const started = Date.now();
+    const saved = await save(user, 'openai_compatible', {
+      api_key: acceptedKey,
+      base_url: `${standIn.url}/hang`,
+      test: true,
+    });
+
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toMatchObject({
+      test: { ok: false, detail: 'The provider did not answer within 1 s.' },
+    });
+    expect((await list(user)).map((p) => p.provider)).toEqual(['openai_compatible']);
+  });
+
+  it('a redirect is not followed: the key goes to the one URL saved', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const before = standIn.received.length;
+    const saved = await save(user, 'openai_compatible', {
+      api_key: acceptedKey,
+      base_url: `${standIn.url}/redirect`,
+      test: true,
+    });
+
+    expect(saved.json()).toMatchObject({ test: { ok: false, detail: 'The provider answered 302.' } });
+    expect(standIn.received.slice(before).map((request) => request.path)).toEqual(['/redirect/models']);
   });
 
   it('saving without test: true makes no call to the provider', async () => {
