@@ -5,7 +5,13 @@ import { migrateToLatest, openDatabase } from '../adapters/storage/database.js';
 import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
 import { KyselyUnitOfWork } from '../adapters/storage/kysely-unit-of-work.js';
 import { systemClock } from '../core/clock.js';
-import { KekRotation } from '../core/providers/kek-rotation.js';
+import {
+  KekRotation,
+  KeyDoesNotUnwrapError,
+  RotationSupersededError,
+  type RotationProgress,
+  type RotationSummary,
+} from '../core/providers/kek-rotation.js';
 import { secureRandom } from '../core/random.js';
 import { composePlatform, databaseTarget, resolveSecret } from './compose.js';
 import { createLogger } from './logger.js';
@@ -98,19 +104,37 @@ program
         clock: systemClock,
         random: secureRandom,
       });
-      const summary = await new KekRotation({ uow, cipher }).run({
+      const progress = {
         batchSize,
-        onStart: ({ kekId, continued, total, done }) =>
+        onStart: ({ kekId, continued, total, done }: RotationProgress & { continued: boolean }) =>
           console.error(
             continued
               ? `Continuing the rotation to ${kekId}: ${done} of ${total} provider keys already re-wrapped.`
               : `Rotating to the new key-encryption key ${kekId}: ${total} provider keys to re-wrap.`,
           ),
-        onProgress: ({ done, total }) =>
+        onProgress: ({ done, total }: RotationProgress) =>
           console.error(
             `Re-wrapped ${done} of ${total} provider keys (${Math.floor((done / total) * 100)}%).`,
           ),
-      });
+      };
+      let summary: RotationSummary;
+      try {
+        summary = await new KekRotation({ uow, cipher }).run(progress);
+      } catch (error) {
+        if (error instanceof RotationSupersededError) {
+          console.error(`Error: ${error.message}; this run stops and leaves the rest to it.`);
+          process.exitCode = 1;
+          return;
+        }
+        if (!(error instanceof KeyDoesNotUnwrapError)) throw error;
+        // An expected stop: say which key and what to do, without a stack.
+        console.error(
+          `Error: ${error.message}.\nKeys re-wrapped so far stay so. Restore SKYTELLS_SECRET if it changed, ` +
+            'or delete that provider key (its account can save it again), then run rotate-kek again.',
+        );
+        process.exitCode = 1;
+        return;
+      }
       const removed =
         summary.removed.length === 0
           ? 'no old key-encryption key to delete'

@@ -220,6 +220,9 @@ describeEachDialect('skytells-server rotate-kek', (dialect) => {
       }
       await expectEveryKeyOpens(platform, keys);
 
+      // The interrupted run, were it still going, gives way to the finished rotation's newer key.
+      await expect(rotation.rewrapBatch(started.kekId, 3)).resolves.toEqual({ seen: 0, rewrapped: 0 });
+
       // Run again once finished: a new rotation starts.
       const again = await runServerCli(['rotate-kek'], { env, timeoutMs: 60_000 });
       expect(again.code).toBe(0);
@@ -229,7 +232,47 @@ describeEachDialect('skytells-server rotate-kek', (dialect) => {
       const [latest, ...rest] = await kekRows(platform);
       expect(rest).toEqual([]);
       expect(latest?.id).not.toBe(started.kekId);
+      await expect(rotation.rewrapBatch(started.kekId, 3)).rejects.toThrow(
+        `key-encryption key ${started.kekId} is no longer the newest (${latest?.id}): another rotation started`,
+      );
       await expectEveryKeyOpens(platform, keys);
+    },
+  );
+
+  it(
+    'stops at a key whose data key does not unwrap, naming it, and finishes once that key is deleted',
+    CLI_TIMEOUT,
+    async ({ onTestFinished }) => {
+      const { platform, env, keys } = await platformWithKeys(dialect, 2, onTestFinished);
+      const [broken] = await keyRows(platform);
+      if (broken === undefined) throw new Error('expected a key');
+      // A data key sealed for another row: it does not unwrap in this one.
+      const [other] = (await keyRows(platform)).filter((row) => row.id !== broken.id);
+      await platform.database.db
+        .updateTable('provider_keys')
+        .set({ wrapped_dek: other!.wrapped_dek })
+        .where('id', '=', broken.id)
+        .execute();
+
+      const stopped = await runServerCli(['rotate-kek'], { env, timeoutMs: 60_000 });
+
+      expect(stopped.code).toBe(1);
+      expect(stopped.stderr).toContain(
+        `Error: provider key ${broken.id} (account ${broken.account_id}, ${broken.provider}) does not unwrap`,
+      );
+      expect(stopped.stderr).toContain('then run rotate-kek again.');
+      expect(stopped.stderr).not.toMatch(/\n\s+at /);
+      await platform.database.db.deleteFrom('provider_keys').where('id', '=', broken.id).execute();
+
+      const finished = await runServerCli(['rotate-kek'], { env, timeoutMs: 60_000 });
+
+      expect({ code: finished.code, stderr: finished.stderr }).toMatchObject({ code: 0 });
+      expect(finished.stderr).toMatch(/^Continuing the rotation to kek_/);
+      expect(await kekRows(platform)).toHaveLength(1);
+      await expectEveryKeyOpens(
+        platform,
+        keys.filter((key) => !(key.accountId === broken.account_id && key.provider === broken.provider)),
+      );
     },
   );
 });

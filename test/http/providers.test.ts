@@ -31,7 +31,12 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
     platform = await createTestPlatform({
       dialect,
       clock,
-      env: { SKYTELLS_OPENAI_BASE_URL: standIn.openaiUrl, SKYTELLS_ANTHROPIC_BASE_URL: standIn.anthropicUrl },
+      env: {
+        SKYTELLS_OPENAI_BASE_URL: standIn.openaiUrl,
+        SKYTELLS_ANTHROPIC_BASE_URL: standIn.anthropicUrl,
+        // Bounds the test on save as well (at most 10 s, less when configured lower).
+        SKYTELLS_PROVIDER_TIMEOUT_MS: '1000',
+      },
     });
   });
   afterAll(async () => {
@@ -48,8 +53,9 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
     bodies.push(response.body, JSON.stringify(response.headers));
     return response;
   };
+  /** `PUT /v1/providers/{provider}` as `caller` (a console user, or `{headers: bearer(token)}`). */
   const save = (
-    user: ConsoleUser | Record<string, string>,
+    caller: { headers: Record<string, string> },
     provider: string,
     payload: Record<string, unknown>,
   ) => {
@@ -57,7 +63,7 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
     return inject({
       method: 'PUT',
       url: `/v1/providers/${provider}`,
-      headers: 'headers' in user ? (user as ConsoleUser).headers : user,
+      headers: caller.headers,
       payload,
     });
   };
@@ -187,7 +193,7 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
       'insufficient_scope',
     );
     expectProblem(
-      await save(bearer(reader.token), 'anthropic', { api_key: aKey() }),
+      await save({ headers: bearer(reader.token) }, 'anthropic', { api_key: aKey() }),
       403,
       'insufficient_scope',
     );
@@ -199,7 +205,9 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
     expect((await list(user)).map((p) => p.provider)).toEqual(['openai']);
 
     // write implies read.
-    expect((await save(bearer(writer.token), 'anthropic', { api_key: aKey() })).statusCode).toBe(200);
+    expect((await save({ headers: bearer(writer.token) }, 'anthropic', { api_key: aKey() })).statusCode).toBe(
+      200,
+    );
     expect(
       (await inject({ method: 'GET', url: '/v1/providers', headers: bearer(writer.token) })).statusCode,
     ).toBe(200);
@@ -289,6 +297,36 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
     expect(unreachable.json()).toMatchObject({
       test: { ok: false, detail: expect.stringMatching(/^The provider could not be reached/) },
     });
+  });
+
+  it('a provider that does not answer is given up after the time-out, and the key saved all the same', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const started = Date.now();
+    const saved = await save(user, 'openai_compatible', {
+      api_key: acceptedKey,
+      base_url: `${standIn.url}/hang`,
+      test: true,
+    });
+
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toMatchObject({
+      test: { ok: false, detail: 'The provider did not answer within 1 s.' },
+    });
+    expect((await list(user)).map((p) => p.provider)).toEqual(['openai_compatible']);
+  });
+
+  it('a redirect is not followed: the key goes to the one URL saved', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const before = standIn.received.length;
+    const saved = await save(user, 'openai_compatible', {
+      api_key: acceptedKey,
+      base_url: `${standIn.url}/redirect`,
+      test: true,
+    });
+
+    expect(saved.json()).toMatchObject({ test: { ok: false, detail: 'The provider answered 302.' } });
+    expect(standIn.received.slice(before).map((request) => request.path)).toEqual(['/redirect/models']);
   });
 
   it('saving without test: true makes no call to the provider', async () => {

@@ -1,7 +1,8 @@
 /**
  * A stand-in for the model providers' APIs: a real HTTP server on a loopback port that answers the
  * models listings the way OpenAI (`GET /models`, `Authorization: Bearer`) and Anthropic
- * (`GET /v1/models`, `x-api-key` and `anthropic-version`) do, accepting one key.
+ * (`GET /v1/models`, `x-api-key` and `anthropic-version`) do, accepting one key. Under `/redirect`
+ * it redirects to the OpenAI-shaped listing; under `/hang` it never answers.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,8 @@ export interface ProviderStandIn {
   openaiUrl: string;
   /** Base URL of the Anthropic-shaped API (`…/anthropic`; models at `…/anthropic/v1/models`). */
   anthropicUrl: string;
+  /** The stand-in's own root URL. */
+  url: string;
   /** Every request so far. */
   received: ReceivedRequest[];
   close(): Promise<void>;
@@ -59,12 +62,19 @@ export async function startProviderStandIn(options: {
       }
       return json(200, { data: models, has_more: false, first_id: null, last_id: null });
     }
+    if (path === '/redirect/models') {
+      response.writeHead(302, { location: '/openai/models' });
+      return response.end();
+    }
+    // Never answers: for time-outs. The connection is closed when the stand-in is.
+    if (path === '/hang/models') return undefined;
     return json(404, { error: 'not found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
   return {
+    url: base,
     openaiUrl: `${base}/openai`,
     anthropicUrl: `${base}/anthropic`,
     received,

@@ -3,6 +3,28 @@ import type { Envelope, EnvelopeCipher } from './envelope-cipher.js';
 import { providerKeyAssociatedData } from './provider-key-service.js';
 import type { StoredProviderKey } from './provider-key-store.js';
 
+/** A provider key whose data key does not unwrap, which stops a rotation until it is dealt with. */
+export class KeyDoesNotUnwrapError extends Error {
+  constructor(key: StoredProviderKey, cause: unknown) {
+    super(
+      `provider key ${key.id} (account ${key.accountId}, ${key.provider}) does not unwrap with ` +
+        `key-encryption key ${key.envelope.kekId} (${cause instanceof Error ? cause.message : String(cause)})`,
+      { cause },
+    );
+    this.name = 'KeyDoesNotUnwrapError';
+  }
+}
+
+/** Another rotation made a newer key-encryption key current: this one stops rather than undo its work. */
+export class RotationSupersededError extends Error {
+  constructor(kekId: string, newest: string | undefined) {
+    super(
+      `key-encryption key ${kekId} is no longer the newest (${newest ?? 'none'}): another rotation started`,
+    );
+    this.name = 'RotationSupersededError';
+  }
+}
+
 /** Dependencies of {@link KekRotation}. */
 export interface KekRotationDeps {
   uow: UnitOfWork;
@@ -64,16 +86,25 @@ export class KekRotation {
   /**
    * Re-wraps up to `batchSize` data keys not yet wrapped by `kekId`, in one transaction; a key saved
    * again meanwhile is left as the save wrote it.
+   * @throws {@link KeyDoesNotUnwrapError}, or {@link RotationSupersededError} when `kekId` is no
+   * longer the newest key-encryption key; nothing of the batch is written then.
    * @returns how many keys it found to re-wrap (0 when none is left) and how many it re-wrapped.
    */
   async rewrapBatch(kekId: string, batchSize: number): Promise<{ seen: number; rewrapped: number }> {
     const { uow, cipher } = this.#deps;
+    // Two rotations at once would wrap each other's keys back and forth: the older one gives way.
+    const newest = await uow.stores.keyEncryptionKeys.findNewest();
+    if (newest?.id !== kekId) throw new RotationSupersededError(kekId, newest?.id);
     const keys = await uow.stores.providerKeys.listNotWrappedBy(kekId, batchSize);
     if (keys.length === 0) return { seen: 0, rewrapped: 0 };
     // Unwrapped and wrapped before the transaction: the cipher reads key-encryption keys outside it.
     const rewrapped: { key: StoredProviderKey; to: Envelope }[] = [];
     for (const key of keys) {
-      rewrapped.push({ key, to: await cipher.rewrap(key.envelope, providerKeyAssociatedData(key), kekId) });
+      try {
+        rewrapped.push({ key, to: await cipher.rewrap(key.envelope, providerKeyAssociatedData(key), kekId) });
+      } catch (error) {
+        throw new KeyDoesNotUnwrapError(key, error);
+      }
     }
     const changed = await uow.transaction(async (stores) => {
       let count = 0;
@@ -92,7 +123,8 @@ export class KekRotation {
 
   /**
    * Runs a whole rotation (or the rest of an unfinished one), reporting progress after each batch.
-   * @throws Error when a data key does not unwrap; keys re-wrapped so far stay re-wrapped.
+   * @throws {@link KeyDoesNotUnwrapError} naming the key that does not unwrap, or
+   * {@link RotationSupersededError}; keys re-wrapped so far stay re-wrapped.
    */
   async run(options: {
     batchSize: number;
