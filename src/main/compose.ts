@@ -7,6 +7,9 @@ import { AccountNotices } from '../core/account-notices.js';
 import { AccountService } from '../core/account-service.js';
 import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { InferenceGateway } from '../core/inference/inference-gateway.js';
+import type { ProviderCredentials } from '../core/inference/inference-ports.js';
+import { InferenceUsageRecorder } from '../core/inference/inference-usage-recorder.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
 import { LastUseRecorder } from '../core/last-use-recorder.js';
 import { MailDelivery } from '../core/mail-delivery.js';
@@ -31,6 +34,8 @@ import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
 import { describeDevice } from '../adapters/describe-device.js';
+import { AnthropicMessagesProvider } from '../adapters/inference/anthropic-messages-provider.js';
+import { OpenAiChatProvider } from '../adapters/inference/openai-chat-provider.js';
 import { SimpleWebAuthnRelyingParty } from '../adapters/crypto/simple-webauthn-relying-party.js';
 import { buildApp } from '../adapters/http/build-app.js';
 import { EmlFileMailer, SmtpMailer } from '../adapters/mail/nodemailer-mailer.js';
@@ -42,6 +47,7 @@ import {
   type OpenDatabase,
   openDatabase,
 } from '../adapters/storage/database.js';
+import { KyselyInferenceUsageStore } from '../adapters/storage/kysely-inference-usage-store.js';
 import { KyselyRateLimiter } from '../adapters/storage/kysely-rate-limiter.js';
 import { KyselyUnitOfWork } from '../adapters/storage/kysely-unit-of-work.js';
 import { PostgresInvalidationListener } from '../adapters/notify/postgres-invalidation-listener.js';
@@ -106,6 +112,8 @@ export interface Platform {
   /** The database; closing it also stops the revocation listener on PostgreSQL. */
   database: OpenDatabase;
   lastUse: LastUseRecorder;
+  /** Inference usage counted in memory; flushed with the last-used data. */
+  inferenceUsage: InferenceUsageRecorder;
   /** Sends account e-mail from the outbox; the server runs it on an interval. */
   mail: MailDelivery;
   /** The transport `mail` sends with; closed at shutdown. */
@@ -125,6 +133,8 @@ export interface PlatformOptions {
   scrypt?: ScryptParams;
   /** Overrides the mailer derived from the configuration. */
   mailer?: Mailer;
+  /** The provider keys the inference gateway reads. */
+  providerCredentials?: ProviderCredentials;
 }
 
 /** Opens the database, migrates it, and wires core services into the HTTP app. */
@@ -241,6 +251,21 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const clients = new ClientRegistry({ uow, hasher });
   const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy });
   const issuer = config.publicUrl;
+  const inferenceUsage = new InferenceUsageRecorder(new KyselyInferenceUsageStore(database.db));
+  const timeoutMs = config.providerTimeoutMs;
+  const gateway = new InferenceGateway({
+    credentials: options.providerCredentials ?? { find: async () => undefined },
+    providers: {
+      openai: new OpenAiChatProvider({ name: 'openai', baseUrl: config.providerBaseUrls.openai, timeoutMs }),
+      openai_compatible: new OpenAiChatProvider({ name: 'openai_compatible', timeoutMs }),
+      anthropic: new AnthropicMessagesProvider({
+        baseUrl: config.providerBaseUrls.anthropic,
+        timeoutMs,
+        clock,
+      }),
+    },
+    usage: inferenceUsage,
+  });
   const services: Services = {
     clock,
     audit,
@@ -294,6 +319,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       endpoints: new TokenEndpoints({ uow, hasher, clock, clientTokens, clients }),
       apps: new ApplicationService({ uow, hasher, clock, random, audit, clientTokens, clients }),
     },
+    inference: { gateway, usage: inferenceUsage },
     limiter,
     isReady: () => uow.isReachable(),
   };
@@ -303,5 +329,5 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
-  return { services, database, lastUse, mail, mailer, app };
+  return { services, database, lastUse, inferenceUsage, mail, mailer, app };
 }

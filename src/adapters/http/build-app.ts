@@ -22,6 +22,7 @@ import { appRoutes } from './routes/app-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { inferenceRoutes } from './routes/inference-routes.js';
 import { resourceRoutes } from './routes/resource-routes.js';
 import { securityRoutes } from './routes/security-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -144,6 +145,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(tokenRoutes, { services });
   await app.register(securityRoutes, { services });
   await app.register(resourceRoutes, { services });
+  await app.register(inferenceRoutes, { services });
   await app.register(credentialRoutes, { services });
   await app.register(opsRoutes, {
     services,
