@@ -1,4 +1,5 @@
 import type { OAuthStore } from './oauth/oauth-store.js';
+import type { KeyEncryptionKeyStore, ProviderKeyStore } from './providers/provider-key-store.js';
 import type {
   AccessToken,
   AccountRecord,
@@ -285,6 +286,8 @@ export interface Stores {
   audit: AuditStore;
   projects: ProjectStore;
   invalidations: TokenInvalidations;
+  providerKeys: ProviderKeyStore;
+  keyEncryptionKeys: KeyEncryptionKeyStore;
 }
 
 /**

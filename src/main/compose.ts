@@ -8,7 +8,6 @@ import { AccountService } from '../core/account-service.js';
 import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { InferenceGateway } from '../core/inference/inference-gateway.js';
-import type { ProviderCredentials } from '../core/inference/inference-ports.js';
 import { InferenceUsageRecorder } from '../core/inference/inference-usage-recorder.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
 import { LastUseRecorder } from '../core/last-use-recorder.js';
@@ -22,6 +21,7 @@ import { DeviceFlow } from '../core/oauth/device-flow.js';
 import { TokenEndpoints } from '../core/oauth/token-endpoints.js';
 import { PasswordHasher, type ScryptParams } from '../core/password-hasher.js';
 import { ProjectService } from '../core/project-service.js';
+import { ProviderKeyService } from '../core/providers/provider-key-service.js';
 import { type Random, secureRandom } from '../core/random.js';
 import { PasskeyService } from '../core/passkey-service.js';
 import { SessionService } from '../core/session-service.js';
@@ -32,6 +32,7 @@ import { TokenVerifier } from '../core/token-verifier.js';
 import { TokenLifecycle } from '../core/token-lifecycle.js';
 import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
+import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
 import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
 import { describeDevice } from '../adapters/describe-device.js';
 import { AnthropicMessagesProvider } from '../adapters/inference/anthropic-messages-provider.js';
@@ -39,6 +40,7 @@ import { OpenAiChatProvider } from '../adapters/inference/openai-chat-provider.j
 import { SimpleWebAuthnRelyingParty } from '../adapters/crypto/simple-webauthn-relying-party.js';
 import { buildApp } from '../adapters/http/build-app.js';
 import { EmlFileMailer, SmtpMailer } from '../adapters/mail/nodemailer-mailer.js';
+import { FetchProviderKeyTester } from '../adapters/providers/fetch-provider-key-tester.js';
 import { createMetrics } from '../adapters/http/metrics.js';
 import type { Services } from '../adapters/http/services.js';
 import {
@@ -106,6 +108,9 @@ export function mailerFor(config: Config): Mailer {
     : new SmtpMailer(config.smtpUrl);
 }
 
+/** How long trying a provider key on save may take at most. */
+const PROVIDER_KEY_TEST_TIMEOUT_MS = 10_000;
+
 /** Everything a running server is made of. */
 export interface Platform {
   services: Services;
@@ -133,8 +138,6 @@ export interface PlatformOptions {
   scrypt?: ScryptParams;
   /** Overrides the mailer derived from the configuration. */
   mailer?: Mailer;
-  /** The provider keys the inference gateway reads. */
-  providerCredentials?: ProviderCredentials;
 }
 
 /** Opens the database, migrates it, and wires core services into the HTTP app. */
@@ -251,10 +254,22 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const clients = new ClientRegistry({ uow, hasher });
   const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy });
   const issuer = config.publicUrl;
+  const providerKeys = new ProviderKeyService({
+    uow,
+    clock,
+    random,
+    audit,
+    cipher: new AesGcmEnvelopeCipher({ secret, keks: uow.stores.keyEncryptionKeys, clock, random }),
+    // A models call answers in well under a second; ten seconds at most, less if configured so.
+    tester: new FetchProviderKeyTester({
+      timeoutMs: Math.min(PROVIDER_KEY_TEST_TIMEOUT_MS, config.providerTimeoutMs),
+    }),
+    baseUrls: config.providerBaseUrls,
+  });
   const inferenceUsage = new InferenceUsageRecorder(new KyselyInferenceUsageStore(database.db));
   const timeoutMs = config.providerTimeoutMs;
   const gateway = new InferenceGateway({
-    credentials: options.providerCredentials ?? { find: async () => undefined },
+    credentials: { find: (accountId, provider) => providerKeys.reveal(accountId, provider) },
     providers: {
       openai: new OpenAiChatProvider({ name: 'openai', baseUrl: config.providerBaseUrls.openai, timeoutMs }),
       openai_compatible: new OpenAiChatProvider({ name: 'openai_compatible', timeoutMs }),
@@ -297,6 +312,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       ...(cache ? { cache } : {}),
     }),
     projects: new ProjectService({ uow, clock, random, audit }),
+    providerKeys,
     oauth: {
       issuer,
       server: new AuthorizationServer({ uow, hasher, clock, random, audit, clientTokens, clients }),

@@ -19,6 +19,10 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.credentials',
   '*.csrf_token',
+  'api_key',
+  'apiKey',
+  '*.api_key',
+  '*.apiKey',
 ];
 
 // Anything shaped like an access token, checksum valid or not: a client may put one in a URL by mistake.

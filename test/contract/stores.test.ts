@@ -18,6 +18,10 @@ import type {
 import type { DeviceAuthorization } from '../../src/core/oauth/model.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { DuplicateError, type UnitOfWork } from '../../src/core/ports.js';
+import type {
+  KeyEncryptionKeyRecord,
+  StoredProviderKey,
+} from '../../src/core/providers/provider-key-store.js';
 import { MemoryRateLimiter, type RateLimiter } from '../../src/core/rate-limiter.js';
 import { migrateToLatest, type OpenDatabase, openDatabase } from '../../src/adapters/storage/database.js';
 import { KyselyRateLimiter } from '../../src/adapters/storage/kysely-rate-limiter.js';
@@ -903,6 +907,145 @@ describe.each(dialects)('%s store contract', (dialect) => {
         expiresAt: at(60_000),
       });
       expect(await uow.stores.passkeys.consumeChallenge(late, binding, T0)).toBe(false);
+    });
+  });
+
+  describe('ProviderKeyStore and KeyEncryptionKeyStore', () => {
+    /** A stored key-encryption key of its own, `offsetMs` after T0. */
+    async function givenKek(offsetMs = 0): Promise<KeyEncryptionKeyRecord> {
+      const kek = { id: unique('kek'), salt: new Uint8Array(randomBytes(32)), createdAt: at(offsetMs) };
+      await uow.stores.keyEncryptionKeys.insert(kek);
+      return kek;
+    }
+
+    function aProviderKey(
+      accountId: string,
+      kekId: string,
+      overrides: Partial<StoredProviderKey> = {},
+    ): StoredProviderKey {
+      return {
+        id: unique('pk'),
+        accountId,
+        provider: 'openai',
+        baseUrl: null,
+        masked: '…3xYz',
+        envelope: {
+          kekId,
+          wrappedDek: `v1.${randomBytes(12).toString('base64url')}.${randomBytes(48).toString('base64url')}`,
+          ciphertext: `v1.${randomBytes(12).toString('base64url')}.${randomBytes(40).toString('base64url')}`,
+        },
+        createdAt: T0,
+        updatedAt: T0,
+        ...overrides,
+      };
+    }
+
+    it('stores a key-encryption key with its salt intact and finds it by id', async () => {
+      const kek = await givenKek();
+      expect(await uow.stores.keyEncryptionKeys.findById(kek.id)).toEqual(kek);
+      expect(await uow.stores.keyEncryptionKeys.findById(unique('kek'))).toBeUndefined();
+    });
+
+    it('finds a stored key of an account by provider, with every field intact', async () => {
+      const account = await givenAccount();
+      const kek = await givenKek();
+      const key = aProviderKey(account.id, kek.id, {
+        provider: 'openai_compatible',
+        baseUrl: 'https://llm.example.com/v1',
+        updatedAt: at(1000),
+      });
+      await uow.stores.providerKeys.put(key);
+
+      expect(await uow.stores.providerKeys.find(account.id, 'openai_compatible')).toEqual(key);
+      expect(await uow.stores.providerKeys.find(account.id, 'openai')).toBeUndefined();
+      expect(
+        await uow.stores.providerKeys.find((await givenAccount()).id, 'openai_compatible'),
+      ).toBeUndefined();
+    });
+
+    it("replaces the account's key for a provider on a second put, and lists one per provider by name", async () => {
+      const account = await givenAccount();
+      const kek = await givenKek();
+      await uow.stores.providerKeys.put(aProviderKey(account.id, kek.id, { provider: 'openai' }));
+      const anthropic = aProviderKey(account.id, kek.id, { provider: 'anthropic' });
+      await uow.stores.providerKeys.put(anthropic);
+      const replacement = aProviderKey(account.id, kek.id, {
+        provider: 'openai',
+        masked: '…9876',
+        updatedAt: at(5),
+      });
+      await uow.stores.providerKeys.put(replacement);
+
+      expect(await uow.stores.providerKeys.list(account.id)).toEqual([anthropic, replacement]);
+      expect(await uow.stores.providerKeys.list((await givenAccount()).id)).toEqual([]);
+    });
+
+    it("deletes the account's key for a provider once, and no other account's", async () => {
+      const owner = await givenAccount();
+      const other = await givenAccount();
+      const kek = await givenKek();
+      await uow.stores.providerKeys.put(aProviderKey(owner.id, kek.id));
+      await uow.stores.providerKeys.put(aProviderKey(other.id, kek.id));
+
+      expect(await uow.stores.providerKeys.delete(owner.id, 'openai')).toBe(true);
+      expect(await uow.stores.providerKeys.delete(owner.id, 'openai')).toBe(false);
+      expect(await uow.stores.providerKeys.find(other.id, 'openai')).toBeDefined();
+    });
+
+    it('lists and counts the keys not wrapped by a key-encryption key, and re-wraps one only from what it was', async () => {
+      const account = await givenAccount();
+      const old = await givenKek();
+      const next = await givenKek(1000);
+      const keys = (['openai', 'anthropic', 'openai_compatible'] as const).map((provider) =>
+        aProviderKey(account.id, old.id, { provider }),
+      );
+      for (const key of keys) await uow.stores.providerKeys.put(key);
+      const [first, second] = [...keys].sort((a, b) => (a.id < b.id ? -1 : 1));
+      if (first === undefined || second === undefined) throw new Error('expected keys');
+
+      const pending = await uow.stores.providerKeys.listNotWrappedBy(next.id, 2);
+      expect(pending.filter((key) => key.accountId === account.id).length).toBeGreaterThan(0);
+      expect(pending.every((key) => key.envelope.kekId !== next.id)).toBe(true);
+      const to = { kekId: next.id, wrappedDek: 'v1.rewrapped.dek' };
+      expect(await uow.stores.providerKeys.rewrap(first.id, first.envelope, to)).toBe(true);
+      // A second re-wrap from the old value finds it changed, and leaves it.
+      expect(
+        await uow.stores.providerKeys.rewrap(first.id, first.envelope, { ...to, wrappedDek: 'v1.x.y' }),
+      ).toBe(false);
+      expect((await uow.stores.providerKeys.find(account.id, first.provider))?.envelope).toEqual({
+        ...first.envelope,
+        ...to,
+      });
+      expect(await uow.stores.providerKeys.listNotWrappedBy(next.id, 1000)).not.toContainEqual(
+        expect.objectContaining({ id: first.id }),
+      );
+      expect(await uow.stores.providerKeys.listNotWrappedBy(next.id, 1000)).toContainEqual(
+        expect.objectContaining({ id: second.id }),
+      );
+      const counts = await uow.stores.providerKeys.countByWrapping(next.id);
+      expect(counts.total - counts.notWrappedBy).toBe(1);
+    });
+
+    it('makes the newest key-encryption key current, and deletes only those no key references', async () => {
+      const account = await givenAccount();
+      const referenced = await givenKek(10 * DAY);
+      const unreferenced = await givenKek(10 * DAY + 1);
+      const newest = await givenKek(10 * DAY + 2);
+      await uow.stores.providerKeys.put(aProviderKey(account.id, referenced.id));
+
+      expect(await uow.stores.keyEncryptionKeys.findNewest()).toEqual(newest);
+      const removed = await uow.stores.keyEncryptionKeys.deleteUnreferenced(newest.id);
+      expect(removed).toContain(unreferenced.id);
+      expect(removed).not.toContain(referenced.id);
+      expect(removed).not.toContain(newest.id);
+      const left = (await uow.stores.keyEncryptionKeys.list()).map((kek) => kek.id);
+      expect(left).toEqual(expect.arrayContaining([referenced.id, newest.id]));
+      expect(left).not.toContain(unreferenced.id);
+    });
+
+    it('refuses a key that names a key-encryption key that does not exist', async () => {
+      const account = await givenAccount();
+      await expect(uow.stores.providerKeys.put(aProviderKey(account.id, unique('kek')))).rejects.toThrow();
     });
   });
 

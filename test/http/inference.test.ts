@@ -1,6 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderCredential, ProviderName } from '../../src/core/inference/inference-ports.js';
+import type { ProviderName } from '@skytells/contract';
 import { createLogger } from '../../src/main/logger.js';
 import {
   bearer,
@@ -35,7 +35,6 @@ describe('the inference gateway, POST /v1/chat/completions', () => {
   let anthropic: ProviderStandIn;
   let compatible: ProviderStandIn;
   const log = new MemoryLog();
-  const savedKeys = new Map<string, ProviderCredential>();
   /** Every provider key saved by a test: none may ever appear in a response or a log line. */
   const secrets: string[] = [];
   let serial = 0;
@@ -53,9 +52,6 @@ describe('the inference gateway, POST /v1/chat/completions', () => {
         SKYTELLS_ANTHROPIC_BASE_URL: anthropic.origin,
         SKYTELLS_PROVIDER_TIMEOUT_MS: '1000',
       },
-      providerCredentials: {
-        find: async (accountId, provider) => savedKeys.get(`${accountId} ${provider}`),
-      },
     });
   });
   afterAll(async () => {
@@ -65,12 +61,18 @@ describe('the inference gateway, POST /v1/chat/completions', () => {
     await Promise.all([openai.close(), anthropic.close(), compatible.close()]);
   });
 
-  /** Saves a fresh key of `user` for `provider` and returns it. */
+  /** Saves a fresh key of `user` for `provider` through the API and returns it. */
   async function saveKey(user: ConsoleUser, provider: ProviderName, baseUrl?: string): Promise<string> {
     serial += 1;
     const apiKey = `sk-${provider}-account-key-${serial}-${Math.random().toString(36).slice(2)}`;
-    savedKeys.set(`${user.accountId} ${provider}`, { apiKey, baseUrl: baseUrl ?? null });
     secrets.push(apiKey);
+    const response = await platform.app.inject({
+      method: 'PUT',
+      url: `/v1/providers/${provider}`,
+      headers: user.headers,
+      payload: { api_key: apiKey, ...(baseUrl === undefined ? {} : { base_url: baseUrl }) },
+    });
+    expect(response.statusCode).toBe(200);
     return apiKey;
   }
 

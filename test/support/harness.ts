@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import type { Clock } from '../../src/core/clock.js';
-import type { ProviderCredentials } from '../../src/core/inference/inference-ports.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { DatabaseTarget } from '../../src/adapters/storage/database.js';
 import { composePlatform, type Platform } from '../../src/main/compose.js';
@@ -65,7 +64,6 @@ export interface TestPlatformOptions {
   env?: Record<string, string>;
   clock?: Clock;
   logger?: FastifyBaseLogger | false;
-  providerCredentials?: ProviderCredentials;
 }
 
 let conformance: ResponseConformance | undefined;
@@ -112,9 +110,6 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     logger: options.logger ?? false,
     scrypt: TEST_SCRYPT,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.providerCredentials === undefined
-      ? {}
-      : { providerCredentials: options.providerCredentials }),
   });
   const mismatches = recordMismatches(platform.app);
   return {

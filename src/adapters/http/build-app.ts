@@ -23,6 +23,7 @@ import { consoleRoutes } from './routes/console-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { inferenceRoutes } from './routes/inference-routes.js';
+import { providerRoutes } from './routes/provider-routes.js';
 import { resourceRoutes } from './routes/resource-routes.js';
 import { securityRoutes } from './routes/security-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -147,6 +148,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(resourceRoutes, { services });
   await app.register(inferenceRoutes, { services });
   await app.register(credentialRoutes, { services });
+  await app.register(providerRoutes, { services });
   await app.register(opsRoutes, {
     services,
     registry: options.metrics.registry,

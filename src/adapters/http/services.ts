@@ -10,6 +10,7 @@ import type { TokenEndpoints } from '../../core/oauth/token-endpoints.js';
 import type { RateLimiter } from '../../core/rate-limiter.js';
 import type { PasskeyService } from '../../core/passkey-service.js';
 import type { ProjectService } from '../../core/project-service.js';
+import type { ProviderKeyService } from '../../core/providers/provider-key-service.js';
 import type { SessionService } from '../../core/session-service.js';
 import type { TokenService } from '../../core/token-service.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
@@ -25,6 +26,8 @@ export interface Services {
   tokens: TokenService;
   verifier: TokenVerifier;
   projects: ProjectService;
+  /** The account's own provider keys (BYOK). */
+  providerKeys: ProviderKeyService;
   audit: AuditLog;
   oauth: {
     server: AuthorizationServer;

@@ -4,8 +4,10 @@ import { KyselyAccountStore } from './kysely-account-store.js';
 import { KyselyOAuthStore } from './kysely-oauth-store.js';
 import { KyselyAuditStore } from './kysely-audit-store.js';
 import { KyselyMailOutboxStore } from './kysely-mail-outbox-store.js';
+import { KyselyKeyEncryptionKeyStore } from './kysely-key-encryption-key-store.js';
 import { KyselyPasskeyStore } from './kysely-passkey-store.js';
 import { KyselyProjectStore } from './kysely-project-store.js';
+import { KyselyProviderKeyStore } from './kysely-provider-key-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
 import { KyselyTwoFactorStore } from './kysely-two-factor-store.js';
@@ -26,6 +28,8 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     projects: new KyselyProjectStore(db),
     invalidations:
       dialect === 'postgres' ? new PostgresTokenInvalidations(db) : new SqliteTokenInvalidations(),
+    providerKeys: new KyselyProviderKeyStore(db),
+    keyEncryptionKeys: new KyselyKeyEncryptionKeyStore(db),
   };
 }
 

@@ -204,6 +204,32 @@ export interface MailOutboxTable {
   failed_at: DbTime | null;
 }
 
+/** The salts of the key-encryption keys that wrap provider keys' data keys; never a key. */
+export interface KeyEncryptionKeysTable {
+  /** `kek_…`. */
+  id: string;
+  /** 32 random bytes, base64url: with SKYTELLS_SECRET, the HKDF input of the key. */
+  salt: string;
+  created_at: DbTime;
+}
+
+/** Provider keys (BYOK), sealed by envelope encryption: never in plain. */
+export interface ProviderKeysTable {
+  /** `pk_…`; new on every save. */
+  id: string;
+  account_id: string;
+  provider: string;
+  base_url: string | null;
+  masked: string;
+  kek_id: string;
+  /** `v1.<nonce>.<encrypted data key + tag>`, AES-256-GCM under the key-encryption key. */
+  wrapped_dek: string;
+  /** `v1.<nonce>.<encrypted key + tag>`, AES-256-GCM under the data key. */
+  ciphertext: string;
+  created_at: DbTime;
+  updated_at: DbTime;
+}
+
 /** Inference counters per account, provider and API key; bigint on PostgreSQL, returned as strings. */
 export interface InferenceUsageTable {
   account_id: string;
@@ -232,6 +258,8 @@ export interface Schema {
   projects: ProjectsTable;
   deployments: DeploymentsTable;
   rate_limit_windows: RateLimitWindowsTable;
+  key_encryption_keys: KeyEncryptionKeysTable;
+  provider_keys: ProviderKeysTable;
 }
 
 /** Converts a stored time to a Date. */
