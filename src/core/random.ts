@@ -37,6 +37,7 @@ export type IdPrefix =
   | 'app'
   | 'msg'
   | 'pky'
+  | 'key'
   // Provider keys (BYOK) and the key-encryption keys that wrap their data keys.
   | 'pk'
   | 'kek';

@@ -3,9 +3,9 @@ import type { Clock } from './clock.js';
 import { ApiError, type ErrorCode } from './errors.js';
 import type { KeyedHasher } from './keyed-hash.js';
 import type { LastUseRecorder } from './last-use-recorder.js';
-import { type AccessToken, type RequestContext, tokenStatus } from './model.js';
+import { type AccessToken, type ApiKey, type RequestContext, tokenStatus } from './model.js';
 import type { UnitOfWork } from './ports.js';
-import { isWellFormedToken, maskToken } from './token-format.js';
+import { isWellFormedApiKey, isWellFormedToken, maskApiKey, maskToken } from './token-format.js';
 import type { UnknownTokenCache } from './unknown-token-cache.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -87,31 +87,65 @@ export class TokenVerifier {
     const status = tokenStatus(token, now);
     if (status !== 'active') return this.#fail(status, value, token, context, started);
 
-    lastUse.record({ tokenId: token.id, at: now, ip: context.ip, userAgent: context.userAgent });
+    lastUse.record({ kind: 'token', id: token.id, at: now, ip: context.ip, userAgent: context.userAgent });
     this.#deps.observe?.('valid', (performance.now() - started) / 1000);
     return token;
+  }
+
+  /**
+   * The active API key whose value is `value`, through the same steps, cache, recently unknown hashes
+   * and last-use batching as {@link verify}.
+   * @throws ApiError as {@link verify}; a known key's failure is audited as `api_key.auth_failed`.
+   */
+  async verifyApiKey(value: string, context: RequestContext): Promise<ApiKey> {
+    const started = performance.now();
+    const { clock, hasher, cache, unknown, lastUse } = this.#deps;
+    if (!isWellFormedApiKey(value)) return this.#fail('malformed', value, undefined, context, started);
+
+    const hash = hasher.hash('api-key-hash', value);
+    const generation = cache?.generation;
+    let key = cache?.get(hash, 'api_key');
+    if (key === undefined) {
+      if (unknown?.isKnownUnknown(hash) === true)
+        return this.#fail('invalid', value, undefined, context, started);
+      key = await this.#deps.uow.stores.apiKeys.findByHash(hash);
+      if (key === undefined) {
+        unknown?.remember(hash);
+        return this.#fail('invalid', value, undefined, context, started);
+      }
+      cache?.setApiKey(hash, key, generation);
+    }
+
+    const now = clock.now();
+    const status = tokenStatus(key, now);
+    if (status !== 'active') return this.#fail(status, value, key, context, started);
+
+    lastUse.record({ kind: 'api_key', id: key.id, at: now, ip: context.ip, userAgent: context.userAgent });
+    this.#deps.observe?.('valid', (performance.now() - started) / 1000);
+    return key;
   }
 
   async #fail(
     result: Exclude<VerificationResult, 'valid'>,
     value: string,
-    token: AccessToken | undefined,
+    credential: AccessToken | ApiKey | undefined,
     context: RequestContext,
     started: number,
   ): Promise<never> {
     this.#deps.observe?.(result, (performance.now() - started) / 1000);
-    // Only a known token's failure belongs to an account whose owner can read the audit log. A
+    // Only a known credential's failure belongs to an account whose owner can read the audit log. A
     // malformed or unknown value never touches the database: a flood of them costs no writes, and a
     // bad checksum is rejected before any look-up at all. Metrics and the request log count those.
-    if (token !== undefined) {
+    if (credential !== undefined) {
+      const isToken = 'scopes' in credential;
       await this.#deps.audit.record(this.#deps.uow.stores, {
-        accountId: token.accountId,
-        action: 'token.auth_failed',
+        accountId: credential.accountId,
+        action: isToken ? 'token.auth_failed' : 'api_key.auth_failed',
         actor: { type: 'anonymous', id: null },
-        target: { type: 'token', id: token.id },
+        target: { type: isToken ? 'token' : 'api_key', id: credential.id },
         context,
         // Never the value: the masked id only.
-        details: { reason: CODE_OF[result], masked: maskToken(value) },
+        details: { reason: CODE_OF[result], masked: isToken ? maskToken(value) : maskApiKey(value) },
       });
     }
     throw new ApiError(CODE_OF[result], { detail: DETAIL_OF[result] });

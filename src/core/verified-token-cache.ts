@@ -1,7 +1,17 @@
-import type { AccessToken } from './model.js';
+import type { AccessToken, ApiKey } from './model.js';
+import type { CredentialKind } from './ports.js';
+
+/** The stored credential of each kind the cache holds. */
+export interface CredentialOfKind {
+  token: AccessToken;
+  api_key: ApiKey;
+}
+
+/** One cached credential with its kind, so that a look-up of one kind never returns the other. */
+type Entry = { [K in CredentialKind]: { kind: K; credential: CredentialOfKind[K] } }[CredentialKind];
 
 /**
- * Tokens this process has looked up, by keyed hash, so verification usually needs no database
+ * Credentials (access tokens and API keys) this process has looked up, by keyed hash, so verification usually needs no database
  * round trip. Entries hold the token's expiry and revocation instants, which the verifier checks on
  * every request; {@link evict} makes a revocation done in this process effective on the next request.
  *
@@ -14,7 +24,7 @@ import type { AccessToken } from './model.js';
  */
 export class VerifiedTokenCache {
   // A Map iterates in insertion order: re-inserting on a hit keeps the least recently used first.
-  readonly #byHash = new Map<string, AccessToken>();
+  readonly #byHash = new Map<string, Entry>();
   readonly #hashById = new Map<string, string>();
   readonly #capacity: number;
   #isTrusted = true;
@@ -33,15 +43,17 @@ export class VerifiedTokenCache {
     return this.#generation;
   }
 
-  /** The cached token for `tokenHash`, if any, which becomes the most recently used; never while distrusted. */
-  get(tokenHash: string): AccessToken | undefined {
+  /**
+   * The cached credential of `kind` (default: a token) for `hash`, if any, which becomes the most
+   * recently used; never while distrusted.
+   */
+  get<K extends CredentialKind = 'token'>(hash: string, kind?: K): CredentialOfKind[K] | undefined {
     if (!this.#isTrusted) return undefined;
-    const token = this.#byHash.get(tokenHash);
-    if (token !== undefined) {
-      this.#byHash.delete(tokenHash);
-      this.#byHash.set(tokenHash, token);
-    }
-    return token;
+    const entry = this.#byHash.get(hash);
+    if (entry === undefined || entry.kind !== (kind ?? 'token')) return undefined;
+    this.#byHash.delete(hash);
+    this.#byHash.set(hash, entry);
+    return entry.credential as CredentialOfKind[K];
   }
 
   /**
@@ -49,20 +61,29 @@ export class VerifiedTokenCache {
    * unless distrusted or `generation` (read before the look-up that found `token`) is no longer current.
    */
   set(tokenHash: string, token: AccessToken, generation = this.#generation): void {
+    this.#put(tokenHash, { kind: 'token', credential: token }, generation);
+  }
+
+  /** {@link set} for an API key: the same cache, the same eviction, the same trust. */
+  setApiKey(keyHash: string, key: ApiKey, generation = this.#generation): void {
+    this.#put(keyHash, { kind: 'api_key', credential: key }, generation);
+  }
+
+  #put(hash: string, entry: Entry, generation: number): void {
     if (this.#capacity <= 0 || !this.#isTrusted || generation !== this.#generation) return;
-    if (this.#byHash.has(tokenHash)) this.#delete(tokenHash);
+    if (this.#byHash.has(hash)) this.#delete(hash);
     else if (this.#byHash.size >= this.#capacity) {
       const oldest = this.#byHash.keys().next();
       if (oldest.done !== true) this.#delete(oldest.value);
     }
-    this.#byHash.set(tokenHash, token);
-    this.#hashById.set(token.id, tokenHash);
+    this.#byHash.set(hash, entry);
+    this.#hashById.set(entry.credential.id, hash);
   }
 
-  /** Forgets the token with this id; the next request reads it from the database. */
-  evict(tokenId: string): void {
+  /** Forgets the token or API key with this id; the next request reads it from the database. */
+  evict(id: string): void {
     this.#generation += 1;
-    const hash = this.#hashById.get(tokenId);
+    const hash = this.#hashById.get(id);
     if (hash !== undefined) this.#delete(hash);
   }
 
@@ -83,7 +104,7 @@ export class VerifiedTokenCache {
     this.#isTrusted = true;
   }
 
-  /** Number of cached tokens. */
+  /** Number of cached credentials. */
   get size(): number {
     return this.#byHash.size;
   }
@@ -95,8 +116,9 @@ export class VerifiedTokenCache {
   }
 
   #delete(hash: string): void {
-    const token = this.#byHash.get(hash);
+    const entry = this.#byHash.get(hash);
     this.#byHash.delete(hash);
-    if (token !== undefined && this.#hashById.get(token.id) === hash) this.#hashById.delete(token.id);
+    if (entry !== undefined && this.#hashById.get(entry.credential.id) === hash)
+      this.#hashById.delete(entry.credential.id);
   }
 }

@@ -11,6 +11,8 @@ import { InferenceGateway } from '../core/inference/inference-gateway.js';
 import { InferenceUsageRecorder } from '../core/inference/inference-usage-recorder.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
 import { LastUseRecorder } from '../core/last-use-recorder.js';
+import { ApiKeyLifecycle } from '../core/api-key-lifecycle.js';
+import { ApiKeyService } from '../core/api-key-service.js';
 import { MailDelivery } from '../core/mail-delivery.js';
 import type { Mailer } from '../core/mailer.js';
 import { ApplicationService } from '../core/oauth/application-service.js';
@@ -158,7 +160,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const secret = resolveSecret(config);
   const hasher = new KeyedHasher(secret);
   const audit = new AuditLog({ uow, clock, random });
-  const lastUse = new LastUseRecorder(uow.stores.tokens);
+  const lastUse = new LastUseRecorder(uow.stores.tokens, uow.stores.apiKeys);
   // One process owns a SQLite file and sees every revocation. PostgreSQL may be shared: the cache
   // serves only while this process hears every other's revocations, and reads through otherwise.
   const cache = config.tokenCacheSize > 0 ? new VerifiedTokenCache(config.tokenCacheSize) : undefined;
@@ -251,6 +253,17 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     ...(cache ? { cache } : {}),
   });
   const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy, notices });
+  // API keys end through the token lifecycle's transactions: the same eviction and announcement.
+  const apiKeyLifecycle = new ApiKeyLifecycle({
+    tokens: lifecycle,
+    hasher,
+    clock,
+    random,
+    audit,
+    lastUse,
+    unknown,
+  });
+  const apiKeys = new ApiKeyService({ uow, hasher, clock, audit, lifecycle: apiKeyLifecycle, notices });
   const clients = new ClientRegistry({ uow, hasher });
   const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy });
   const issuer = config.publicUrl;
@@ -288,6 +301,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     twoFactor,
     passkeys,
     tokens,
+    apiKeys,
     accounts: new AccountService({
       uow,
       clock,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   AccessToken,
   AccountRecord,
+  ApiKey,
   AuditEvent,
   Deployment,
   Passkey,
@@ -57,6 +58,24 @@ function anAccount(overrides: Partial<AccountRecord> = {}): AccountRecord {
     name: 'Ada',
     passwordHash: 'scrypt$1024$8$1$salt$key',
     createdAt: T0,
+    ...overrides,
+  };
+}
+
+function anApiKey(accountId: string, overrides: Partial<ApiKey> = {}): ApiKey {
+  return {
+    id: unique('key'),
+    accountId,
+    name: 'billing worker',
+    masked: 'sk_live_abcd…wxyz',
+    createdAt: T0,
+    expiresAt: null,
+    lastUsedAt: null,
+    lastUsedIp: null,
+    revokedAt: null,
+    revokedReason: null,
+    replaces: null,
+    replacedBy: null,
     ...overrides,
   };
 }
@@ -617,6 +636,121 @@ describe.each(dialects)('%s store contract', (dialect) => {
         for (const token of sample) {
           expect(await uow.stores.tokens.findById(account.id, token.id)).toMatchObject({
             lastUsedAt: at(20_035),
+          });
+        }
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe('ApiKeyStore', () => {
+    /** Stores `key` under a hash of its own and returns that hash. */
+    async function givenApiKey(key: ApiKey): Promise<string> {
+      const hash = randomBytes(32).toString('base64url');
+      await uow.stores.apiKeys.insert(key, hash);
+      return hash;
+    }
+
+    it('finds a key by the hash it was stored under, with every field round-tripped, and by id only in its account', async () => {
+      const account = await givenAccount();
+      const other = await givenAccount();
+      const key = anApiKey(account.id, {
+        createdAt: new Date('2026-03-04T05:06:07.001Z'),
+        expiresAt: new Date('2026-03-05T05:06:07.999Z'),
+        replaces: 'key_previous',
+      });
+      const hash = await givenApiKey(key);
+
+      expect(await uow.stores.apiKeys.findByHash(hash)).toEqual(key);
+      expect(await uow.stores.apiKeys.findByHash(randomBytes(32).toString('base64url'))).toBeUndefined();
+      expect(await uow.stores.apiKeys.findById(account.id, key.id)).toEqual(key);
+      expect(await uow.stores.apiKeys.findById(other.id, key.id)).toBeUndefined();
+    });
+
+    it('refuses a second key under the same hash with a DuplicateError', async () => {
+      const account = await givenAccount();
+      const hash = await givenApiKey(anApiKey(account.id));
+
+      await expect(uow.stores.apiKeys.insert(anApiKey(account.id), hash)).rejects.toBeInstanceOf(
+        DuplicateError,
+      );
+    });
+
+    it('lists keys by their status at the given instant, newest first, paged by after/limit', async () => {
+      const account = await givenAccount();
+      const active = anApiKey(account.id, { createdAt: at(3) });
+      const graceEnds = anApiKey(account.id, { createdAt: at(2), expiresAt: at(DAY) });
+      const revoked = anApiKey(account.id, { createdAt: at(1), revokedAt: at(5), revokedReason: 'revoked' });
+      for (const key of [active, graceEnds, revoked]) await givenApiKey(key);
+      const ids = async (status: 'active' | 'expired' | 'revoked' | 'all', now: Date) =>
+        (await uow.stores.apiKeys.list(account.id, { status, now }, { limit: 10 })).map((key) => key.id);
+
+      expect(await ids('all', at(10))).toEqual([active.id, graceEnds.id, revoked.id]);
+      expect(await ids('active', at(10))).toEqual([active.id, graceEnds.id]);
+      expect(await ids('active', at(DAY))).toEqual([active.id]);
+      expect(await ids('expired', at(DAY))).toEqual([graceEnds.id]);
+      expect(await ids('revoked', at(10))).toEqual([revoked.id]);
+      const second = await uow.stores.apiKeys.list(
+        account.id,
+        { status: 'all', now: at(10) },
+        { after: { createdAt: active.createdAt, id: active.id }, limit: 1 },
+      );
+      expect(second.map((key) => key.id)).toEqual([graceEnds.id]);
+    });
+
+    it('revokes only once, keeping the first instant and reason', async () => {
+      const account = await givenAccount();
+      const key = anApiKey(account.id);
+      await givenApiKey(key);
+
+      expect(await uow.stores.apiKeys.revoke(key.id, at(10), 'leaked')).toBe(true);
+      expect(await uow.stores.apiKeys.revoke(key.id, at(20), 'revoked')).toBe(false);
+      expect(await uow.stores.apiKeys.findById(account.id, key.id)).toMatchObject({
+        revokedAt: at(10),
+        revokedReason: 'leaked',
+      });
+    });
+
+    it('links a key to its replacement and sets the end of its grace period', async () => {
+      const account = await givenAccount();
+      const old = anApiKey(account.id);
+      const kept = anApiKey(account.id);
+      for (const key of [old, kept]) await givenApiKey(key);
+
+      await uow.stores.apiKeys.setReplacedBy(old.id, 'key_new', at(DAY));
+      await uow.stores.apiKeys.setReplacedBy(kept.id, 'key_other', null);
+
+      expect(await uow.stores.apiKeys.findById(account.id, old.id)).toMatchObject({
+        replacedBy: 'key_new',
+        expiresAt: at(DAY),
+      });
+      expect(await uow.stores.apiKeys.findById(account.id, kept.id)).toMatchObject({
+        replacedBy: 'key_other',
+        expiresAt: null,
+      });
+    });
+
+    it('records last use in a batch, never moving it back, from two processes at once', async () => {
+      const account = await givenAccount();
+      const keys = Array.from({ length: 600 }, () => anApiKey(account.id));
+      for (const key of keys) await givenApiKey(key);
+      const other = openDatabase(testDatabase.target);
+      try {
+        const elsewhere = new KyselyUnitOfWork(other.db, other.dialect);
+        const uses = (ms: number, ip: string) => keys.map((key) => ({ keyId: key.id, at: at(ms), ip }));
+        const writes = [
+          () => uow.stores.apiKeys.recordLastUse(uses(9000, '192.0.2.9')),
+          () => elsewhere.stores.apiKeys.recordLastUse(uses(8000, '192.0.2.8').reverse()),
+        ];
+        if (dialect === 'postgres') await Promise.all(writes.map((write) => write()));
+        else for (const write of writes) await write();
+        await uow.stores.apiKeys.recordLastUse([]);
+
+        for (const key of [keys[0]!, keys[599]!]) {
+          expect(await uow.stores.apiKeys.findById(account.id, key.id)).toMatchObject({
+            lastUsedAt: at(9000),
+            lastUsedIp: '192.0.2.9',
           });
         }
       } finally {

@@ -561,6 +561,65 @@ describe('the inference gateway, POST /v1/chat/completions', () => {
     expect(empty.json()).toMatchObject({ inference: { by_provider: [], by_api_key: [] } });
   });
 
+  it('an API key calls the gateway (Authorization: Bearer or X-API-Key) and its usage is counted under its name', async () => {
+    const { user, headers } = await caller();
+    await saveKey(user, 'openai');
+    const created = await platform.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: user.headers,
+      payload: { name: 'batch jobs' },
+    });
+    expect(created.statusCode).toBe(201);
+    const apiKey = created.json<{ id: string; key: string; masked: string }>();
+    const byBearer = await complete(bearer(apiKey.key), { model: 'openai/gpt-4o-mini', messages: hello });
+    expect(byBearer.statusCode).toBe(200);
+    const byHeader = await complete(
+      { 'x-api-key': apiKey.key },
+      { model: 'openai/gpt-4o-mini', messages: hello },
+    );
+    expect(byHeader.statusCode).toBe(200);
+    await complete(headers, { model: 'openai/gpt-4o-mini', messages: hello });
+
+    const billing = await platform.app.inject({ method: 'GET', url: '/v1/billing', headers });
+    expect(billing.json()).toMatchObject({
+      inference: {
+        by_provider: [{ provider: 'openai', requests: 3, prompt_tokens: 33, completion_tokens: 21 }],
+        by_api_key: expect.arrayContaining([
+          {
+            api_key_id: apiKey.id,
+            name: 'batch jobs',
+            masked: apiKey.masked,
+            requests: 2,
+            prompt_tokens: 22,
+            completion_tokens: 14,
+          },
+          {
+            api_key_id: null,
+            name: null,
+            masked: null,
+            requests: 1,
+            prompt_tokens: 11,
+            completion_tokens: 7,
+          },
+        ]),
+      },
+    });
+  });
+
+  it('an API key works on the gateway only: it cannot read billing', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const created = await platform.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: user.headers,
+      payload: { name: 'ci' },
+    });
+    const { key } = created.json<{ key: string }>();
+    const response = await platform.app.inject({ method: 'GET', url: '/v1/billing', headers: bearer(key) });
+    expectProblem(response, 401, 'api_key_not_accepted');
+  });
+
   it('no provider key ever reaches a log line', () => {
     expect(secrets.length).toBeGreaterThan(10);
     expect(log.lines.length).toBeGreaterThan(0);

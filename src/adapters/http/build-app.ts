@@ -27,6 +27,7 @@ import { providerRoutes } from './routes/provider-routes.js';
 import { resourceRoutes } from './routes/resource-routes.js';
 import { securityRoutes } from './routes/security-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import { apiKeyRoutes } from './routes/api-key-routes.js';
 import type { Services } from './services.js';
 
 /** How the HTTP app is set up; everything else comes from the services. */
@@ -144,6 +145,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(accountRoutes, { services, cookie: { secure } });
   await app.register(sessionRoutes, { services });
   await app.register(tokenRoutes, { services });
+  await app.register(apiKeyRoutes, { services });
   await app.register(securityRoutes, { services });
   await app.register(resourceRoutes, { services });
   await app.register(inferenceRoutes, { services });

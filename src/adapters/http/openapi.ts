@@ -99,6 +99,14 @@ function securityOf(operation: Operation): { security: Json; note: string } {
       const csrf = unsafe ? ' with its CSRF token in `X-CSRF-Token`' : '';
       if (auth.via === 'session') return { security: [session], note: `Console session${csrf} only.` };
       if (auth.via === 'token') return { security: [bearer], note: `Access token${scope} only.` };
+      if (auth.apiKey === true) {
+        return {
+          security: [{ api_key: [] }, bearer, session],
+          note:
+            `An API key (\`sk_live_…\`, as \`Authorization: Bearer\` or \`X-API-Key\`), an access token${scope}, ` +
+            `or the console session${csrf}.`,
+        };
+      }
       return {
         security: [bearer, session],
         note: `An access token${scope}, or the console session${csrf} (which holds every scope).`,
@@ -247,6 +255,13 @@ export function buildOpenApiDocument(options: { publicUrl: string }): OpenApiDoc
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An access token, `skt_…`.' },
         session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The console session.' },
+        api_key: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-API-Key',
+          description:
+            'An API key, `sk_live_…` (docs/api-keys.md); also accepted as `Authorization: Bearer`.',
+        },
         csrf: {
           type: 'apiKey',
           in: 'header',

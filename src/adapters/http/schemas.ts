@@ -1,5 +1,6 @@
 import type {
   Account as AccountJson,
+  ApiKey as ApiKeyJson,
   AuditEvent as AuditEventJson,
   Billing as BillingJson,
   Deployment as DeploymentJson,
@@ -7,7 +8,7 @@ import type {
   Token as TokenJson,
 } from '@skytells/contract';
 import type { InferenceTotals, InferenceUsage } from '../../core/inference/inference-ports.js';
-import type { AccessToken, Account, AuditEvent, Deployment, Project } from '../../core/model.js';
+import type { AccessToken, Account, ApiKey, AuditEvent, Deployment, Project } from '../../core/model.js';
 import { tokenStatus } from '../../core/model.js';
 
 /** Mappers from core's camelCase objects to the contract's snake_case wire shapes. */
@@ -38,6 +39,23 @@ export function tokenJson(token: AccessToken, now: Date): TokenJson {
     client_id: token.clientId,
     replaces: token.replaces,
     replaced_by: token.replacedBy,
+  };
+}
+
+/** An API key as the contract's `ApiKey` object, its status taken at `now`; never its value. */
+export function apiKeyJson(key: ApiKey, now: Date): ApiKeyJson {
+  return {
+    id: key.id,
+    name: key.name,
+    masked: key.masked,
+    status: tokenStatus(key, now),
+    created_at: iso(key.createdAt),
+    expires_at: isoOrNull(key.expiresAt),
+    last_used_at: isoOrNull(key.lastUsedAt),
+    last_used_ip: key.lastUsedIp,
+    revoked_at: isoOrNull(key.revokedAt),
+    replaces: key.replaces,
+    replaced_by: key.replacedBy,
   };
 }
 

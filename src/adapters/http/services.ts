@@ -1,4 +1,5 @@
 import type { AccountService } from '../../core/account-service.js';
+import type { ApiKeyService } from '../../core/api-key-service.js';
 import type { AuditLog } from '../../core/audit.js';
 import type { InferenceGateway } from '../../core/inference/inference-gateway.js';
 import type { InferenceUsageRecorder } from '../../core/inference/inference-usage-recorder.js';
@@ -24,6 +25,7 @@ export interface Services {
   twoFactor: TwoFactorService;
   passkeys: PasskeyService;
   tokens: TokenService;
+  apiKeys: ApiKeyService;
   verifier: TokenVerifier;
   projects: ProjectService;
   /** The account's own provider keys (BYOK). */

@@ -13,6 +13,17 @@ const CHUNK = 300;
 const keyOf = (delta: InferenceUsageDelta) =>
   `${delta.accountId}\u0000${delta.provider}\u0000${delta.apiKeyId ?? ''}`;
 
+/** A sum as the driver returns it: a number on SQLite, a string (numeric) on PostgreSQL. */
+type Count = number | string;
+
+function totals(row: { requests: Count; prompt_tokens: Count; completion_tokens: Count }) {
+  return {
+    requests: Number(row.requests),
+    promptTokens: Number(row.prompt_tokens),
+    completionTokens: Number(row.completion_tokens),
+  };
+}
+
 /** {@link InferenceUsageStore} on Kysely, SQLite and PostgreSQL alike. */
 export class KyselyInferenceUsageStore implements InferenceUsageStore {
   constructor(private readonly db: Kysely<Schema>) {}
@@ -44,38 +55,44 @@ export class KyselyInferenceUsageStore implements InferenceUsageStore {
   }
 
   async usage(accountId: string): Promise<InferenceUsage> {
-    const sums = <K extends 'provider' | 'api_key_id'>(column: K) =>
-      this.db
-        .selectFrom('inference_usage')
-        .select((eb) => [
-          column,
-          eb.fn.sum<number | string>('requests').as('requests'),
-          eb.fn.sum<number | string>('prompt_tokens').as('prompt_tokens'),
-          eb.fn.sum<number | string>('completion_tokens').as('completion_tokens'),
-        ])
-        .where('account_id', '=', accountId)
-        .groupBy(column)
-        .orderBy(column)
-        .execute();
-    const totals = (row: {
-      requests: number | string;
-      prompt_tokens: number | string;
-      completion_tokens: number | string;
-    }) => ({
-      requests: Number(row.requests),
-      promptTokens: Number(row.prompt_tokens),
-      completionTokens: Number(row.completion_tokens),
-    });
-    const byProvider = await sums('provider');
-    const byKey = await sums('api_key_id');
+    const byProvider = await this.db
+      .selectFrom('inference_usage')
+      .select((eb) => [
+        'provider',
+        eb.fn.sum<Count>('requests').as('requests'),
+        eb.fn.sum<Count>('prompt_tokens').as('prompt_tokens'),
+        eb.fn.sum<Count>('completion_tokens').as('completion_tokens'),
+      ])
+      .where('account_id', '=', accountId)
+      .groupBy('provider')
+      .orderBy('provider')
+      .execute();
+    // The key's name and mask as they are now; a key since deleted keeps its counts, nameless.
+    const byKey = await this.db
+      .selectFrom('inference_usage as u')
+      .leftJoin('api_keys as k', (join) =>
+        join.onRef('k.id', '=', 'u.api_key_id').onRef('k.account_id', '=', 'u.account_id'),
+      )
+      .select((eb) => [
+        'u.api_key_id',
+        'k.name',
+        'k.masked',
+        eb.fn.sum<Count>('u.requests').as('requests'),
+        eb.fn.sum<Count>('u.prompt_tokens').as('prompt_tokens'),
+        eb.fn.sum<Count>('u.completion_tokens').as('completion_tokens'),
+      ])
+      .where('u.account_id', '=', accountId)
+      .groupBy(['u.api_key_id', 'k.name', 'k.masked'])
+      .orderBy('u.api_key_id')
+      .execute();
     return {
       byProvider: byProvider.flatMap((row) =>
         isProviderName(row.provider) ? [{ provider: row.provider, ...totals(row) }] : [],
       ),
       byApiKey: byKey.map((row) => ({
         apiKeyId: row.api_key_id === '' ? null : row.api_key_id,
-        name: null,
-        masked: null,
+        name: row.name,
+        masked: row.masked,
         ...totals(row),
       })),
     };

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Stores, UnitOfWork } from '../../core/ports.js';
 import { KyselyAccountStore } from './kysely-account-store.js';
+import { KyselyApiKeyStore } from './kysely-api-key-store.js';
 import { KyselyOAuthStore } from './kysely-oauth-store.js';
 import { KyselyAuditStore } from './kysely-audit-store.js';
 import { KyselyMailOutboxStore } from './kysely-mail-outbox-store.js';
@@ -20,6 +21,7 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     oauth: new KyselyOAuthStore(db),
     accounts: new KyselyAccountStore(db, dialect),
     tokens: new KyselyTokenStore(db, dialect),
+    apiKeys: new KyselyApiKeyStore(db, dialect),
     sessions: new KyselySessionStore(db),
     twoFactor: new KyselyTwoFactorStore(db),
     outbox: new KyselyMailOutboxStore(db, dialect),

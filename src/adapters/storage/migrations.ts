@@ -327,6 +327,35 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0008_api_keys': {
+      async up(db: Kysely<unknown>) {
+        // Legacy API keys (docs/api-keys.md): looked up by the keyed hash of the value alone.
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('masked', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time)
+          .addColumn('last_used_at', time)
+          .addColumn('last_used_ip', 'text')
+          .addColumn('revoked_at', time)
+          .addColumn('revoked_reason', 'text')
+          .addColumn('replaces', 'text')
+          .addColumn('replaced_by', 'text')
+          .execute();
+        await db.schema
+          .createIndex('api_keys_account_created')
+          .on('api_keys')
+          .columns(['account_id', 'created_at', 'id'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table if exists api_keys`.execute(db);
+      },
+    },
     '0009_provider_keys': {
       async up(db: Kysely<unknown>) {
         // The salts of the key-encryption keys (docs/providers.md); a key is derived from

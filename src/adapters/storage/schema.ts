@@ -94,6 +94,24 @@ export interface AccessTokensTable {
   replaced_by: string | null;
 }
 
+/** Legacy API keys (`sk_live_…`): the keyed hash of the value, never the value. */
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  key_hash: string;
+  masked: string;
+  created_at: DbTime;
+  /** Set when the key was rolled with a grace period. */
+  expires_at: DbTime | null;
+  last_used_at: DbTime | null;
+  last_used_ip: string | null;
+  revoked_at: DbTime | null;
+  revoked_reason: string | null;
+  replaces: string | null;
+  replaced_by: string | null;
+}
+
 export interface AuditEventsTable {
   id: string;
   account_id: string | null;
@@ -254,6 +272,7 @@ export interface Schema {
   passkeys: PasskeysTable;
   webauthn_challenges: WebAuthnChallengesTable;
   access_tokens: AccessTokensTable;
+  api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
   projects: ProjectsTable;
   deployments: DeploymentsTable;

@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { operations } from '@skytells/contract';
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonObject } from '../../../core/inference/inference-ports.js';
 import type { InferenceCaller } from '../../../core/inference/inference-usage-recorder.js';
-import type { Principal } from '../../../core/principal.js';
-import { authenticate, principalOf } from '../authenticate.js';
+import { apiKeyOrTokenCaller, authenticate } from '../authenticate.js';
 import { toApiError } from '../error-handler.js';
 import { routeOf } from '../route-of.js';
 import type { Services } from '../services.js';
@@ -13,9 +12,10 @@ import type { Services } from '../services.js';
 /** Largest chat completion request: long conversations and inline images outgrow the API's 64 KiB (docs/inference.md). */
 export const INFERENCE_BODY_LIMIT = 4 * 1024 * 1024;
 
-/** The account and API key an inference call is counted against. */
-function callerOf(principal: Principal): InferenceCaller {
-  return { accountId: principal.accountId, apiKeyId: null };
+/** The account and API key an inference call is counted against; tokens and sessions count as no key. */
+function callerOf(request: FastifyRequest): InferenceCaller {
+  const { accountId, credential } = apiKeyOrTokenCaller(request);
+  return { accountId, apiKeyId: credential.kind === 'api_key' ? credential.id : null };
 }
 
 /**
@@ -54,11 +54,7 @@ export const inferenceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> 
       reply.raw.once('close', () => {
         if (!reply.raw.writableFinished) abort.abort();
       });
-      const answer = await services.inference.gateway.complete(
-        callerOf(principalOf(request)),
-        request.body,
-        abort.signal,
-      );
+      const answer = await services.inference.gateway.complete(callerOf(request), request.body, abort.signal);
       if (answer.kind === 'completion') {
         // Sent as text: the response schema would drop the provider's fields it does not name.
         return reply.type('application/json; charset=utf-8').send(JSON.stringify(answer.completion));
