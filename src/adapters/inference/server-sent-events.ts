@@ -9,7 +9,8 @@ export interface ServerSentEvent {
 /**
  * The events of a `text/event-stream` body as they arrive, per the WHATWG HTML "Server-sent events"
  * §9.2.6 interpretation: lines end in CR, LF or CRLF; a blank line dispatches; `:` lines are comments.
- * A body that breaks off mid-stream ends the iteration with `provider_error`.
+ * Unlike the spec, an event cut short by the end of the body is still dispatched: some servers end
+ * `data: [DONE]` without its blank line. A body that breaks off mid-read ends with `provider_error`.
  */
 export async function* serverSentEvents(
   body: ReadableStream<Uint8Array>,
@@ -28,7 +29,8 @@ export async function* serverSentEvents(
       } catch (error) {
         throw new ApiError('provider_error', { detail: `${provider}'s stream broke off.`, cause: error });
       }
-      buffer += chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
+      // At the end, a last line without its line end still counts (more lenient than the spec).
+      buffer += chunk.done ? `${decoder.decode()}\n` : decoder.decode(chunk.value, { stream: true });
       let end: RegExpExecArray | null;
       const lineEnd = /\r\n|\r|\n/g;
       let start = 0;
