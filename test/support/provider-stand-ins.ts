@@ -154,20 +154,24 @@ export class ProviderStandIn {
   #released: Promise<void> = Promise.resolve();
   #abortWaiters: (() => void)[] = [];
 
-  private constructor(flavour: Flavour) {
+  readonly #keepReceived: boolean;
+
+  private constructor(flavour: Flavour, options: { keepReceived?: boolean }) {
     this.#flavour = flavour;
+    this.#keepReceived = options.keepReceived ?? true;
     this.#server = createServer((request, response) => {
       const parts: Buffer[] = [];
       request.on('data', (part: Buffer) => parts.push(part));
       request.on('end', () => {
         const text = Buffer.concat(parts).toString('utf8');
         const body = (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>;
-        this.received.push({
-          method: request.method ?? '',
-          path: request.url ?? '',
-          headers: request.headers,
-          body,
-        });
+        if (this.#keepReceived)
+          this.received.push({
+            method: request.method ?? '',
+            path: request.url ?? '',
+            headers: request.headers,
+            body,
+          });
         response.on('close', () => {
           if (!response.writableFinished) {
             this.aborts += 1;
@@ -179,9 +183,12 @@ export class ProviderStandIn {
     });
   }
 
-  /** Starts a stand-in shaped like `flavour`'s API. */
-  static async start(flavour: Flavour): Promise<ProviderStandIn> {
-    const standIn = new ProviderStandIn(flavour);
+  /**
+   * Starts a stand-in shaped like `flavour`'s API.
+   * @param options.keepReceived false to record nothing (a benchmark's thousands of requests).
+   */
+  static async start(flavour: Flavour, options: { keepReceived?: boolean } = {}): Promise<ProviderStandIn> {
+    const standIn = new ProviderStandIn(flavour, options);
     await new Promise<void>((resolve) => standIn.#server.listen(0, '127.0.0.1', resolve));
     return standIn;
   }

@@ -75,7 +75,8 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   // Bodies are never coerced or stripped: a wrong type or an unknown field is a 400. Query strings
   // are text by nature, so `?limit=20` is coerced to the integer its schema declares.
   const compilers = AjvCompiler();
-  const ajvOptions = { removeAdditional: false, allErrors: true } as const;
+  // Union types (`type: [string, array, null]`, a chat message's content) are JSON Schema, not a slip.
+  const ajvOptions = { removeAdditional: false, allErrors: true, allowUnionTypes: true } as const;
   const bodies = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: false } });
   const queries = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: true } });
   app.setValidatorCompiler((route) => (route.httpPart === 'querystring' ? queries(route) : bodies(route)));
