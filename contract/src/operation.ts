@@ -33,6 +33,11 @@ export interface Operation {
   form?: boolean;
   /** Success statuses and their bodies; `null` for none (204), `'text'` for a non-JSON body. */
   responses: Readonly<Record<number, TSchema | null | 'text'>>;
+  /**
+   * The success answer may instead be server-sent events (`text/event-stream`), when the request
+   * asks for a stream.
+   */
+  eventStream?: boolean;
   /** Problem codes particular to this operation, beyond those every operation of its kind can answer. */
   errors?: readonly ErrorCode[];
 }

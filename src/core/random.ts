@@ -37,7 +37,6 @@ export type IdPrefix =
   | 'app'
   | 'msg'
   | 'pky'
-  // API keys.
   | 'key'
   // Provider keys (BYOK) and the key-encryption keys that wrap their data keys.
   | 'pk'

@@ -7,6 +7,8 @@ import { AccountNotices } from '../core/account-notices.js';
 import { AccountService } from '../core/account-service.js';
 import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { InferenceGateway } from '../core/inference/inference-gateway.js';
+import { InferenceUsageRecorder } from '../core/inference/inference-usage-recorder.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
 import { LastUseRecorder } from '../core/last-use-recorder.js';
 import { ApiKeyLifecycle } from '../core/api-key-lifecycle.js';
@@ -35,6 +37,8 @@ import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
 import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
 import { describeDevice } from '../adapters/describe-device.js';
+import { AnthropicMessagesProvider } from '../adapters/inference/anthropic-messages-provider.js';
+import { OpenAiChatProvider } from '../adapters/inference/openai-chat-provider.js';
 import { SimpleWebAuthnRelyingParty } from '../adapters/crypto/simple-webauthn-relying-party.js';
 import { buildApp } from '../adapters/http/build-app.js';
 import { EmlFileMailer, SmtpMailer } from '../adapters/mail/nodemailer-mailer.js';
@@ -47,6 +51,7 @@ import {
   type OpenDatabase,
   openDatabase,
 } from '../adapters/storage/database.js';
+import { KyselyInferenceUsageStore } from '../adapters/storage/kysely-inference-usage-store.js';
 import { KyselyRateLimiter } from '../adapters/storage/kysely-rate-limiter.js';
 import { KyselyUnitOfWork } from '../adapters/storage/kysely-unit-of-work.js';
 import { PostgresInvalidationListener } from '../adapters/notify/postgres-invalidation-listener.js';
@@ -114,6 +119,8 @@ export interface Platform {
   /** The database; closing it also stops the revocation listener on PostgreSQL. */
   database: OpenDatabase;
   lastUse: LastUseRecorder;
+  /** Inference usage counted in memory; flushed with the last-used data. */
+  inferenceUsage: InferenceUsageRecorder;
   /** Sends account e-mail from the outbox; the server runs it on an interval. */
   mail: MailDelivery;
   /** The transport `mail` sends with; closed at shutdown. */
@@ -260,6 +267,33 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const clients = new ClientRegistry({ uow, hasher });
   const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy });
   const issuer = config.publicUrl;
+  const providerKeys = new ProviderKeyService({
+    uow,
+    clock,
+    random,
+    audit,
+    cipher: new AesGcmEnvelopeCipher({ secret, keks: uow.stores.keyEncryptionKeys, clock, random }),
+    // A models call answers in well under a second; ten seconds at most, less if configured so.
+    tester: new FetchProviderKeyTester({
+      timeoutMs: Math.min(PROVIDER_KEY_TEST_TIMEOUT_MS, config.providerTimeoutMs),
+    }),
+    baseUrls: config.providerBaseUrls,
+  });
+  const inferenceUsage = new InferenceUsageRecorder(new KyselyInferenceUsageStore(database.db));
+  const timeoutMs = config.providerTimeoutMs;
+  const gateway = new InferenceGateway({
+    credentials: { find: (accountId, provider) => providerKeys.reveal(accountId, provider) },
+    providers: {
+      openai: new OpenAiChatProvider({ name: 'openai', baseUrl: config.providerBaseUrls.openai, timeoutMs }),
+      openai_compatible: new OpenAiChatProvider({ name: 'openai_compatible', timeoutMs }),
+      anthropic: new AnthropicMessagesProvider({
+        baseUrl: config.providerBaseUrls.anthropic,
+        timeoutMs,
+        clock,
+      }),
+    },
+    usage: inferenceUsage,
+  });
   const services: Services = {
     clock,
     audit,
@@ -292,18 +326,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       ...(cache ? { cache } : {}),
     }),
     projects: new ProjectService({ uow, clock, random, audit }),
-    providerKeys: new ProviderKeyService({
-      uow,
-      clock,
-      random,
-      audit,
-      cipher: new AesGcmEnvelopeCipher({ secret, keks: uow.stores.keyEncryptionKeys, clock, random }),
-      // A models call answers in well under a second; ten seconds at most, less if configured so.
-      tester: new FetchProviderKeyTester({
-        timeoutMs: Math.min(PROVIDER_KEY_TEST_TIMEOUT_MS, config.providerTimeoutMs),
-      }),
-      baseUrls: config.providerBaseUrls,
-    }),
+    providerKeys,
     oauth: {
       issuer,
       server: new AuthorizationServer({ uow, hasher, clock, random, audit, clientTokens, clients }),
@@ -326,6 +349,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       endpoints: new TokenEndpoints({ uow, hasher, clock, clientTokens, clients }),
       apps: new ApplicationService({ uow, hasher, clock, random, audit, clientTokens, clients }),
     },
+    inference: { gateway, usage: inferenceUsage },
     limiter,
     isReady: () => uow.isReachable(),
   };
@@ -335,5 +359,5 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
-  return { services, database, lastUse, mail, mailer, app };
+  return { services, database, lastUse, inferenceUsage, mail, mailer, app };
 }

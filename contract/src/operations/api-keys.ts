@@ -105,6 +105,7 @@ export const apiKeysOperations = {
     auth: apiKeyOrCredential('inference:use'),
     body: ChatCompletionBody,
     responses: { 200: ChatCompletionSchema },
+    eventStream: true,
     errors: [
       'provider_not_configured',
       'provider_unauthorized',

@@ -22,6 +22,7 @@ import { appRoutes } from './routes/app-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { inferenceRoutes } from './routes/inference-routes.js';
 import { providerRoutes } from './routes/provider-routes.js';
 import { resourceRoutes } from './routes/resource-routes.js';
 import { securityRoutes } from './routes/security-routes.js';
@@ -74,7 +75,8 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   // Bodies are never coerced or stripped: a wrong type or an unknown field is a 400. Query strings
   // are text by nature, so `?limit=20` is coerced to the integer its schema declares.
   const compilers = AjvCompiler();
-  const ajvOptions = { removeAdditional: false, allErrors: true } as const;
+  // Union types (`type: [string, array, null]`, a chat message's content) are JSON Schema, not a slip.
+  const ajvOptions = { removeAdditional: false, allErrors: true, allowUnionTypes: true } as const;
   const bodies = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: false } });
   const queries = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: true } });
   app.setValidatorCompiler((route) => (route.httpPart === 'querystring' ? queries(route) : bodies(route)));
@@ -147,6 +149,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(apiKeyRoutes, { services });
   await app.register(securityRoutes, { services });
   await app.register(resourceRoutes, { services });
+  await app.register(inferenceRoutes, { services });
   await app.register(credentialRoutes, { services });
   await app.register(providerRoutes, { services });
   await app.register(opsRoutes, {

@@ -32,7 +32,9 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'The request body is not JSON',
   429: 'Too many requests',
   500: 'Internal server error',
+  502: 'The model provider failed',
   503: 'The database is unreachable',
+  504: 'The model provider did not answer in time',
   507: 'No space left to store the change',
 };
 
@@ -184,6 +186,16 @@ function operationObject(registry: SchemaRegistry, id: string, operation: Operat
   const responses: JsonObject = {};
   for (const [status, body] of Object.entries(operation.responses)) {
     responses[status] = successOf(registry, Number(status), body);
+  }
+  if (operation.eventStream === true) {
+    const ok = responses['200'] as { description: string; content: JsonObject };
+    ok.content['text/event-stream'] = {
+      schema: {
+        type: 'string',
+        description:
+          'With `"stream": true`: `data: <chat.completion.chunk JSON>` events, ending with `data: [DONE]`.',
+      },
+    };
   }
   Object.assign(responses, errorsOf(operation));
   return {

@@ -2,10 +2,12 @@ import type {
   Account as AccountJson,
   ApiKey as ApiKeyJson,
   AuditEvent as AuditEventJson,
+  Billing as BillingJson,
   Deployment as DeploymentJson,
   Project as ProjectJson,
   Token as TokenJson,
 } from '@skytells/contract';
+import type { InferenceTotals, InferenceUsage } from '../../core/inference/inference-ports.js';
 import type { AccessToken, Account, ApiKey, AuditEvent, Deployment, Project } from '../../core/model.js';
 import { tokenStatus } from '../../core/model.js';
 
@@ -86,5 +88,25 @@ export function deploymentJson(deployment: Deployment): DeploymentJson {
     ref: deployment.ref,
     status: deployment.status,
     created_at: iso(deployment.createdAt),
+  };
+}
+
+function inferenceTotalsJson(totals: InferenceTotals) {
+  return {
+    requests: totals.requests,
+    prompt_tokens: totals.promptTokens,
+    completion_tokens: totals.completionTokens,
+  };
+}
+
+export function inferenceUsageJson(usage: InferenceUsage): BillingJson['inference'] {
+  return {
+    by_provider: usage.byProvider.map((row) => ({ provider: row.provider, ...inferenceTotalsJson(row) })),
+    by_api_key: usage.byApiKey.map((row) => ({
+      api_key_id: row.apiKeyId,
+      name: row.name,
+      masked: row.masked,
+      ...inferenceTotalsJson(row),
+    })),
   };
 }

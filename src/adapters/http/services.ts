@@ -1,6 +1,8 @@
 import type { AccountService } from '../../core/account-service.js';
 import type { ApiKeyService } from '../../core/api-key-service.js';
 import type { AuditLog } from '../../core/audit.js';
+import type { InferenceGateway } from '../../core/inference/inference-gateway.js';
+import type { InferenceUsageRecorder } from '../../core/inference/inference-usage-recorder.js';
 import type { Clock } from '../../core/clock.js';
 import type { ApplicationService } from '../../core/oauth/application-service.js';
 import type { AuthorizationServer } from '../../core/oauth/authorization-server.js';
@@ -37,6 +39,8 @@ export interface Services {
     /** The issuer identifier and base URL of the authorization server (RFC 8414 §2). */
     issuer: string;
   };
+  /** The model-inference gateway and the usage it counts. */
+  inference: { gateway: InferenceGateway; usage: InferenceUsageRecorder };
   /** Counters shared by every server process, for the HTTP rate limits. */
   limiter: RateLimiter;
   /** Whether the database answers, for `/readyz`. */

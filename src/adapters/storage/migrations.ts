@@ -394,6 +394,25 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0010_inference_usage': {
+      async up(db: Kysely<unknown>) {
+        // One row of counters per account, provider and API key ('' for tokens and sessions), added to
+        // by upserts; no key reference, so that a deleted key's usage stays on the bill.
+        await db.schema
+          .createTable('inference_usage')
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('api_key_id', 'text', (c) => c.notNull())
+          .addColumn('requests', 'bigint', (c) => c.notNull())
+          .addColumn('prompt_tokens', 'bigint', (c) => c.notNull())
+          .addColumn('completion_tokens', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('inference_usage_pk', ['account_id', 'provider', 'api_key_id'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table if exists inference_usage`.execute(db);
+      },
+    },
   };
 }
 

@@ -248,7 +248,19 @@ export interface ProviderKeysTable {
   updated_at: DbTime;
 }
 
+/** Inference counters per account, provider and API key; bigint on PostgreSQL, returned as strings. */
+export interface InferenceUsageTable {
+  account_id: string;
+  provider: string;
+  /** The API key; '' for calls made with access tokens and sessions. */
+  api_key_id: string;
+  requests: number | string;
+  prompt_tokens: number | string;
+  completion_tokens: number | string;
+}
+
 export interface Schema {
+  inference_usage: InferenceUsageTable;
   mail_outbox: MailOutboxTable;
   oauth_clients: OAuthClientsTable;
   oauth_codes: OAuthCodesTable;
