@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAiCompletion } from '../support/provider-stand-ins.js';
 import {
   apiCall,
   apiSignUp,
@@ -30,7 +31,8 @@ const GOOD_KEY = 'sk-proj-standin0123456789abcdefGHIJ';
 
 /**
  * A stand-in for OpenAI's API: `GET …/models` answers the model list for {@link GOOD_KEY} and
- * OpenAI's 401 error for any other key. It records the keys it was shown.
+ * OpenAI's 401 error for any other key; `POST …/chat/completions` a canned completion. It records
+ * the keys it was shown.
  */
 function startOpenAiStandIn(): Promise<{ server: Server; url: string; keysSeen: string[] }> {
   const keysSeen: string[] = [];
@@ -38,7 +40,11 @@ function startOpenAiStandIn(): Promise<{ server: Server; url: string; keysSeen: 
     const key = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     keysSeen.push(key);
     response.setHeader('content-type', 'application/json');
-    if (request.method !== 'GET' || !(request.url ?? '').endsWith('/models')) {
+    const path = request.url ?? '';
+    if (request.method === 'POST' && path.endsWith('/chat/completions') && key === GOOD_KEY) {
+      request.resume();
+      response.writeHead(200).end(JSON.stringify(openAiCompletion('gpt-4o-mini')));
+    } else if (request.method !== 'GET' || !path.endsWith('/models')) {
       response.writeHead(404).end(JSON.stringify({ error: { message: 'Not found' } }));
     } else if (key !== GOOD_KEY) {
       response.writeHead(401).end(
@@ -85,7 +91,7 @@ suite(suiteName, () => {
     await new Promise((resolve) => openAi?.server.close(resolve));
   });
 
-  it('adds an OpenAI key by keyboard, tests it with the provider, shows it masked and never again, and removes it', async () => {
+  it('adds an OpenAI key by keyboard, tests it with the provider, shows it masked and never again with its usage, and removes it', async () => {
     const session = await apiSignUp(server.baseUrl, 'providers');
     const context = await signedInContext(browser, server.baseUrl, session);
     const page = await context.newPage();
@@ -138,6 +144,19 @@ suite(suiteName, () => {
     await expectAccessible(page, 'Providers, OpenAI saved');
     await screenshot(page, 'providers');
 
+    // A completion through the gateway with an API key shows as usage on the card (and, below, on the key).
+    const apiKey = await apiCall<{ key: string }>(server.baseUrl, session, 'POST', '/v1/api-keys', {
+      name: 'support-chatbot',
+    });
+    const completion = await fetch(`${server.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey.body.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] }),
+    });
+    expect(completion.status).toBe(200);
+    await page.reload();
+    await openai.getByText('1 request · 18 tokens').waitFor();
+
     // A key the provider refuses is reported as such, with what to do.
     await openai.getByRole('button', { name: 'Replace key', exact: true }).click();
     await openai.getByLabel('API key', { exact: true }).fill('sk-not-a-real-key-0000');
@@ -156,6 +175,10 @@ suite(suiteName, () => {
     await openai.getByRole('button', { name: 'Add key', exact: true }).waitFor();
     const listed = await apiCall<{ data: unknown[] }>(server.baseUrl, session, 'GET', '/v1/providers');
     expect(listed.body.data).toEqual([]);
+
+    await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API Keys' }).click();
+    const keyRow = page.locator('tbody tr', { hasText: 'support-chatbot' });
+    expect(await keyRow.locator('td[data-label="Usage"]').textContent()).toBe('1 request · 18 tokens');
     await context.close();
   }, 60_000);
 });
