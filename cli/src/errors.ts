@@ -197,6 +197,19 @@ function adviceFor(
         message: `The server at ${situation.host} cannot read the account's authenticator-app secret.`,
         hint: 'Tell its administrator: the server secret (SKYTELLS_SECRET) has likely changed.',
       };
+    case 'api_key_not_accepted':
+      return {
+        message: 'API keys work on model inference only; this command needs an access token.',
+        hint: 'Run: skytells login (or set SKYTELLS_TOKEN to an access token).',
+      };
+    case 'provider_not_configured':
+    case 'provider_unauthorized':
+      return { message: detail, hint: "Save the provider's key in the console: Settings → Providers." };
+    case 'provider_key_unreadable':
+      return {
+        message: detail,
+        hint: 'Tell its administrator (the server secret has likely changed), or save the key again.',
+      };
     case 'internal_error':
       return {
         message: `The server at ${situation.host} failed (${problem.status}).`,
@@ -222,6 +235,8 @@ function adviceFor(
     case 'webauthn_response_invalid':
     case 'passkey_already_registered':
     case 'passkeys_unavailable':
+    case 'provider_error':
+    case 'provider_timeout':
       return { message: detail };
   }
 }

@@ -19,7 +19,7 @@ const VERSION = (
 ).version;
 
 /** A token on the command line would end up in shell history and `ps`: refuse before anything else. */
-const TOKEN_LIKE = /skt_[0-9A-Za-z]{38}/;
+const TOKEN_LIKE = /skt_[0-9A-Za-z]{38}|sk_live_[0-9A-Za-z]{38}/;
 
 const abort = new AbortController();
 process.once('SIGINT', () => {
@@ -83,6 +83,7 @@ const load = {
   logout: () => import('./commands/logout.js'),
   auth: () => import('./commands/auth.js'),
   tokens: () => import('./commands/tokens.js'),
+  apiKeys: () => import('./commands/api-keys.js'),
   projects: () => import('./commands/projects.js'),
   deployments: () => import('./commands/deployments.js'),
   scan: () => import('./commands/scan.js'),
@@ -191,6 +192,41 @@ function buildProgram(commander: typeof Commander): Commander.Command {
       ),
     );
 
+  const apiKeys = program
+    .command('api-keys')
+    .description('legacy API keys (sk_live_…), for model inference only');
+  apiKeys
+    .command('list')
+    .description('list active API keys, newest first')
+    .option('--json', 'machine-readable output')
+    .action(run(async (ctx, _args, options) => (await load.apiKeys()).listApiKeys(ctx, options)));
+  apiKeys
+    .command('create')
+    .description('create an API key; its value is printed once')
+    .requiredOption('--name <name>', 'who or what holds it, e.g. billing-worker')
+    .option('--json', 'machine-readable output, with the value in "key"')
+    .action(
+      run<{ name: string; json?: boolean }>(async (ctx, _args, options) =>
+        (await load.apiKeys()).createApiKey(ctx, options),
+      ),
+    );
+  apiKeys
+    .command('revoke')
+    .argument('<id>', 'API key ID, key_…')
+    .description('revoke an API key at once')
+    .action(run(async (ctx, [id]) => (await load.apiKeys()).revokeApiKey(ctx, id!)));
+  apiKeys
+    .command('roll')
+    .argument('<id>', 'API key ID, key_…')
+    .description('replace an API key with a new value; its value is printed once')
+    .option('--grace <seconds>', 'keep the old key working this many seconds (0 to 604800; default 0)')
+    .option('--json', 'machine-readable output, with the value in "key"')
+    .action(
+      run<{ grace?: string; json?: boolean }>(async (ctx, [id], options) =>
+        (await load.apiKeys()).rollApiKey(ctx, id!, options),
+      ),
+    );
+
   program
     .command('scopes')
     .description('the scopes a token can hold, with what each allows')
@@ -239,9 +275,9 @@ function buildProgram(commander: typeof Commander): Commander.Command {
   program
     .command('scan')
     .argument('[paths...]', 'files or directories (default: the current directory)')
-    .description('find Skytells tokens in files or staged changes; exit 1 when any is found')
+    .description('find Skytells tokens and API keys in files or staged changes; exit 1 when any is found')
     .option('--staged', 'scan what the next commit adds (for a pre-commit hook)')
-    .option('--revoke', 'revoke every token found, through POST /v1/credentials/revoke')
+    .option('--revoke', 'revoke every token and API key found, through POST /v1/credentials/revoke')
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',

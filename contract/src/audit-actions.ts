@@ -33,6 +33,12 @@ export const AUDIT_ACTIONS = [
   'session.revoked',
   'account.password_changed',
   'account.password_change_failed',
+  'api_key.created',
+  'api_key.revoked',
+  'api_key.rolled',
+  'api_key.auth_failed',
+  'provider.saved',
+  'provider.deleted',
 ] as const;
 
 /** An action of the audit log, `resource.verb`. */

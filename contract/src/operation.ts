@@ -6,13 +6,14 @@ import type { Scope } from './scopes.js';
  * Who may call an operation.
  * - `public`: anyone, no credential.
  * - `credential`: an access token holding `scope` (when given), or the console session (every scope);
- *   `via` narrows it to one of the two.
+ *   `via` narrows it to one of the two; `apiKey` admits an API key (`sk_live_…`) too, which is
+ *   refused everywhere else (`api_key_not_accepted`).
  * - `client`: an OAuth client (RFC 6749 §2.3); with `scope`, an access token holding it may call
  *   instead (introspection, RFC 7662 §2.1).
  */
 export type OperationAuth =
   | { kind: 'public' }
-  | { kind: 'credential'; scope?: Scope; via?: 'session' | 'token' }
+  | { kind: 'credential'; scope?: Scope; via?: 'session' | 'token'; apiKey?: true }
   | { kind: 'client'; scope?: Scope };
 
 /** One HTTP operation of the API: what it takes, what it answers, who may call it. */
@@ -32,6 +33,11 @@ export interface Operation {
   form?: boolean;
   /** Success statuses and their bodies; `null` for none (204), `'text'` for a non-JSON body. */
   responses: Readonly<Record<number, TSchema | null | 'text'>>;
+  /**
+   * The success answer may instead be server-sent events (`text/event-stream`), when the request
+   * asks for a stream.
+   */
+  eventStream?: boolean;
   /** Problem codes particular to this operation, beyond those every operation of its kind can answer. */
   errors?: readonly ErrorCode[];
 }
@@ -41,6 +47,13 @@ export const credential = (scope?: Scope, via?: 'session' | 'token'): OperationA
   kind: 'credential',
   ...(scope === undefined ? {} : { scope }),
   ...(via === undefined ? {} : { via }),
+});
+
+/** Access with an API key (`Authorization: Bearer` or `X-API-Key`), or a credential holding `scope`. */
+export const apiKeyOrCredential = (scope: Scope): OperationAuth => ({
+  kind: 'credential',
+  scope,
+  apiKey: true,
 });
 
 /** Access without any credential. */

@@ -1,6 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Operation } from './operation.js';
 import { accountsOperations } from './operations/accounts.js';
+import { apiKeysOperations } from './operations/api-keys.js';
 import { appsOperations } from './operations/apps.js';
 import { oauthOperations } from './operations/oauth.js';
 import { opsOperations } from './operations/ops.js';
@@ -20,6 +21,7 @@ export const operations = {
   ...accountsOperations,
   ...sessionsOperations,
   ...tokensOperations,
+  ...apiKeysOperations,
   ...resourcesOperations,
   ...securityOperations,
   ...appsOperations,

@@ -12,6 +12,11 @@ export const SCOPE_CATALOGUE = {
   'audit:read': 'Read the audit log.',
   'apps:read': 'List and inspect registered OAuth applications and authorized apps.',
   'apps:write': 'Register, change and delete OAuth applications; remove authorized apps.',
+  'api_keys:read': 'List and inspect API keys.',
+  'api_keys:write': 'Create, roll and revoke API keys.',
+  'providers:read': 'See which model providers have a key saved (never the key).',
+  'providers:write': 'Save, replace and delete model provider keys.',
+  'inference:use': "Call the model-inference gateway with the account's provider keys.",
 } as const;
 
 /** A scope name, `resource:access`. */

@@ -50,6 +50,17 @@ export interface Config {
    * under `<data dir>/outbox/`.
    */
   readonly smtpUrl: string | undefined;
+  /**
+   * `SKYTELLS_OPENAI_BASE_URL`, `SKYTELLS_ANTHROPIC_BASE_URL`: where the inference gateway reaches
+   * OpenAI and Anthropic (a regional endpoint, an egress proxy). Defaults `https://api.openai.com/v1`
+   * and `https://api.anthropic.com`.
+   */
+  readonly providerBaseUrls: { readonly openai: string; readonly anthropic: string };
+  /**
+   * `SKYTELLS_PROVIDER_TIMEOUT_MS`: how long the gateway waits for a provider's answer to start
+   * (1000 to 600000). Default 120000.
+   */
+  readonly providerTimeoutMs: number;
 }
 
 /** pino's levels. */
@@ -205,5 +216,10 @@ export function loadConfig(env: Env): Config {
     tokenCacheSize: integer(env, 'SKYTELLS_TOKEN_CACHE_SIZE', 100_000, 0, 10_000_000),
     trustProxy: proxyList(env, 'SKYTELLS_TRUST_PROXY'),
     smtpUrl: smtpUrl(env, 'SKYTELLS_SMTP_URL'),
+    providerBaseUrls: Object.freeze({
+      openai: httpUrl(env, 'SKYTELLS_OPENAI_BASE_URL') ?? 'https://api.openai.com/v1',
+      anthropic: httpUrl(env, 'SKYTELLS_ANTHROPIC_BASE_URL') ?? 'https://api.anthropic.com',
+    }),
+    providerTimeoutMs: integer(env, 'SKYTELLS_PROVIDER_TIMEOUT_MS', 120_000, 1000, 600_000),
   });
 }

@@ -213,6 +213,29 @@ export class AccountNotices {
     });
   }
 
+  /** "API key revoked because it leaked": someone reported the key's value as found in public. */
+  async apiKeyLeaked(
+    stores: Pick<Stores, 'outbox'>,
+    account: Account,
+    key: NoticeToken,
+    context: RequestContext,
+  ): Promise<void> {
+    await this.#enqueue(stores, account, 'api_key_leaked', {
+      subject: `Your Skytells API key "${key.name}" was revoked because it leaked`,
+      summary:
+        `Your API key "${key.name}" (${key.masked}) was found in a public place and reported, ` +
+        'so it has been revoked: it no longer works.',
+      facts: [
+        { label: 'API key', value: `${key.name} (${key.masked})` },
+        ...this.#whenAndWhere(context, 'Reported from'),
+      ],
+      advice:
+        'Create a new key and update the programs that used it. Find where the key was published ' +
+        'and remove it; check the audit log for use you do not recognise.',
+      action: { label: 'Open API keys', url: this.#url('/settings/api-keys') },
+    });
+  }
+
   #whenAndWhere(context: RequestContext, addressLabel = 'IP address'): MailContent['facts'] {
     return [
       { label: 'When', value: formatTime(this.#deps.clock.now()) },

@@ -3,6 +3,7 @@ import { createHmac, createSecretKey, hkdfSync, type KeyObject, timingSafeEqual 
 /** What a derived key is used for; each purpose gets its own key from the server secret. */
 export type KeyPurpose =
   | 'token-hash'
+  | 'api-key-hash'
   | 'session-hash'
   | 'csrf'
   | 'client-secret'
@@ -13,6 +14,7 @@ export type KeyPurpose =
 
 const PURPOSES: readonly KeyPurpose[] = [
   'token-hash',
+  'api-key-hash',
   'session-hash',
   'csrf',
   'client-secret',

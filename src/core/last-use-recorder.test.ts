@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LastUseRecorder } from './last-use-recorder.js';
-import type { LastUse, TokenStore } from './ports.js';
+import type { ApiKeyUse, CredentialUse, LastUse, TokenStore } from './ports.js';
 
 /** The one port method the recorder uses, recording each batch and failing when told to. */
 class BatchLog implements Pick<TokenStore, 'recordLastUse'> {
-  readonly batches: LastUse[][] = [];
+  readonly batches: CredentialUse[][] = [];
   failNext = false;
   /** Runs while a batch is being written, to act "during" the flush. */
   during: (() => void) | undefined;
@@ -15,7 +15,7 @@ class BatchLog implements Pick<TokenStore, 'recordLastUse'> {
       this.failNext = false;
       throw new Error('database unavailable');
     }
-    this.batches.push([...uses]);
+    this.batches.push(uses.map(({ tokenId, ...rest }) => ({ kind: 'token', id: tokenId, ...rest })));
   }
 
   asTokenStore(): TokenStore {
@@ -23,8 +23,9 @@ class BatchLog implements Pick<TokenStore, 'recordLastUse'> {
   }
 }
 
-const use = (tokenId: string, second: number, ip = '192.0.2.1'): LastUse => ({
-  tokenId,
+const use = (id: string, second: number, ip = '192.0.2.1'): CredentialUse => ({
+  kind: 'token',
+  id,
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, second)),
   ip,
   userAgent: `agent/${second}`,
@@ -94,5 +95,21 @@ describe('LastUseRecorder', () => {
     expect(recorder.pending('tok_b')).toEqual(use('tok_b', 2));
     expect(await recorder.flush()).toBe(2);
     expect(log.batches).toEqual([[use('tok_a', 5), use('tok_b', 2)]]);
+  });
+
+  it('writes API key observations to the API key store and token observations to the token store', async () => {
+    const tokens = new BatchLog();
+    const keys: ApiKeyUse[][] = [];
+    const recorder = new LastUseRecorder(tokens.asTokenStore(), {
+      recordLastUse: async (uses) => void keys.push([...uses]),
+    });
+    const at = new Date(Date.UTC(2026, 0, 1));
+    recorder.record(use('tok_a', 1));
+    recorder.record({ kind: 'api_key', id: 'key_a', at, ip: '192.0.2.7', userAgent: 'curl/8' });
+
+    expect(await recorder.flush()).toBe(2);
+
+    expect(tokens.batches).toEqual([[use('tok_a', 1)]]);
+    expect(keys).toEqual([[{ keyId: 'key_a', at, ip: '192.0.2.7' }]]);
   });
 });

@@ -53,6 +53,30 @@ export function tokenStatus(token: Pick<AccessToken, 'revokedAt' | 'expiresAt'>,
   return 'active';
 }
 
+/** Why an API key was revoked: by its owner, by a roll without grace, or reported as leaked. */
+export type ApiKeyRevocationReason = 'revoked' | 'rolled' | 'leaked';
+
+/**
+ * A stored legacy API key (`sk_live_…`, docs/api-keys.md). Only the keyed hash of its value is ever
+ * kept. It holds no scopes: it calls model inference alone.
+ */
+export interface ApiKey {
+  id: string;
+  accountId: string;
+  name: string;
+  /** `sk_live_abcd…wxyz`. */
+  masked: string;
+  createdAt: Date;
+  /** Set when the key was rolled with a grace period: it stops then. */
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  revokedAt: Date | null;
+  revokedReason: ApiKeyRevocationReason | null;
+  replaces: string | null;
+  replacedBy: string | null;
+}
+
 /** A signed-in browser session. */
 export interface Session {
   id: string;
@@ -114,8 +138,8 @@ export interface WebAuthnChallenge extends WebAuthnChallengeBinding {
 
 /** Who performed an audited action. */
 export interface Actor {
-  type: 'session' | 'token' | 'account' | 'client' | 'anonymous' | 'system';
-  /** Session or token id; for a token also its masked value in `label`. */
+  type: 'session' | 'token' | 'api_key' | 'account' | 'client' | 'anonymous' | 'system';
+  /** Session, token or API key id; for a token or key also its masked value in `label`. */
   id: string | null;
   label?: string;
 }

@@ -1,6 +1,9 @@
 import type { OAuthStore } from './oauth/oauth-store.js';
+import type { KeyEncryptionKeyStore, ProviderKeyStore } from './providers/provider-key-store.js';
 import type {
   AccessToken,
+  ApiKey,
+  ApiKeyRevocationReason,
   AccountRecord,
   AuditAction,
   AuditEvent,
@@ -53,6 +56,54 @@ export interface LastUse {
   at: Date;
   ip: string | null;
   userAgent: string | null;
+}
+
+/** The two kinds of credential a program presents: an access token (`skt_`) or an API key (`sk_live_`). */
+export type CredentialKind = 'token' | 'api_key';
+
+/**
+ * One "last used" observation of a credential of either kind, as the verifier records it; each
+ * kind's store receives its own.
+ */
+export interface CredentialUse {
+  kind: CredentialKind;
+  /** The token's or the API key's id. */
+  id: string;
+  at: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** One batched "last used" observation of an API key. */
+export interface ApiKeyUse {
+  keyId: string;
+  at: Date;
+  ip: string | null;
+}
+
+/** Legacy API keys, looked up by the keyed hash of their value. */
+export interface ApiKeyStore {
+  /** Stores a new key under `keyHash`. @throws {@link DuplicateError} when the hash is taken. */
+  insert(key: ApiKey, keyHash: string): Promise<void>;
+  /** The key whose value hashes to `keyHash`, if any, whatever its state. The verification hot path. */
+  findByHash(keyHash: string): Promise<ApiKey | undefined>;
+  /** The account's key with this id, if any; another account's id reads as absent. */
+  findById(accountId: string, id: string): Promise<ApiKey | undefined>;
+  /** The account's keys with `status` at `now`, newest first. */
+  list(
+    accountId: string,
+    filter: { status: TokenStatus | 'all'; now: Date },
+    page: ListOptions,
+  ): Promise<ApiKey[]>;
+  /**
+   * Revokes the key as of `at`, unless it is already revoked.
+   * @returns whether the row changed.
+   */
+  revoke(id: string, at: Date, reason: ApiKeyRevocationReason): Promise<boolean>;
+  /** Links a key to the one that replaces it and sets when the old one stops (`null`: unchanged). */
+  setReplacedBy(id: string, replacedBy: string, expiresAt: Date | null): Promise<void>;
+  /** Writes batched last-used data; a later observation never goes back in time. */
+  recordLastUse(uses: readonly ApiKeyUse[]): Promise<void>;
 }
 
 /** Access tokens, looked up by the keyed hash of their value. */
@@ -261,13 +312,13 @@ export interface ProjectStore {
 }
 
 /**
- * Tells every process sharing the database that tokens were revoked or replaced, so that each evicts
- * them from its verification cache. Bound, like the stores, to one connection or transaction: inside a
+ * Tells every process sharing the database that tokens or API keys were revoked or replaced, so that
+ * each evicts them from its verification cache (ids carry their kind's prefix, `tok_` or `key_`). Bound, like the stores, to one connection or transaction: inside a
  * transaction the announcement is delivered when it commits, and never if it rolls back.
  */
 export interface TokenInvalidations {
   /**
-   * Announces that the tokens `tokenIds` changed. A no-op where one process owns the database and
+   * Announces that the tokens or API keys `tokenIds` changed. A no-op where one process owns the database and
    * evicts its own cache.
    */
   publish(tokenIds: readonly string[]): Promise<void>;
@@ -278,6 +329,7 @@ export interface Stores {
   oauth: OAuthStore;
   accounts: AccountStore;
   tokens: TokenStore;
+  apiKeys: ApiKeyStore;
   sessions: SessionStore;
   twoFactor: TwoFactorStore;
   outbox: MailOutboxStore;
@@ -285,6 +337,8 @@ export interface Stores {
   audit: AuditStore;
   projects: ProjectStore;
   invalidations: TokenInvalidations;
+  providerKeys: ProviderKeyStore;
+  keyEncryptionKeys: KeyEncryptionKeyStore;
 }
 
 /**

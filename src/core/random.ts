@@ -26,7 +26,21 @@ export function randomBase62(random: Random, length: number): string {
 }
 
 /** Kinds of identifier, each with its own prefix so that logs and support tickets are unambiguous. */
-export type IdPrefix = 'acc' | 'tok' | 'ses' | 'aud' | 'prj' | 'dep' | 'dev' | 'app' | 'msg' | 'pky';
+export type IdPrefix =
+  | 'acc'
+  | 'tok'
+  | 'ses'
+  | 'aud'
+  | 'prj'
+  | 'dep'
+  | 'dev'
+  | 'app'
+  | 'msg'
+  | 'pky'
+  | 'key'
+  // Provider keys (BYOK) and the key-encryption keys that wrap their data keys.
+  | 'pk'
+  | 'kek';
 
 /**
  * A new identifier: prefix, 9 base62 characters of the creation time (so ids sort by age), then

@@ -1,6 +1,7 @@
 /**
- * Authenticated encryption of small secrets kept in the database (authenticator-app secrets, and
- * later the providers' API keys), so that a copy of the database alone reveals none of them.
+ * Authenticated encryption of small secrets kept in the database (authenticator-app secrets), so
+ * that a copy of the database alone reveals none of them. Providers' API keys use envelope
+ * encryption instead (`EnvelopeCipher`), so that their key can be rotated.
  *
  * `associatedData` binds a sealed value to its owner (an account id): a value moved to another
  * row does not open there. A sealed value names the format version it was written with, so the

@@ -110,6 +110,14 @@ export class TokenChanges {
     this.#touched = touched;
   }
 
+  /**
+   * Marks the credential `id` (a token, or an API key changed by `ApiKeyLifecycle`) changed: it
+   * leaves the verification cache and is announced to the other processes, like every token here.
+   */
+  invalidate(id: string): void {
+    this.#touched.add(id);
+  }
+
   /** Mints a value for `spec` and stores the token under the value's keyed hash. */
   async issue(spec: TokenSpec): Promise<IssuedToken> {
     const value = generateTokenValue(this.#deps.random);

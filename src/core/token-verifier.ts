@@ -1,13 +1,13 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { ApiError, type ErrorCode } from './errors.js';
-import type { KeyedHasher } from './keyed-hash.js';
+import type { KeyedHasher, KeyPurpose } from './keyed-hash.js';
 import type { LastUseRecorder } from './last-use-recorder.js';
-import { type AccessToken, type RequestContext, tokenStatus } from './model.js';
-import type { UnitOfWork } from './ports.js';
-import { isWellFormedToken, maskToken } from './token-format.js';
+import { type AccessToken, type ApiKey, type RequestContext, tokenStatus } from './model.js';
+import type { CredentialKind, Stores, UnitOfWork } from './ports.js';
+import { isWellFormedApiKey, isWellFormedToken, maskApiKey, maskToken } from './token-format.js';
 import type { UnknownTokenCache } from './unknown-token-cache.js';
-import type { VerifiedTokenCache } from './verified-token-cache.js';
+import type { CredentialOfKind, VerifiedTokenCache } from './verified-token-cache.js';
 
 /** Every outcome of one verification, as metrics count them. */
 export const VERIFICATION_RESULTS = ['valid', 'malformed', 'invalid', 'expired', 'revoked'] as const;
@@ -46,9 +46,34 @@ const DETAIL_OF: Record<Exclude<VerificationResult, 'valid'>, string> = {
   revoked: 'The access token has been revoked.',
 };
 
+/** What tells the two kinds of credential apart; everything else about verifying them is shared. */
+interface KindRules<K extends CredentialKind> {
+  kind: K;
+  /** Format and checksum: `skt_…` or `sk_live_…`. */
+  isWellFormed(value: string): boolean;
+  /** The keyed hash the stored rows are found by. */
+  purpose: KeyPurpose;
+  find(stores: Stores, hash: string): Promise<CredentialOfKind[K] | undefined>;
+}
+
+const TOKEN_RULES: KindRules<'token'> = {
+  kind: 'token',
+  isWellFormed: isWellFormedToken,
+  purpose: 'token-hash',
+  find: (stores, hash) => stores.tokens.findByHash(hash),
+};
+
+const API_KEY_RULES: KindRules<'api_key'> = {
+  kind: 'api_key',
+  isWellFormed: isWellFormedApiKey,
+  purpose: 'api-key-hash',
+  find: (stores, hash) => stores.apiKeys.findByHash(hash),
+};
+
 /**
  * The hot path of every request: format and checksum → look-up by keyed hash (cache, then recently
- * unknown hashes, then the database) → revoked? expired?
+ * unknown hashes, then the database) → revoked? expired? One code path for both kinds of credential,
+ * access tokens and API keys: the same cache, the same unknown-value cache, the same last-use batching.
  * It never writes to the database on success; last-used data goes to the {@link LastUseRecorder}.
  */
 export class TokenVerifier {
@@ -67,70 +92,93 @@ export class TokenVerifier {
    * or revoked) token is audited on its account, with the masked value only.
    */
   verify(value: string, context: RequestContext): AccessToken | Promise<AccessToken> {
-    const started = performance.now();
-    const { clock, hasher, cache } = this.#deps;
-    if (!isWellFormedToken(value)) return this.#fail('malformed', value, undefined, context, started);
-
-    const hash = hasher.hash('token-hash', value);
-    const token = cache?.get(hash);
-    if (token === undefined) return this.#verifyFromStore(hash, value, context, started);
-    return this.#check(token, value, context, started, clock.now());
+    return this.#verify(TOKEN_RULES, value, context);
   }
 
-  async #verifyFromStore(
+  /**
+   * The active API key whose value is `value`, as {@link verify} finds a token.
+   * @throws ApiError as {@link verify}; a known key's failure is audited as `api_key.auth_failed`.
+   */
+  verifyApiKey(value: string, context: RequestContext): ApiKey | Promise<ApiKey> {
+    return this.#verify(API_KEY_RULES, value, context);
+  }
+
+  #verify<K extends CredentialKind>(
+    rules: KindRules<K>,
+    value: string,
+    context: RequestContext,
+  ): CredentialOfKind[K] | Promise<CredentialOfKind[K]> {
+    const started = performance.now();
+    if (!rules.isWellFormed(value)) return this.#fail('malformed', value, undefined, context, started);
+    const hash = this.#deps.hasher.hash(rules.purpose, value);
+    const cached = this.#deps.cache?.get(hash, rules.kind);
+    if (cached === undefined) return this.#verifyFromStore(rules, hash, value, context, started);
+    return this.#check(rules.kind, cached, value, context, started);
+  }
+
+  async #verifyFromStore<K extends CredentialKind>(
+    rules: KindRules<K>,
     hash: string,
     value: string,
     context: RequestContext,
     started: number,
-  ): Promise<AccessToken> {
-    const { cache, unknown, clock } = this.#deps;
+  ): Promise<CredentialOfKind[K]> {
+    const { cache, unknown } = this.#deps;
     const generation = cache?.generation;
     if (unknown?.isKnownUnknown(hash) === true)
       return this.#fail('invalid', value, undefined, context, started);
-    const token = await this.#deps.uow.stores.tokens.findByHash(hash);
-    if (token === undefined) {
+    const credential = await rules.find(this.#deps.uow.stores, hash);
+    if (credential === undefined) {
       unknown?.remember(hash);
       return this.#fail('invalid', value, undefined, context, started);
     }
-    cache?.set(hash, token, generation);
-    return this.#check(token, value, context, started, clock.now());
+    cache?.setCredential(hash, rules.kind, credential, generation);
+    return this.#check(rules.kind, credential, value, context, started);
   }
 
-  /** `token` if it is active at `now` (its use noted for last-used data), else the failure. */
-  #check(
-    token: AccessToken,
+  /** `credential` if it is active now (its use noted for last-used data), else the failure. */
+  #check<K extends CredentialKind>(
+    kind: K,
+    credential: CredentialOfKind[K],
     value: string,
     context: RequestContext,
     started: number,
-    now: Date,
-  ): AccessToken | Promise<never> {
-    const status = tokenStatus(token, now);
-    if (status !== 'active') return this.#fail(status, value, token, context, started);
-    this.#deps.lastUse.record({ tokenId: token.id, at: now, ip: context.ip, userAgent: context.userAgent });
+  ): CredentialOfKind[K] | Promise<never> {
+    const now = this.#deps.clock.now();
+    const status = tokenStatus(credential, now);
+    if (status !== 'active') return this.#fail(status, value, credential, context, started);
+    this.#deps.lastUse.record({
+      kind,
+      id: credential.id,
+      at: now,
+      ip: context.ip,
+      userAgent: context.userAgent,
+    });
     this.#deps.observe?.('valid', (performance.now() - started) / 1000);
-    return token;
+    return credential;
   }
 
   async #fail(
     result: Exclude<VerificationResult, 'valid'>,
     value: string,
-    token: AccessToken | undefined,
+    credential: AccessToken | ApiKey | undefined,
     context: RequestContext,
     started: number,
   ): Promise<never> {
     this.#deps.observe?.(result, (performance.now() - started) / 1000);
-    // Only a known token's failure belongs to an account whose owner can read the audit log. A
+    // Only a known credential's failure belongs to an account whose owner can read the audit log. A
     // malformed or unknown value never touches the database: a flood of them costs no writes, and a
     // bad checksum is rejected before any look-up at all. Metrics and the request log count those.
-    if (token !== undefined) {
+    if (credential !== undefined) {
+      const isToken = 'scopes' in credential;
       await this.#deps.audit.record(this.#deps.uow.stores, {
-        accountId: token.accountId,
-        action: 'token.auth_failed',
+        accountId: credential.accountId,
+        action: isToken ? 'token.auth_failed' : 'api_key.auth_failed',
         actor: { type: 'anonymous', id: null },
-        target: { type: 'token', id: token.id },
+        target: { type: isToken ? 'token' : 'api_key', id: credential.id },
         context,
         // Never the value: the masked id only.
-        details: { reason: CODE_OF[result], masked: maskToken(value) },
+        details: { reason: CODE_OF[result], masked: isToken ? maskToken(value) : maskApiKey(value) },
       });
     }
     throw new ApiError(CODE_OF[result], { detail: DETAIL_OF[result] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessToken } from './model.js';
+import type { AccessToken, ApiKey } from './model.js';
 import { VerifiedTokenCache } from './verified-token-cache.js';
 
 function aToken(id: string): AccessToken {
@@ -18,6 +18,23 @@ function aToken(id: string): AccessToken {
     revokedReason: null,
     createdVia: 'api',
     clientId: null,
+    replaces: null,
+    replacedBy: null,
+  };
+}
+
+function anApiKey(id: string): ApiKey {
+  return {
+    id,
+    accountId: 'acc_1',
+    name: id,
+    masked: 'sk_live_abcd…wxyz',
+    createdAt: new Date('2026-01-01T00:00:00.000Z'),
+    expiresAt: null,
+    lastUsedAt: null,
+    lastUsedIp: null,
+    revokedAt: null,
+    revokedReason: null,
     replaces: null,
     replacedBy: null,
   };
@@ -172,5 +189,24 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('hash-1')).toBeUndefined();
     cache.set('hash-1', aToken('tok_1'), cache.generation);
     expect(cache.get('hash-1')).toMatchObject({ id: 'tok_1' });
+  });
+
+  it('holds API keys beside tokens: each is found only as its own kind, and evicted by id alike', () => {
+    const cache = new VerifiedTokenCache(2);
+    cache.set('hash-t', aToken('tok_1'));
+    cache.setApiKey('hash-k', anApiKey('key_1'));
+
+    expect(cache.get('hash-k', 'api_key')).toMatchObject({ id: 'key_1' });
+    expect(cache.get('hash-k')).toBeUndefined();
+    expect(cache.get('hash-t', 'api_key')).toBeUndefined();
+    expect(cache.get('hash-t')).toMatchObject({ id: 'tok_1' });
+
+    const generation = cache.generation;
+    cache.evict('key_1');
+    expect(cache.get('hash-k', 'api_key')).toBeUndefined();
+    expect(cache.generation).not.toBe(generation);
+    cache.setApiKey('hash-k', anApiKey('key_1'), generation);
+    expect(cache.get('hash-k', 'api_key')).toBeUndefined();
+    expect(cache.size).toBe(1);
   });
 });

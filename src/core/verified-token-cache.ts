@@ -1,26 +1,37 @@
-import type { AccessToken } from './model.js';
+import type { AccessToken, ApiKey } from './model.js';
+import type { CredentialKind } from './ports.js';
+
+/** The stored credential of each kind the cache holds. */
+export interface CredentialOfKind {
+  token: AccessToken;
+  api_key: ApiKey;
+}
+
+/** One cached credential with its kind, so that a look-up of one kind never returns the other. */
+type Entry = {
+  [K in CredentialKind]: {
+    kind: K;
+    credential: CredentialOfKind[K];
+    /** The count of placements at the entry's last move to the recent end. */
+    stamp: number;
+  };
+}[CredentialKind];
 
 /**
- * Tokens this process has looked up, by keyed hash, so verification usually needs no database
+ * Credentials (access tokens and API keys) this process has looked up, by keyed hash, so verification usually needs no database
  * round trip. Entries hold the token's expiry and revocation instants, which the verifier checks on
  * every request; {@link evict} makes a revocation done in this process effective on the next request.
  *
- * A least-recently-used cache: when it is full, the token used longest ago leaves first, so memory stays
- * bounded whatever the number of tokens. A hit moves its token to the recent end only when at least half
- * the capacity has been added since it was last put there: a token used over and over (one busy CI
- * pipeline) is then not deleted and re-added on every request, which V8's `Map` makes slow on a large
- * map, and a token used at least once per half a cache of new look-ups is never the one to leave.
+ * A least-recently-used cache: when it is full, the credential used longest ago leaves first, so memory
+ * stays bounded whatever the number of tokens. A hit moves its entry to the recent end only when at least
+ * half the capacity has been placed there since the entry last was: a token used over and over (one busy
+ * CI pipeline) is then not deleted and re-added on every request, which V8's `Map` makes slow on a large
+ * map, and a credential used at least once per half a cache of new look-ups is never the one to leave.
  *
  * Safe where this process hears of every revocation: one server on SQLite, or servers sharing
  * PostgreSQL while their notification connection is up. While it is not, {@link distrust} makes the
  * cache answer nothing and keep nothing, so every verification reads through.
  */
-/** A cached token and the count of placements at its last move to the recent end. */
-interface Entry {
-  token: AccessToken;
-  stamp: number;
-}
-
 export class VerifiedTokenCache {
   // A Map iterates in insertion order: re-inserting keeps the least recently used first.
   readonly #byHash = new Map<string, Entry>();
@@ -44,17 +55,20 @@ export class VerifiedTokenCache {
     return this.#generation;
   }
 
-  /** The cached token for `tokenHash`, if any, which becomes the most recently used; never while distrusted. */
-  get(tokenHash: string): AccessToken | undefined {
+  /**
+   * The cached credential of `kind` (default: a token) for `hash`, if any, which becomes the most
+   * recently used; never while distrusted.
+   */
+  get<K extends CredentialKind = 'token'>(hash: string, kind?: K): CredentialOfKind[K] | undefined {
     if (!this.#isTrusted) return undefined;
-    const entry = this.#byHash.get(tokenHash);
-    if (entry === undefined) return undefined;
+    const entry = this.#byHash.get(hash);
+    if (entry === undefined || entry.kind !== (kind ?? 'token')) return undefined;
     if (this.#tick - entry.stamp >= this.#capacity >>> 1) {
-      this.#byHash.delete(tokenHash);
-      this.#byHash.set(tokenHash, entry);
+      this.#byHash.delete(hash);
+      this.#byHash.set(hash, entry);
       entry.stamp = ++this.#tick;
     }
-    return entry.token;
+    return entry.credential as CredentialOfKind[K];
   }
 
   /**
@@ -62,20 +76,40 @@ export class VerifiedTokenCache {
    * unless distrusted or `generation` (read before the look-up that found `token`) is no longer current.
    */
   set(tokenHash: string, token: AccessToken, generation = this.#generation): void {
+    this.#put(tokenHash, { kind: 'token', credential: token, stamp: 0 }, generation);
+  }
+
+  /** {@link set} for an API key: the same cache, the same eviction, the same trust. */
+  setApiKey(keyHash: string, key: ApiKey, generation = this.#generation): void {
+    this.#put(keyHash, { kind: 'api_key', credential: key, stamp: 0 }, generation);
+  }
+
+  /** {@link set} for a credential of either kind. */
+  setCredential<K extends CredentialKind>(
+    hash: string,
+    kind: K,
+    credential: CredentialOfKind[K],
+    generation = this.#generation,
+  ): void {
+    this.#put(hash, { kind, credential, stamp: 0 } as Entry, generation);
+  }
+
+  #put(hash: string, entry: Entry, generation: number): void {
     if (this.#capacity <= 0 || !this.#isTrusted || generation !== this.#generation) return;
-    if (this.#byHash.has(tokenHash)) this.#delete(tokenHash);
+    if (this.#byHash.has(hash)) this.#delete(hash);
     else if (this.#byHash.size >= this.#capacity) {
       const oldest = this.#byHash.keys().next();
       if (oldest.done !== true) this.#delete(oldest.value);
     }
-    this.#byHash.set(tokenHash, { token, stamp: ++this.#tick });
-    this.#hashById.set(token.id, tokenHash);
+    entry.stamp = ++this.#tick;
+    this.#byHash.set(hash, entry);
+    this.#hashById.set(entry.credential.id, hash);
   }
 
-  /** Forgets the token with this id; the next request reads it from the database. */
-  evict(tokenId: string): void {
+  /** Forgets the token or API key with this id; the next request reads it from the database. */
+  evict(id: string): void {
     this.#generation += 1;
-    const hash = this.#hashById.get(tokenId);
+    const hash = this.#hashById.get(id);
     if (hash !== undefined) this.#delete(hash);
   }
 
@@ -96,7 +130,7 @@ export class VerifiedTokenCache {
     this.#isTrusted = true;
   }
 
-  /** Number of cached tokens. */
+  /** Number of cached credentials. */
   get size(): number {
     return this.#byHash.size;
   }
@@ -110,7 +144,7 @@ export class VerifiedTokenCache {
   #delete(hash: string): void {
     const entry = this.#byHash.get(hash);
     this.#byHash.delete(hash);
-    if (entry !== undefined && this.#hashById.get(entry.token.id) === hash)
-      this.#hashById.delete(entry.token.id);
+    if (entry !== undefined && this.#hashById.get(entry.credential.id) === hash)
+      this.#hashById.delete(entry.credential.id);
   }
 }

@@ -7,8 +7,12 @@ import { AccountNotices } from '../core/account-notices.js';
 import { AccountService } from '../core/account-service.js';
 import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { InferenceGateway } from '../core/inference/inference-gateway.js';
+import { InferenceUsageRecorder } from '../core/inference/inference-usage-recorder.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
 import { LastUseRecorder } from '../core/last-use-recorder.js';
+import { ApiKeyLifecycle } from '../core/api-key-lifecycle.js';
+import { ApiKeyService } from '../core/api-key-service.js';
 import { MailDelivery } from '../core/mail-delivery.js';
 import type { Mailer } from '../core/mailer.js';
 import { ApplicationService } from '../core/oauth/application-service.js';
@@ -19,6 +23,7 @@ import { DeviceFlow } from '../core/oauth/device-flow.js';
 import { TokenEndpoints } from '../core/oauth/token-endpoints.js';
 import { PasswordHasher, type ScryptParams } from '../core/password-hasher.js';
 import { ProjectService } from '../core/project-service.js';
+import { ProviderKeyService } from '../core/providers/provider-key-service.js';
 import { type Random, secureRandom } from '../core/random.js';
 import { PasskeyService } from '../core/passkey-service.js';
 import { SessionService } from '../core/session-service.js';
@@ -29,11 +34,15 @@ import { TokenVerifier } from '../core/token-verifier.js';
 import { TokenLifecycle } from '../core/token-lifecycle.js';
 import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
+import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
 import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
 import { describeDevice } from '../adapters/describe-device.js';
+import { AnthropicMessagesProvider } from '../adapters/inference/anthropic-messages-provider.js';
+import { OpenAiChatProvider } from '../adapters/inference/openai-chat-provider.js';
 import { SimpleWebAuthnRelyingParty } from '../adapters/crypto/simple-webauthn-relying-party.js';
 import { buildApp } from '../adapters/http/build-app.js';
 import { EmlFileMailer, SmtpMailer } from '../adapters/mail/nodemailer-mailer.js';
+import { FetchProviderKeyTester } from '../adapters/providers/fetch-provider-key-tester.js';
 import { createMetrics } from '../adapters/http/metrics.js';
 import type { Services } from '../adapters/http/services.js';
 import {
@@ -42,6 +51,7 @@ import {
   type OpenDatabase,
   openDatabase,
 } from '../adapters/storage/database.js';
+import { KyselyInferenceUsageStore } from '../adapters/storage/kysely-inference-usage-store.js';
 import { KyselyRateLimiter } from '../adapters/storage/kysely-rate-limiter.js';
 import { KyselyUnitOfWork } from '../adapters/storage/kysely-unit-of-work.js';
 import { PostgresInvalidationListener } from '../adapters/notify/postgres-invalidation-listener.js';
@@ -100,12 +110,17 @@ export function mailerFor(config: Config): Mailer {
     : new SmtpMailer(config.smtpUrl);
 }
 
+/** How long trying a provider key on save may take at most. */
+const PROVIDER_KEY_TEST_TIMEOUT_MS = 10_000;
+
 /** Everything a running server is made of. */
 export interface Platform {
   services: Services;
   /** The database; closing it also stops the revocation listener on PostgreSQL. */
   database: OpenDatabase;
   lastUse: LastUseRecorder;
+  /** Inference usage counted in memory; flushed with the last-used data. */
+  inferenceUsage: InferenceUsageRecorder;
   /** Sends account e-mail from the outbox; the server runs it on an interval. */
   mail: MailDelivery;
   /** The transport `mail` sends with; closed at shutdown. */
@@ -145,7 +160,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
   const secret = resolveSecret(config);
   const hasher = new KeyedHasher(secret);
   const audit = new AuditLog({ uow, clock, random });
-  const lastUse = new LastUseRecorder(uow.stores.tokens);
+  const lastUse = new LastUseRecorder(uow.stores.tokens, uow.stores.apiKeys);
   // One process owns a SQLite file and sees every revocation. PostgreSQL may be shared: the cache
   // serves only while this process hears every other's revocations, and reads through otherwise.
   const cache = config.tokenCacheSize > 0 ? new VerifiedTokenCache(config.tokenCacheSize) : undefined;
@@ -238,9 +253,47 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     ...(cache ? { cache } : {}),
   });
   const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy, notices });
+  // API keys end through the token lifecycle's transactions: the same eviction and announcement.
+  const apiKeyLifecycle = new ApiKeyLifecycle({
+    tokens: lifecycle,
+    hasher,
+    clock,
+    random,
+    audit,
+    lastUse,
+    unknown,
+  });
+  const apiKeys = new ApiKeyService({ uow, hasher, clock, audit, lifecycle: apiKeyLifecycle, notices });
   const clients = new ClientRegistry({ uow, hasher });
   const clientTokens = new ClientTokens({ uow, clock, audit, lifecycle, policy });
   const issuer = config.publicUrl;
+  const providerKeys = new ProviderKeyService({
+    uow,
+    clock,
+    random,
+    audit,
+    cipher: new AesGcmEnvelopeCipher({ secret, keks: uow.stores.keyEncryptionKeys, clock, random }),
+    // A models call answers in well under a second; ten seconds at most, less if configured so.
+    tester: new FetchProviderKeyTester({
+      timeoutMs: Math.min(PROVIDER_KEY_TEST_TIMEOUT_MS, config.providerTimeoutMs),
+    }),
+    baseUrls: config.providerBaseUrls,
+  });
+  const inferenceUsage = new InferenceUsageRecorder(new KyselyInferenceUsageStore(database.db));
+  const timeoutMs = config.providerTimeoutMs;
+  const gateway = new InferenceGateway({
+    credentials: { find: (accountId, provider) => providerKeys.reveal(accountId, provider) },
+    providers: {
+      openai: new OpenAiChatProvider({ name: 'openai', baseUrl: config.providerBaseUrls.openai, timeoutMs }),
+      openai_compatible: new OpenAiChatProvider({ name: 'openai_compatible', timeoutMs }),
+      anthropic: new AnthropicMessagesProvider({
+        baseUrl: config.providerBaseUrls.anthropic,
+        timeoutMs,
+        clock,
+      }),
+    },
+    usage: inferenceUsage,
+  });
   const services: Services = {
     clock,
     audit,
@@ -248,6 +301,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     twoFactor,
     passkeys,
     tokens,
+    apiKeys,
     accounts: new AccountService({
       uow,
       clock,
@@ -272,6 +326,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       ...(cache ? { cache } : {}),
     }),
     projects: new ProjectService({ uow, clock, random, audit }),
+    providerKeys,
     oauth: {
       issuer,
       server: new AuthorizationServer({ uow, hasher, clock, random, audit, clientTokens, clients }),
@@ -294,6 +349,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       endpoints: new TokenEndpoints({ uow, hasher, clock, clientTokens, clients }),
       apps: new ApplicationService({ uow, hasher, clock, random, audit, clientTokens, clients }),
     },
+    inference: { gateway, usage: inferenceUsage },
     limiter,
     isReady: () => uow.isReachable(),
   };
@@ -303,5 +359,5 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
-  return { services, database, lastUse, mail, mailer, app };
+  return { services, database, lastUse, inferenceUsage, mail, mailer, app };
 }

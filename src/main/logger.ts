@@ -19,14 +19,19 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.credentials',
   '*.csrf_token',
+  'api_key',
+  'apiKey',
+  '*.api_key',
+  '*.apiKey',
 ];
 
-// Anything shaped like an access token, checksum valid or not: a client may put one in a URL by mistake.
-const TOKEN_LIKE = /skt_[0-9A-Za-z]+/g;
+// Anything shaped like an access token or API key, checksum valid or not: a client may put one in a
+// URL by mistake.
+const TOKEN_LIKE = /(skt_|sk_live_)[0-9A-Za-z]+/g;
 
-/** The URL of a request as logged: any token-like value in the path or query is replaced. */
+/** The URL of a request as logged: any token- or key-like value in the path or query is replaced. */
 export function redactUrl(url: string): string {
-  return url.replace(TOKEN_LIKE, 'skt_[redacted]');
+  return url.replace(TOKEN_LIKE, '$1[redacted]');
 }
 
 /** The request fields Fastify logs by default, with the URL redacted. */

@@ -2,7 +2,18 @@ import { Command } from 'commander';
 import { ApiError } from '../core/errors.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { migrateToLatest, openDatabase } from '../adapters/storage/database.js';
-import { composePlatform, databaseTarget } from './compose.js';
+import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
+import { KyselyUnitOfWork } from '../adapters/storage/kysely-unit-of-work.js';
+import { systemClock } from '../core/clock.js';
+import {
+  KekRotation,
+  KeyDoesNotUnwrapError,
+  RotationSupersededError,
+  type RotationProgress,
+  type RotationSummary,
+} from '../core/providers/kek-rotation.js';
+import { secureRandom } from '../core/random.js';
+import { composePlatform, databaseTarget, resolveSecret } from './compose.js';
 import { createLogger } from './logger.js';
 import { readSecretInput } from './secret-input.js';
 import { startServer } from './server.js';
@@ -67,6 +78,79 @@ program
     } finally {
       await platform.app.close();
       await platform.database.close();
+    }
+  });
+
+program
+  .command('rotate-kek')
+  .description(
+    "re-wrap every provider key's data key with a new key-encryption key, then delete the old ones; " +
+      'rerun to finish an interrupted rotation',
+  )
+  .option('--batch-size <n>', 'provider keys re-wrapped per transaction', '100')
+  .action(async (options: { batchSize: string }) => {
+    const batchSize = Number(options.batchSize);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+      program.error('error: --batch-size must be an integer from 1 to 10000', { exitCode: 2 });
+    }
+    const config = loadConfig(process.env);
+    const database = openDatabase(databaseTarget(config));
+    try {
+      await migrateToLatest(database);
+      const uow = new KyselyUnitOfWork(database.db, database.dialect);
+      const cipher = new AesGcmEnvelopeCipher({
+        secret: resolveSecret(config),
+        keks: uow.stores.keyEncryptionKeys,
+        clock: systemClock,
+        random: secureRandom,
+      });
+      const progress = {
+        batchSize,
+        onStart: ({ kekId, continued, total, done }: RotationProgress & { continued: boolean }) =>
+          console.error(
+            continued
+              ? `Continuing the rotation to ${kekId}: ${done} of ${total} provider keys already re-wrapped.`
+              : `Rotating to the new key-encryption key ${kekId}: ${total} provider keys to re-wrap.`,
+          ),
+        onProgress: ({ done, total }: RotationProgress) =>
+          console.error(
+            `Re-wrapped ${done} of ${total} provider keys (${Math.floor((done / total) * 100)}%).`,
+          ),
+      };
+      let summary: RotationSummary;
+      try {
+        summary = await new KekRotation({ uow, cipher }).run(progress);
+      } catch (error) {
+        if (error instanceof RotationSupersededError) {
+          console.error(`Error: ${error.message}; this run stops and leaves the rest to it.`);
+          process.exitCode = 1;
+          return;
+        }
+        if (!(error instanceof KeyDoesNotUnwrapError)) throw error;
+        // An expected stop: say which key and what to do, without a stack.
+        console.error(
+          `Error: ${error.message}.\nKeys re-wrapped so far stay so. Restore SKYTELLS_SECRET if it changed, ` +
+            'or delete that provider key (its account can save it again), then run rotate-kek again.',
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const removed =
+        summary.removed.length === 0
+          ? 'no old key-encryption key to delete'
+          : `deleted ${summary.removed.join(', ')}`;
+      console.log(
+        `Key-encryption key ${summary.kekId} is current: ${summary.rewrapped} provider keys re-wrapped, ` +
+          `${summary.total} in all; ${removed}.`,
+      );
+      if (summary.remaining.length > 0) {
+        console.log(
+          `Still referenced by keys saved during the run: ${summary.remaining.join(', ')}. Run rotate-kek again.`,
+        );
+        process.exitCode = 1;
+      }
+    } finally {
+      await database.close();
     }
   });
 

@@ -11,25 +11,26 @@ export interface RunningServer {
   platform: Platform;
   /** The address it listens on, e.g. `http://127.0.0.1:8080`. */
   url: string;
-  /** Stops accepting, finishes requests in flight, flushes last-used data, closes the database. */
+  /** Stops accepting, finishes requests in flight, flushes last-used data and inference usage, closes the database. */
   stop(): Promise<void>;
 }
 
-/** Starts the server described by `config` and flushes last-used data on its interval. */
+/** Starts the server described by `config` and flushes last-used data and inference usage on its interval. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const platform = await composePlatform({ config, logger });
   // A failed flush keeps its batch for the next one; an unreachable or full database is expected.
-  const flush = () =>
-    platform.lastUse.flush().catch((error: unknown) => {
+  const flushOne = (recorder: { flush(): Promise<number>; size: number }, what: string) =>
+    recorder.flush().catch((error: unknown) => {
       if (error instanceof DatabaseUnavailableError || error instanceof StorageFullError) {
-        logger.warn(
-          { reason: error.message, pending: platform.lastUse.size },
-          'last-used data kept for later',
-        );
+        logger.warn({ reason: error.message, pending: recorder.size }, `${what} kept for later`);
       } else {
-        logger.error({ err: error }, 'writing last-used data failed');
+        logger.error({ err: error }, `writing ${what} failed`);
       }
     });
+  const flush = async () => {
+    await flushOne(platform.lastUse, 'last-used data');
+    await flushOne(platform.inferenceUsage, 'inference usage');
+  };
   const timer = setInterval(() => void flush(), config.lastUsedFlushMs);
   timer.unref();
   platform.mail.start(MAIL_POLL_MS);

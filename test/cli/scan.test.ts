@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withBadChecksum } from '../support/http.js';
 import {
   allTokens,
+  asUser,
   createToken,
   killRunningClis,
   makeHome,
@@ -117,6 +118,42 @@ describe.concurrent('skytells scan', () => {
     const statuses = await allTokens(server.url, user);
     expect(statuses.find((t) => t.id === first.id)?.status).toBe('revoked');
     expect(statuses.find((t) => t.id === second.id)?.status).toBe('revoked');
+  });
+
+  it('finds API keys (sk_live_) too, masked and checksum-verified, and --revoke revokes them as leaked', async () => {
+    const user = await signUp(server.url);
+    const token = await createToken(server.url, user);
+    const created = await asUser<{ id: string; key: string; masked: string }>(
+      server.url,
+      user,
+      'POST',
+      '/v1/api-keys',
+      { name: 'legacy' },
+    );
+    const { id, key, masked } = created.body;
+    const dir = workspace({
+      'settings.py': `OPENAI_BASE = "x"\nSKYTELLS_KEY = "${key}"\nOTHER = "${withBadChecksum(key)}"\n`,
+      'deploy.env': `TOKEN=${token.token}\n`,
+    });
+
+    const plain = await runCli(['scan'], { env: home().env(server.url), cwd: dir });
+    expect(plain.code).toBe(1);
+    expect(plain.stdout).toBe(`deploy.env:1:7  ${token.masked}\nsettings.py:2:17  ${masked}\n`);
+    expect(plain.stdout + plain.stderr).not.toContain(key);
+
+    const revoke = await runCli(['scan', '--revoke', '--json'], { env: home().env(server.url), cwd: dir });
+    expect(revoke.code).toBe(1);
+    expect(JSON.parse(revoke.stdout)).toMatchObject({ revoked: 2 });
+    expect(revoke.stdout).not.toContain(key);
+    const read = await asUser<{ status: string }>(server.url, user, 'GET', `/v1/api-keys/${id}`);
+    expect(read.body.status).toBe('revoked');
+    const audit = await asUser<{ data: { action: string; details: Record<string, unknown> }[] }>(
+      server.url,
+      user,
+      'GET',
+      '/v1/audit?action=api_key.revoked',
+    );
+    expect(audit.body.data.map((event) => event.details['reason'])).toEqual(['leaked']);
   });
 
   it('--staged judges only what the next commit adds, so it works as a pre-commit hook', async () => {

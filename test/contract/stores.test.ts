@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   AccessToken,
   AccountRecord,
+  ApiKey,
   AuditEvent,
   Deployment,
   Passkey,
@@ -18,6 +19,10 @@ import type {
 import type { DeviceAuthorization } from '../../src/core/oauth/model.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { DuplicateError, type UnitOfWork } from '../../src/core/ports.js';
+import type {
+  KeyEncryptionKeyRecord,
+  StoredProviderKey,
+} from '../../src/core/providers/provider-key-store.js';
 import { MemoryRateLimiter, type RateLimiter } from '../../src/core/rate-limiter.js';
 import { migrateToLatest, type OpenDatabase, openDatabase } from '../../src/adapters/storage/database.js';
 import { KyselyRateLimiter } from '../../src/adapters/storage/kysely-rate-limiter.js';
@@ -53,6 +58,24 @@ function anAccount(overrides: Partial<AccountRecord> = {}): AccountRecord {
     name: 'Ada',
     passwordHash: 'scrypt$1024$8$1$salt$key',
     createdAt: T0,
+    ...overrides,
+  };
+}
+
+function anApiKey(accountId: string, overrides: Partial<ApiKey> = {}): ApiKey {
+  return {
+    id: unique('key'),
+    accountId,
+    name: 'billing worker',
+    masked: 'sk_live_abcd…wxyz',
+    createdAt: T0,
+    expiresAt: null,
+    lastUsedAt: null,
+    lastUsedIp: null,
+    revokedAt: null,
+    revokedReason: null,
+    replaces: null,
+    replacedBy: null,
     ...overrides,
   };
 }
@@ -621,6 +644,121 @@ describe.each(dialects)('%s store contract', (dialect) => {
     });
   });
 
+  describe('ApiKeyStore', () => {
+    /** Stores `key` under a hash of its own and returns that hash. */
+    async function givenApiKey(key: ApiKey): Promise<string> {
+      const hash = randomBytes(32).toString('base64url');
+      await uow.stores.apiKeys.insert(key, hash);
+      return hash;
+    }
+
+    it('finds a key by the hash it was stored under, with every field round-tripped, and by id only in its account', async () => {
+      const account = await givenAccount();
+      const other = await givenAccount();
+      const key = anApiKey(account.id, {
+        createdAt: new Date('2026-03-04T05:06:07.001Z'),
+        expiresAt: new Date('2026-03-05T05:06:07.999Z'),
+        replaces: 'key_previous',
+      });
+      const hash = await givenApiKey(key);
+
+      expect(await uow.stores.apiKeys.findByHash(hash)).toEqual(key);
+      expect(await uow.stores.apiKeys.findByHash(randomBytes(32).toString('base64url'))).toBeUndefined();
+      expect(await uow.stores.apiKeys.findById(account.id, key.id)).toEqual(key);
+      expect(await uow.stores.apiKeys.findById(other.id, key.id)).toBeUndefined();
+    });
+
+    it('refuses a second key under the same hash with a DuplicateError', async () => {
+      const account = await givenAccount();
+      const hash = await givenApiKey(anApiKey(account.id));
+
+      await expect(uow.stores.apiKeys.insert(anApiKey(account.id), hash)).rejects.toBeInstanceOf(
+        DuplicateError,
+      );
+    });
+
+    it('lists keys by their status at the given instant, newest first, paged by after/limit', async () => {
+      const account = await givenAccount();
+      const active = anApiKey(account.id, { createdAt: at(3) });
+      const graceEnds = anApiKey(account.id, { createdAt: at(2), expiresAt: at(DAY) });
+      const revoked = anApiKey(account.id, { createdAt: at(1), revokedAt: at(5), revokedReason: 'revoked' });
+      for (const key of [active, graceEnds, revoked]) await givenApiKey(key);
+      const ids = async (status: 'active' | 'expired' | 'revoked' | 'all', now: Date) =>
+        (await uow.stores.apiKeys.list(account.id, { status, now }, { limit: 10 })).map((key) => key.id);
+
+      expect(await ids('all', at(10))).toEqual([active.id, graceEnds.id, revoked.id]);
+      expect(await ids('active', at(10))).toEqual([active.id, graceEnds.id]);
+      expect(await ids('active', at(DAY))).toEqual([active.id]);
+      expect(await ids('expired', at(DAY))).toEqual([graceEnds.id]);
+      expect(await ids('revoked', at(10))).toEqual([revoked.id]);
+      const second = await uow.stores.apiKeys.list(
+        account.id,
+        { status: 'all', now: at(10) },
+        { after: { createdAt: active.createdAt, id: active.id }, limit: 1 },
+      );
+      expect(second.map((key) => key.id)).toEqual([graceEnds.id]);
+    });
+
+    it('revokes only once, keeping the first instant and reason', async () => {
+      const account = await givenAccount();
+      const key = anApiKey(account.id);
+      await givenApiKey(key);
+
+      expect(await uow.stores.apiKeys.revoke(key.id, at(10), 'leaked')).toBe(true);
+      expect(await uow.stores.apiKeys.revoke(key.id, at(20), 'revoked')).toBe(false);
+      expect(await uow.stores.apiKeys.findById(account.id, key.id)).toMatchObject({
+        revokedAt: at(10),
+        revokedReason: 'leaked',
+      });
+    });
+
+    it('links a key to its replacement and sets the end of its grace period', async () => {
+      const account = await givenAccount();
+      const old = anApiKey(account.id);
+      const kept = anApiKey(account.id);
+      for (const key of [old, kept]) await givenApiKey(key);
+
+      await uow.stores.apiKeys.setReplacedBy(old.id, 'key_new', at(DAY));
+      await uow.stores.apiKeys.setReplacedBy(kept.id, 'key_other', null);
+
+      expect(await uow.stores.apiKeys.findById(account.id, old.id)).toMatchObject({
+        replacedBy: 'key_new',
+        expiresAt: at(DAY),
+      });
+      expect(await uow.stores.apiKeys.findById(account.id, kept.id)).toMatchObject({
+        replacedBy: 'key_other',
+        expiresAt: null,
+      });
+    });
+
+    it('records last use in a batch, never moving it back, from two processes at once', async () => {
+      const account = await givenAccount();
+      const keys = Array.from({ length: 600 }, () => anApiKey(account.id));
+      for (const key of keys) await givenApiKey(key);
+      const other = openDatabase(testDatabase.target);
+      try {
+        const elsewhere = new KyselyUnitOfWork(other.db, other.dialect);
+        const uses = (ms: number, ip: string) => keys.map((key) => ({ keyId: key.id, at: at(ms), ip }));
+        const writes = [
+          () => uow.stores.apiKeys.recordLastUse(uses(9000, '192.0.2.9')),
+          () => elsewhere.stores.apiKeys.recordLastUse(uses(8000, '192.0.2.8').reverse()),
+        ];
+        if (dialect === 'postgres') await Promise.all(writes.map((write) => write()));
+        else for (const write of writes) await write();
+        await uow.stores.apiKeys.recordLastUse([]);
+
+        for (const key of [keys[0]!, keys[599]!]) {
+          expect(await uow.stores.apiKeys.findById(account.id, key.id)).toMatchObject({
+            lastUsedAt: at(9000),
+            lastUsedIp: '192.0.2.9',
+          });
+        }
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
   describe('SessionStore', () => {
     it('finds a session by its secret hash and ends it once', async () => {
       const account = await givenAccount();
@@ -903,6 +1041,145 @@ describe.each(dialects)('%s store contract', (dialect) => {
         expiresAt: at(60_000),
       });
       expect(await uow.stores.passkeys.consumeChallenge(late, binding, T0)).toBe(false);
+    });
+  });
+
+  describe('ProviderKeyStore and KeyEncryptionKeyStore', () => {
+    /** A stored key-encryption key of its own, `offsetMs` after T0. */
+    async function givenKek(offsetMs = 0): Promise<KeyEncryptionKeyRecord> {
+      const kek = { id: unique('kek'), salt: new Uint8Array(randomBytes(32)), createdAt: at(offsetMs) };
+      await uow.stores.keyEncryptionKeys.insert(kek);
+      return kek;
+    }
+
+    function aProviderKey(
+      accountId: string,
+      kekId: string,
+      overrides: Partial<StoredProviderKey> = {},
+    ): StoredProviderKey {
+      return {
+        id: unique('pk'),
+        accountId,
+        provider: 'openai',
+        baseUrl: null,
+        masked: '…3xYz',
+        envelope: {
+          kekId,
+          wrappedDek: `v1.${randomBytes(12).toString('base64url')}.${randomBytes(48).toString('base64url')}`,
+          ciphertext: `v1.${randomBytes(12).toString('base64url')}.${randomBytes(40).toString('base64url')}`,
+        },
+        createdAt: T0,
+        updatedAt: T0,
+        ...overrides,
+      };
+    }
+
+    it('stores a key-encryption key with its salt intact and finds it by id', async () => {
+      const kek = await givenKek();
+      expect(await uow.stores.keyEncryptionKeys.findById(kek.id)).toEqual(kek);
+      expect(await uow.stores.keyEncryptionKeys.findById(unique('kek'))).toBeUndefined();
+    });
+
+    it('finds a stored key of an account by provider, with every field intact', async () => {
+      const account = await givenAccount();
+      const kek = await givenKek();
+      const key = aProviderKey(account.id, kek.id, {
+        provider: 'openai_compatible',
+        baseUrl: 'https://llm.example.com/v1',
+        updatedAt: at(1000),
+      });
+      await uow.stores.providerKeys.put(key);
+
+      expect(await uow.stores.providerKeys.find(account.id, 'openai_compatible')).toEqual(key);
+      expect(await uow.stores.providerKeys.find(account.id, 'openai')).toBeUndefined();
+      expect(
+        await uow.stores.providerKeys.find((await givenAccount()).id, 'openai_compatible'),
+      ).toBeUndefined();
+    });
+
+    it("replaces the account's key for a provider on a second put, and lists one per provider by name", async () => {
+      const account = await givenAccount();
+      const kek = await givenKek();
+      await uow.stores.providerKeys.put(aProviderKey(account.id, kek.id, { provider: 'openai' }));
+      const anthropic = aProviderKey(account.id, kek.id, { provider: 'anthropic' });
+      await uow.stores.providerKeys.put(anthropic);
+      const replacement = aProviderKey(account.id, kek.id, {
+        provider: 'openai',
+        masked: '…9876',
+        updatedAt: at(5),
+      });
+      await uow.stores.providerKeys.put(replacement);
+
+      expect(await uow.stores.providerKeys.list(account.id)).toEqual([anthropic, replacement]);
+      expect(await uow.stores.providerKeys.list((await givenAccount()).id)).toEqual([]);
+    });
+
+    it("deletes the account's key for a provider once, and no other account's", async () => {
+      const owner = await givenAccount();
+      const other = await givenAccount();
+      const kek = await givenKek();
+      await uow.stores.providerKeys.put(aProviderKey(owner.id, kek.id));
+      await uow.stores.providerKeys.put(aProviderKey(other.id, kek.id));
+
+      expect(await uow.stores.providerKeys.delete(owner.id, 'openai')).toBe(true);
+      expect(await uow.stores.providerKeys.delete(owner.id, 'openai')).toBe(false);
+      expect(await uow.stores.providerKeys.find(other.id, 'openai')).toBeDefined();
+    });
+
+    it('lists and counts the keys not wrapped by a key-encryption key, and re-wraps one only from what it was', async () => {
+      const account = await givenAccount();
+      const old = await givenKek();
+      const next = await givenKek(1000);
+      const keys = (['openai', 'anthropic', 'openai_compatible'] as const).map((provider) =>
+        aProviderKey(account.id, old.id, { provider }),
+      );
+      for (const key of keys) await uow.stores.providerKeys.put(key);
+      const [first, second] = [...keys].sort((a, b) => (a.id < b.id ? -1 : 1));
+      if (first === undefined || second === undefined) throw new Error('expected keys');
+
+      const pending = await uow.stores.providerKeys.listNotWrappedBy(next.id, 2);
+      expect(pending.filter((key) => key.accountId === account.id).length).toBeGreaterThan(0);
+      expect(pending.every((key) => key.envelope.kekId !== next.id)).toBe(true);
+      const to = { kekId: next.id, wrappedDek: 'v1.rewrapped.dek' };
+      expect(await uow.stores.providerKeys.rewrap(first.id, first.envelope, to)).toBe(true);
+      // A second re-wrap from the old value finds it changed, and leaves it.
+      expect(
+        await uow.stores.providerKeys.rewrap(first.id, first.envelope, { ...to, wrappedDek: 'v1.x.y' }),
+      ).toBe(false);
+      expect((await uow.stores.providerKeys.find(account.id, first.provider))?.envelope).toEqual({
+        ...first.envelope,
+        ...to,
+      });
+      expect(await uow.stores.providerKeys.listNotWrappedBy(next.id, 1000)).not.toContainEqual(
+        expect.objectContaining({ id: first.id }),
+      );
+      expect(await uow.stores.providerKeys.listNotWrappedBy(next.id, 1000)).toContainEqual(
+        expect.objectContaining({ id: second.id }),
+      );
+      const counts = await uow.stores.providerKeys.countByWrapping(next.id);
+      expect(counts.total - counts.notWrappedBy).toBe(1);
+    });
+
+    it('makes the newest key-encryption key current, and deletes only those no key references', async () => {
+      const account = await givenAccount();
+      const referenced = await givenKek(10 * DAY);
+      const unreferenced = await givenKek(10 * DAY + 1);
+      const newest = await givenKek(10 * DAY + 2);
+      await uow.stores.providerKeys.put(aProviderKey(account.id, referenced.id));
+
+      expect(await uow.stores.keyEncryptionKeys.findNewest()).toEqual(newest);
+      const removed = await uow.stores.keyEncryptionKeys.deleteUnreferenced(newest.id);
+      expect(removed).toContain(unreferenced.id);
+      expect(removed).not.toContain(referenced.id);
+      expect(removed).not.toContain(newest.id);
+      const left = (await uow.stores.keyEncryptionKeys.list()).map((kek) => kek.id);
+      expect(left).toEqual(expect.arrayContaining([referenced.id, newest.id]));
+      expect(left).not.toContain(unreferenced.id);
+    });
+
+    it('refuses a key that names a key-encryption key that does not exist', async () => {
+      const account = await givenAccount();
+      await expect(uow.stores.providerKeys.put(aProviderKey(account.id, unique('kek')))).rejects.toThrow();
     });
   });
 

@@ -162,6 +162,29 @@ describe('secrets never reach the logs', () => {
     expect(log.text).toContain('"url":"/v1/account/2fa/totp/confirm"');
   });
 
+  it('provider keys, saved, tested, refused and replaced, are not logged', async () => {
+    const { app } = platform;
+    const user = await signUpAndSignIn(app);
+    const keys = ['sk-proj-', 'sk-ant-', 'sk-local-', 'sk-bad-'].map(
+      (prefix) => `${prefix}${'q7Zr'.repeat(6)}${prefix.length}`,
+    );
+    const [openai = '', anthropic = '', compatible = '', refused = ''] = keys;
+    const put = (provider: string, payload: Record<string, unknown>) =>
+      app.inject({ method: 'PUT', url: `/v1/providers/${provider}`, headers: user.headers, payload });
+    await put('openai', { api_key: openai });
+    await put('anthropic', { api_key: anthropic });
+    // Tried against an address where nothing listens: the failure is logged without the key.
+    await put('openai_compatible', { api_key: compatible, base_url: 'http://127.0.0.1:9/v1', test: true });
+    // Refused: a space in the key, a base URL where none belongs, an unknown field.
+    await put('openai', { api_key: `${refused} x` });
+    await put('openai', { api_key: refused, base_url: 'https://proxy.example.com' });
+    await put('openai', { api_key: refused, extra: refused });
+    await app.inject({ method: 'GET', url: '/v1/providers', headers: user.headers });
+    await app.inject({ method: 'DELETE', url: '/v1/providers/anthropic', headers: user.headers });
+    expectAbsent(keys);
+    expect(log.text).toContain('"url":"/v1/providers/openai_compatible"');
+  });
+
   it('a password change and a failed account e-mail log neither passwords, nor the recipient, nor the SMTP password', async () => {
     const mailLog = new MemoryLog();
     const smtpPassword = 'smtp-hunter2-secret';

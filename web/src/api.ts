@@ -4,12 +4,13 @@ import {
   type ErrorCode,
   type FieldError,
   type OperationId,
+  type ProviderName,
   type QueryOf,
   requestLine,
   type SuccessOf,
   type WebAuthnRequestOptions,
 } from '@skytells/contract';
-import type { IssuedAppSecret, IssuedToken } from './types';
+import type { IssuedApiKeyValue, IssuedAppSecret, IssuedToken } from './types';
 
 export type { FieldError };
 
@@ -132,6 +133,12 @@ function issuedSecret(body: SuccessOf<'registerApp'>): IssuedAppSecret {
   return { app, secret };
 }
 
+/** Splits the creating (or rolling) response into the API key and its value. */
+function issuedApiKey(body: SuccessOf<'createApiKey'>): IssuedApiKeyValue {
+  const { key: value, ...apiKey } = body;
+  return { apiKey, value };
+}
+
 /** What registering or editing an application sends. */
 export type AppInput = Pick<BodyOf<'registerApp'>, 'name' | 'redirect_uris'>;
 
@@ -174,4 +181,14 @@ export const api = {
   passkeyCreationOptions: () => call('passkeyCreationOptions', {}),
   registerPasskey: (body: BodyOf<'registerPasskey'>) => call('registerPasskey', { body }),
   deletePasskey: (id: string) => call('deletePasskey', { params: { id } }),
+  listApiKeys: (query: QueryOf<'listApiKeys'>) => call('listApiKeys', { query }),
+  createApiKey: async (body: BodyOf<'createApiKey'>) => issuedApiKey(await call('createApiKey', { body })),
+  revokeApiKey: (id: string) => call('revokeApiKey', { params: { id } }),
+  rollApiKey: async (id: string, body: BodyOf<'rollApiKey'>) =>
+    issuedApiKey(await call('rollApiKey', { params: { id }, body })),
+  listProviders: () => call('listProviders', {}),
+  saveProvider: (provider: ProviderName, body: BodyOf<'saveProvider'>) =>
+    call('saveProvider', { params: { provider }, body }),
+  deleteProvider: (provider: ProviderName) => call('deleteProvider', { params: { provider } }),
+  billing: () => call('getBilling', {}),
 };

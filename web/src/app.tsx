@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useRef } from 'react';
+import { ApiKeysPage } from './api-keys/api-keys-page';
 import { ApplicationsPage } from './applications/applications-page';
 import { EditApplicationPage } from './applications/edit-application-page';
 import { RegisterApplicationPage } from './applications/register-application-page';
@@ -6,6 +7,7 @@ import { AuditPage } from './audit/audit-page';
 import { destinationAfterSignIn, searchOf } from './auth/next-path';
 import { SignInPage } from './auth/sign-in-page';
 import { SignUpPage } from './auth/sign-up-page';
+import { ProvidersPage } from './providers/providers-page';
 import { Link, matchPath, navigate, resolvePendingLeave, usePath, usePendingLeave } from './router';
 import { useSession } from './session';
 import { CreateTokenPage } from './tokens/create-token-page';
@@ -18,9 +20,11 @@ import { ConfirmDialog } from './ui/dialog';
 import { ReauthProvider } from './ui/reauth';
 import { SecurityPage } from './security/security-page';
 
-/** The Settings sections that exist; later issues add API Keys, Providers, Webhooks, Workloads. */
+/** The Settings sections, in the rail's order. */
 const SETTINGS_SECTIONS = [
   { to: '/settings/tokens', label: 'Tokens' },
+  { to: '/settings/api-keys', label: 'API Keys' },
+  { to: '/settings/providers', label: 'Providers' },
   { to: '/settings/security', label: 'Security' },
   { to: '/settings/applications', label: 'Applications' },
   { to: '/settings/audit', label: 'Audit log' },
@@ -112,6 +116,8 @@ function SettingsRoutes({ pathname }: { pathname: string }) {
   else if (matchPath('/settings/applications/new', pathname)) page = <RegisterApplicationPage />;
   else if ((params = matchPath('/settings/applications/:id', pathname)))
     page = <EditApplicationPage key={params['id']} id={params['id'] ?? ''} />;
+  else if (matchPath('/settings/api-keys', pathname)) page = <ApiKeysPage />;
+  else if (matchPath('/settings/providers', pathname)) page = <ProvidersPage />;
   else if (matchPath('/settings/security', pathname)) page = <SecurityPage />;
   else if (matchPath('/settings/audit', pathname)) page = <AuditPage />;
   else

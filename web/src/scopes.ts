@@ -30,6 +30,9 @@ const LABELS: Record<ScopeResource, string> = {
   billing: 'Billing',
   audit: 'Audit log',
   apps: 'Applications',
+  api_keys: 'API keys',
+  providers: 'Model providers',
+  inference: 'Model inference',
 };
 
 /** The resource part of `resource:access`. */

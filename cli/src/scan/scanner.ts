@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
-import { findTokens, maskToken } from '@skytells/contract';
+import { findApiKeys, findTokens, maskApiKey, maskToken } from '@skytells/contract';
 
-/** A token found by `skytells scan`. The value stays in memory for `--revoke`; it is never printed. */
+/** A token or API key found by `skytells scan`. The value stays in memory for `--revoke`; it is never printed. */
 export interface Finding {
   file: string;
   line: number;
@@ -13,13 +13,19 @@ export interface Finding {
 /** Files above this size are skipped: tokens live in source and configuration, not in media. */
 export const MAX_SCANNED_BYTES = 10 * 1024 * 1024;
 
-/** Well-formed, checksum-verified tokens in `text` (look-alikes ignored), with 1-based positions. */
+/**
+ * Well-formed, checksum-verified tokens (`skt_`) and API keys (`sk_live_`) in `text` (look-alikes
+ * ignored), in order, with 1-based positions.
+ */
 export function findingsIn(text: string, file: string, firstLine = 1): Finding[] {
-  const found = findTokens(text);
+  const found = [
+    ...findTokens(text).map((hit) => ({ ...hit, masked: maskToken(hit.value) })),
+    ...findApiKeys(text).map((hit) => ({ ...hit, masked: maskApiKey(hit.value) })),
+  ].sort((a, b) => a.index - b.index);
   if (found.length === 0) return [];
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  return found.map(({ value, index }) => {
+  return found.map(({ value, index, masked }) => {
     let low = 0;
     let high = lineStarts.length - 1;
     while (low < high) {
@@ -31,7 +37,7 @@ export function findingsIn(text: string, file: string, firstLine = 1): Finding[]
       file,
       line: firstLine + low,
       column: index - lineStarts[low]! + 1,
-      masked: maskToken(value),
+      masked,
       value,
     };
   });

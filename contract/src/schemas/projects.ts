@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { NullableString, Time } from './common.js';
+import { InferenceUsageByKeySchema, InferenceUsageByProviderSchema } from './inference.js';
 
 export const ProjectSchema = Type.Object(
   { id: Type.String(), name: Type.String(), created_at: Time },
@@ -38,7 +39,21 @@ export type CreateDeploymentBody = Static<typeof CreateDeploymentBody>;
 const Counts = Type.Object({ projects: Type.Integer(), deployments: Type.Integer() });
 
 export const BillingSchema = Type.Object(
-  { plan: Type.Literal('free'), usage: Counts, limits: Counts },
+  {
+    plan: Type.Literal('free'),
+    usage: Counts,
+    limits: Counts,
+    inference: Type.Object(
+      {
+        by_provider: Type.Array(InferenceUsageByProviderSchema),
+        by_api_key: Type.Array(InferenceUsageByKeySchema),
+      },
+      {
+        description:
+          'Model inference through the gateway: requests and tokens, per provider and per credential.',
+      },
+    ),
+  },
   { $id: 'Billing' },
 );
 export type Billing = Static<typeof BillingSchema>;

@@ -1,4 +1,4 @@
-import type { OperationAuth } from '@skytells/contract';
+import { API_KEY_PREFIX, isWellFormedApiKey, type OperationAuth } from '@skytells/contract';
 import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { parseBearer } from '../../core/bearer.js';
@@ -11,6 +11,9 @@ import type { Services } from './services.js';
 
 /** Name of the console session cookie. */
 export const SESSION_COOKIE = 'skytells_session';
+
+/** Header that may carry an API key instead of `Authorization: Bearer`, where API keys are accepted. */
+export const API_KEY_HEADER = 'x-api-key';
 
 /** Header carrying the CSRF token on unsafe requests of a cookie session. */
 export const CSRF_HEADER = 'x-csrf-token';
@@ -75,23 +78,58 @@ function hasAccessToken(params: unknown): boolean {
 
 /**
  * Refuses a request that presents more than one credential: RFC 6750 §2 lets a client use one method
- * of sending its token only, and two `Authorization` headers leave the server guessing which counts
- * (Node keeps the first, a proxy may keep the last). A session cookie beside a bearer token is not a
- * second credential: the token decides.
+ * of sending its token only, and two `Authorization` headers (or an `Authorization` and an
+ * `X-API-Key` header) leave the server guessing which counts (Node keeps the first, a proxy may keep
+ * the last). A session cookie beside a bearer token or API key is not a second credential: they decide.
  * @throws ApiError `invalid_request` (RFC 6750 §3.1).
  */
-function assertOneCredential(request: FastifyRequest): void {
+function assertOneCredential(request: FastifyRequest, acceptsApiKey: boolean): void {
   const raw = request.raw.rawHeaders;
   let headers = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'authorization') headers += 1;
+  let apiKeyHeaders = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]?.toLowerCase();
+    if (name === 'authorization') headers += 1;
+    else if (acceptsApiKey && name === API_KEY_HEADER) apiKeyHeaders += 1;
+  }
   if (headers > 1) {
     throw new ApiError('invalid_request', { detail: 'Send one Authorization header, not several.' });
+  }
+  if (headers + apiKeyHeaders > 1) {
+    throw new ApiError('invalid_request', {
+      detail: 'Send one credential: an Authorization or an X-API-Key header, not both or several.',
+    });
   }
   if (headers === 1 && (hasAccessToken(request.query) || hasAccessToken(request.body))) {
     throw new ApiError('invalid_request', {
       detail: 'Send the token either in the Authorization header or as access_token, not both.',
     });
   }
+}
+
+/**
+ * The caller presenting the API key `value`, where `acceptsApiKey`. Elsewhere a well-formed key is
+ * refused before any look-up, so that a key sent to the wrong place costs no database read.
+ * @throws ApiError `token_malformed`, `api_key_not_accepted`, or what `verifyApiKey` throws.
+ */
+function apiKeyCaller(
+  services: Services,
+  request: FastifyRequest,
+  value: string,
+  acceptsApiKey: boolean,
+): Principal | Promise<Principal> {
+  if (!isWellFormedApiKey(value)) {
+    throw new ApiError('token_malformed', { detail: 'The API key is malformed.' });
+  }
+  if (!acceptsApiKey) {
+    throw new ApiError('api_key_not_accepted', {
+      detail: 'API keys call model inference only (docs/api-keys.md); use an access token here.',
+    });
+  }
+  const verified = services.verifier.verifyApiKey(value, contextOf(request));
+  return verified instanceof Promise
+    ? verified.then((apiKey) => ({ kind: 'api_key', accountId: apiKey.accountId, apiKey }))
+    : { kind: 'api_key', accountId: verified.accountId, apiKey: verified };
 }
 
 /** The caller a verified token makes; a token near its expiry says so in a response header. */
@@ -103,18 +141,26 @@ function tokenCaller(services: Services, reply: FastifyReply, token: AccessToken
 }
 
 /**
- * The caller of `request`: at once for a cached token (the hot path waits for nothing), else once
- * the database has answered.
+ * The caller of `request`: at once for a cached credential (the hot path waits for nothing), else
+ * once the database has answered.
  */
 function identify(
   services: Services,
   request: FastifyRequest,
   reply: FastifyReply,
+  acceptsApiKey: boolean,
 ): Principal | Promise<Principal> {
-  assertOneCredential(request);
+  assertOneCredential(request, acceptsApiKey);
+  const apiKeyHeader = request.headers[API_KEY_HEADER]?.toString().trim();
+  // Where keys are not accepted, an X-API-Key meant for something else is no credential of ours.
+  if (apiKeyHeader !== undefined && (acceptsApiKey || apiKeyHeader.startsWith(API_KEY_PREFIX))) {
+    return apiKeyCaller(services, request, apiKeyHeader, acceptsApiKey);
+  }
   const header = request.headers.authorization;
   if (header === undefined) return sessionCaller(services, request);
-  const verified = services.verifier.verify(parseBearer(header), contextOf(request));
+  const value = parseBearer(header);
+  if (value.startsWith(API_KEY_PREFIX)) return apiKeyCaller(services, request, value, acceptsApiKey);
+  const verified = services.verifier.verify(value, contextOf(request));
   return verified instanceof Promise
     ? verified.then((token) => tokenCaller(services, reply, token))
     : tokenCaller(services, reply, verified);
@@ -152,7 +198,12 @@ function assertMeets(principal: Principal, requirement: Requirement): void {
   if (requirement.via === 'token' && principal.kind !== 'token') {
     throw new ApiError('token_required', { detail: 'Call this with "Authorization: Bearer <token>".' });
   }
-  if (requirement.scope !== undefined && !hasScope(scopesOf(principal), requirement.scope)) {
+  // An API key holds no scope: where it is accepted at all, it may call the operation.
+  if (
+    requirement.scope !== undefined &&
+    principal.kind !== 'api_key' &&
+    !hasScope(scopesOf(principal), requirement.scope)
+  ) {
     throw new ApiError('insufficient_scope', {
       detail: `This token lacks the "${requirement.scope}" scope.`,
       scope: requirement.scope,
@@ -170,7 +221,7 @@ export async function authenticateWithin(
   reply: FastifyReply,
   requirement: Requirement,
 ): Promise<Principal> {
-  const principal = await identify(services, request, reply);
+  const principal = await identify(services, request, reply, false);
   assertMeets(principal, requirement);
   request.principal = principal;
   return principal;
@@ -189,6 +240,7 @@ export function authenticate(
   if ('kind' in requirement && requirement.kind !== 'credential') {
     throw new Error(`An operation with ${requirement.kind} access takes no credential hook.`);
   }
+  const acceptsApiKey = 'kind' in requirement && requirement.apiKey === true;
   const admit = (request: FastifyRequest, principal: Principal) => {
     assertMeets(principal, requirement);
     request.principal = principal;
@@ -197,7 +249,7 @@ export function authenticate(
   return (request, reply, done) => {
     let caller: Principal | Promise<Principal>;
     try {
-      caller = identify(services, request, reply);
+      caller = identify(services, request, reply, acceptsApiKey);
       if (!(caller instanceof Promise)) {
         admit(request, caller);
         done();
@@ -220,4 +272,27 @@ export function authenticate(
       (error: unknown) => done(error as Error),
     );
   };
+}
+
+/** The credential behind a request that {@link authenticate} admitted. */
+export interface Caller {
+  accountId: string;
+  /** What the caller presented, and its id: usage and audit records name it. */
+  credential: { kind: 'api_key' | 'token' | 'session'; id: string };
+}
+
+/**
+ * The caller of an operation that admits API keys (`auth.apiKey`, model inference): an API key, an
+ * access token or the console session, with the account it acts for.
+ */
+export function apiKeyOrTokenCaller(request: FastifyRequest): Caller {
+  const principal = principalOf(request);
+  switch (principal.kind) {
+    case 'api_key':
+      return { accountId: principal.accountId, credential: { kind: 'api_key', id: principal.apiKey.id } };
+    case 'token':
+      return { accountId: principal.accountId, credential: { kind: 'token', id: principal.token.id } };
+    case 'session':
+      return { accountId: principal.accountId, credential: { kind: 'session', id: principal.sessionId } };
+  }
 }

@@ -21,9 +21,12 @@ import { appRoutes } from './routes/app-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
+import { inferenceRoutes } from './routes/inference-routes.js';
+import { providerRoutes } from './routes/provider-routes.js';
 import { resourceRoutes } from './routes/resource-routes.js';
 import { securityRoutes } from './routes/security-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
+import { apiKeyRoutes } from './routes/api-key-routes.js';
 import type { Services } from './services.js';
 
 /** How the HTTP app is set up; everything else comes from the services. */
@@ -71,7 +74,8 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   // Bodies are never coerced or stripped: a wrong type or an unknown field is a 400. Query strings
   // are text by nature, so `?limit=20` is coerced to the integer its schema declares.
   const compilers = AjvCompiler();
-  const ajvOptions = { removeAdditional: false, allErrors: true } as const;
+  // Union types (`type: [string, array, null]`, a chat message's content) are JSON Schema, not a slip.
+  const ajvOptions = { removeAdditional: false, allErrors: true, allowUnionTypes: true } as const;
   const bodies = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: false } });
   const queries = compilers({}, { customOptions: { ...ajvOptions, coerceTypes: true } });
   app.setValidatorCompiler((route) => (route.httpPart === 'querystring' ? queries(route) : bodies(route)));
@@ -139,9 +143,12 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(accountRoutes, { services, cookie: { secure } });
   await app.register(sessionRoutes, { services });
   await app.register(tokenRoutes, { services });
+  await app.register(apiKeyRoutes, { services });
   await app.register(securityRoutes, { services });
   await app.register(resourceRoutes, { services });
+  await app.register(inferenceRoutes, { services });
   await app.register(credentialRoutes, { services });
+  await app.register(providerRoutes, { services });
   await app.register(opsRoutes, {
     services,
     registry: options.metrics.registry,

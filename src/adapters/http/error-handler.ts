@@ -148,8 +148,14 @@ export function sendFrameworkError(error: FastifyError, request: FastifyRequest,
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toApiError(error);
-    if (problem.code === 'database_unavailable' || problem.code === 'storage_full') {
-      // Known conditions of the database, not faults of the code: no stack, once per request.
+    if (
+      problem.code === 'database_unavailable' ||
+      problem.code === 'storage_full' ||
+      problem.code === 'provider_error' ||
+      problem.code === 'provider_timeout' ||
+      problem.code === 'provider_unauthorized'
+    ) {
+      // Known conditions of the database or a model provider, not faults of the code: no stack.
       request.log.warn({ code: problem.code, detail: problem.privateDetail }, 'request refused');
     } else if (statusOf(problem) >= 500) {
       request.log.error({ err: error }, 'request failed');

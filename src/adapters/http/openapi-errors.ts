@@ -37,6 +37,8 @@ export function problemCodesOf(operation: Operation): Map<number, ErrorCode[]> {
     // Two credentials in one request are ambiguous.
     codes.add('invalid_request');
     for (const code of AUTHENTICATION_ERROR_CODES) codes.add(code);
+    // An API key presented where API keys are not accepted (docs/api-keys.md).
+    if (auth.apiKey !== true) codes.add('api_key_not_accepted');
     if (auth.scope !== undefined) codes.add('insufficient_scope');
     if (auth.via === 'session') codes.add('session_required');
     if (auth.via === 'token') codes.add('token_required');

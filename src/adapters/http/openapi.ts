@@ -32,7 +32,9 @@ const STATUS_TEXT: Record<number, string> = {
   415: 'The request body is not JSON',
   429: 'Too many requests',
   500: 'Internal server error',
+  502: 'The model provider failed',
   503: 'The database is unreachable',
+  504: 'The model provider did not answer in time',
   507: 'No space left to store the change',
 };
 
@@ -97,6 +99,14 @@ function securityOf(operation: Operation): { security: Json; note: string } {
       const csrf = unsafe ? ' with its CSRF token in `X-CSRF-Token`' : '';
       if (auth.via === 'session') return { security: [session], note: `Console session${csrf} only.` };
       if (auth.via === 'token') return { security: [bearer], note: `Access token${scope} only.` };
+      if (auth.apiKey === true) {
+        return {
+          security: [{ api_key: [] }, bearer, session],
+          note:
+            `An API key (\`sk_live_…\`, as \`Authorization: Bearer\` or \`X-API-Key\`), an access token${scope}, ` +
+            `or the console session${csrf}.`,
+        };
+      }
       return {
         security: [bearer, session],
         note: `An access token${scope}, or the console session${csrf} (which holds every scope).`,
@@ -177,6 +187,16 @@ function operationObject(registry: SchemaRegistry, id: string, operation: Operat
   for (const [status, body] of Object.entries(operation.responses)) {
     responses[status] = successOf(registry, Number(status), body);
   }
+  if (operation.eventStream === true) {
+    const ok = responses['200'] as { description: string; content: JsonObject };
+    ok.content['text/event-stream'] = {
+      schema: {
+        type: 'string',
+        description:
+          'With `"stream": true`: `data: <chat.completion.chunk JSON>` events, ending with `data: [DONE]`.',
+      },
+    };
+  }
   Object.assign(responses, errorsOf(operation));
   return {
     operationId: id,
@@ -235,6 +255,13 @@ export function buildOpenApiDocument(options: { publicUrl: string }): OpenApiDoc
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'An access token, `skt_…`.' },
         session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'The console session.' },
+        api_key: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-API-Key',
+          description:
+            'An API key, `sk_live_…` (docs/api-keys.md); also accepted as `Authorization: Bearer`.',
+        },
         csrf: {
           type: 'apiKey',
           in: 'header',

@@ -1,11 +1,14 @@
 import type {
   Account as AccountJson,
+  ApiKey as ApiKeyJson,
   AuditEvent as AuditEventJson,
+  Billing as BillingJson,
   Deployment as DeploymentJson,
   Project as ProjectJson,
   Token as TokenJson,
 } from '@skytells/contract';
-import type { AccessToken, Account, AuditEvent, Deployment, Project } from '../../core/model.js';
+import type { InferenceTotals, InferenceUsage } from '../../core/inference/inference-ports.js';
+import type { AccessToken, Account, ApiKey, AuditEvent, Deployment, Project } from '../../core/model.js';
 import { tokenStatus } from '../../core/model.js';
 import { isoTime } from './iso-time.js';
 
@@ -40,6 +43,23 @@ export function tokenJson(token: AccessToken, now: Date): TokenJson {
   };
 }
 
+/** An API key as the contract's `ApiKey` object, its status taken at `now`; never its value. */
+export function apiKeyJson(key: ApiKey, now: Date): ApiKeyJson {
+  return {
+    id: key.id,
+    name: key.name,
+    masked: key.masked,
+    status: tokenStatus(key, now),
+    created_at: iso(key.createdAt),
+    expires_at: isoOrNull(key.expiresAt),
+    last_used_at: isoOrNull(key.lastUsedAt),
+    last_used_ip: key.lastUsedIp,
+    revoked_at: isoOrNull(key.revokedAt),
+    replaces: key.replaces,
+    replaced_by: key.replacedBy,
+  };
+}
+
 export function accountJson(account: Account): AccountJson {
   return { id: account.id, email: account.email, name: account.name, created_at: iso(account.createdAt) };
 }
@@ -69,5 +89,25 @@ export function deploymentJson(deployment: Deployment): DeploymentJson {
     ref: deployment.ref,
     status: deployment.status,
     created_at: iso(deployment.createdAt),
+  };
+}
+
+function inferenceTotalsJson(totals: InferenceTotals) {
+  return {
+    requests: totals.requests,
+    prompt_tokens: totals.promptTokens,
+    completion_tokens: totals.completionTokens,
+  };
+}
+
+export function inferenceUsageJson(usage: InferenceUsage): BillingJson['inference'] {
+  return {
+    by_provider: usage.byProvider.map((row) => ({ provider: row.provider, ...inferenceTotalsJson(row) })),
+    by_api_key: usage.byApiKey.map((row) => ({
+      api_key_id: row.apiKeyId,
+      name: row.name,
+      masked: row.masked,
+      ...inferenceTotalsJson(row),
+    })),
   };
 }

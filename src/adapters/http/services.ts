@@ -1,5 +1,8 @@
 import type { AccountService } from '../../core/account-service.js';
+import type { ApiKeyService } from '../../core/api-key-service.js';
 import type { AuditLog } from '../../core/audit.js';
+import type { InferenceGateway } from '../../core/inference/inference-gateway.js';
+import type { InferenceUsageRecorder } from '../../core/inference/inference-usage-recorder.js';
 import type { Clock } from '../../core/clock.js';
 import type { ApplicationService } from '../../core/oauth/application-service.js';
 import type { AuthorizationServer } from '../../core/oauth/authorization-server.js';
@@ -8,6 +11,7 @@ import type { TokenEndpoints } from '../../core/oauth/token-endpoints.js';
 import type { RateLimiter } from '../../core/rate-limiter.js';
 import type { PasskeyService } from '../../core/passkey-service.js';
 import type { ProjectService } from '../../core/project-service.js';
+import type { ProviderKeyService } from '../../core/providers/provider-key-service.js';
 import type { SessionService } from '../../core/session-service.js';
 import type { TokenService } from '../../core/token-service.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
@@ -21,8 +25,11 @@ export interface Services {
   twoFactor: TwoFactorService;
   passkeys: PasskeyService;
   tokens: TokenService;
+  apiKeys: ApiKeyService;
   verifier: TokenVerifier;
   projects: ProjectService;
+  /** The account's own provider keys (BYOK). */
+  providerKeys: ProviderKeyService;
   audit: AuditLog;
   oauth: {
     server: AuthorizationServer;
@@ -32,6 +39,8 @@ export interface Services {
     /** The issuer identifier and base URL of the authorization server (RFC 8414 §2). */
     issuer: string;
   };
+  /** The model-inference gateway and the usage it counts. */
+  inference: { gateway: InferenceGateway; usage: InferenceUsageRecorder };
   /** Counters shared by every server process, for the HTTP rate limits. */
   limiter: RateLimiter;
   /** Whether the database answers, for `/readyz`. */

@@ -1,11 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { Stores, UnitOfWork } from '../../core/ports.js';
 import { KyselyAccountStore } from './kysely-account-store.js';
+import { KyselyApiKeyStore } from './kysely-api-key-store.js';
 import { KyselyOAuthStore } from './kysely-oauth-store.js';
 import { KyselyAuditStore } from './kysely-audit-store.js';
 import { KyselyMailOutboxStore } from './kysely-mail-outbox-store.js';
+import { KyselyKeyEncryptionKeyStore } from './kysely-key-encryption-key-store.js';
 import { KyselyPasskeyStore } from './kysely-passkey-store.js';
 import { KyselyProjectStore } from './kysely-project-store.js';
+import { KyselyProviderKeyStore } from './kysely-provider-key-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
 import { KyselyTwoFactorStore } from './kysely-two-factor-store.js';
@@ -18,6 +21,7 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     oauth: new KyselyOAuthStore(db),
     accounts: new KyselyAccountStore(db, dialect),
     tokens: new KyselyTokenStore(db, dialect),
+    apiKeys: new KyselyApiKeyStore(db, dialect),
     sessions: new KyselySessionStore(db),
     twoFactor: new KyselyTwoFactorStore(db),
     outbox: new KyselyMailOutboxStore(db, dialect),
@@ -26,6 +30,8 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     projects: new KyselyProjectStore(db),
     invalidations:
       dialect === 'postgres' ? new PostgresTokenInvalidations(db) : new SqliteTokenInvalidations(),
+    providerKeys: new KyselyProviderKeyStore(db),
+    keyEncryptionKeys: new KyselyKeyEncryptionKeyStore(db),
   };
 }
 

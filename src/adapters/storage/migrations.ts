@@ -327,6 +327,92 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0008_api_keys': {
+      async up(db: Kysely<unknown>) {
+        // Legacy API keys (docs/api-keys.md): looked up by the keyed hash of the value alone.
+        await db.schema
+          .createTable('api_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('masked', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('expires_at', time)
+          .addColumn('last_used_at', time)
+          .addColumn('last_used_ip', 'text')
+          .addColumn('revoked_at', time)
+          .addColumn('revoked_reason', 'text')
+          .addColumn('replaces', 'text')
+          .addColumn('replaced_by', 'text')
+          .execute();
+        await db.schema
+          .createIndex('api_keys_account_created')
+          .on('api_keys')
+          .columns(['account_id', 'created_at', 'id'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table if exists api_keys`.execute(db);
+      },
+    },
+    '0009_provider_keys': {
+      async up(db: Kysely<unknown>) {
+        // The salts of the key-encryption keys (docs/providers.md); a key is derived from
+        // SKYTELLS_SECRET and its salt, so deleting the row destroys the key.
+        await db.schema
+          .createTable('key_encryption_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('salt', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('provider_keys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('base_url', 'text')
+          .addColumn('masked', 'text', (c) => c.notNull())
+          // No cascade: a key-encryption key still wrapping a data key cannot be deleted.
+          .addColumn('kek_id', 'text', (c) => c.notNull().references('key_encryption_keys.id'))
+          .addColumn('wrapped_dek', 'text', (c) => c.notNull())
+          .addColumn('ciphertext', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('updated_at', time, (c) => c.notNull())
+          .addUniqueConstraint('provider_keys_account_provider', ['account_id', 'provider'])
+          .execute();
+        await db.schema
+          .createIndex('provider_keys_kek')
+          .on('provider_keys')
+          .columns(['kek_id', 'id'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const table of ['provider_keys', 'key_encryption_keys']) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
+    '0010_inference_usage': {
+      async up(db: Kysely<unknown>) {
+        // One row of counters per account, provider and API key ('' for tokens and sessions), added to
+        // by upserts; no key reference, so that a deleted key's usage stays on the bill.
+        await db.schema
+          .createTable('inference_usage')
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('provider', 'text', (c) => c.notNull())
+          .addColumn('api_key_id', 'text', (c) => c.notNull())
+          .addColumn('requests', 'bigint', (c) => c.notNull())
+          .addColumn('prompt_tokens', 'bigint', (c) => c.notNull())
+          .addColumn('completion_tokens', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('inference_usage_pk', ['account_id', 'provider', 'api_key_id'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table if exists inference_usage`.execute(db);
+      },
+    },
   };
 }
 

@@ -94,6 +94,24 @@ export interface AccessTokensTable {
   replaced_by: string | null;
 }
 
+/** Legacy API keys (`sk_live_…`): the keyed hash of the value, never the value. */
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  name: string;
+  key_hash: string;
+  masked: string;
+  created_at: DbTime;
+  /** Set when the key was rolled with a grace period. */
+  expires_at: DbTime | null;
+  last_used_at: DbTime | null;
+  last_used_ip: string | null;
+  revoked_at: DbTime | null;
+  revoked_reason: string | null;
+  replaces: string | null;
+  replaced_by: string | null;
+}
+
 export interface AuditEventsTable {
   id: string;
   account_id: string | null;
@@ -204,7 +222,45 @@ export interface MailOutboxTable {
   failed_at: DbTime | null;
 }
 
+/** The salts of the key-encryption keys that wrap provider keys' data keys; never a key. */
+export interface KeyEncryptionKeysTable {
+  /** `kek_…`. */
+  id: string;
+  /** 32 random bytes, base64url: with SKYTELLS_SECRET, the HKDF input of the key. */
+  salt: string;
+  created_at: DbTime;
+}
+
+/** Provider keys (BYOK), sealed by envelope encryption: never in plain. */
+export interface ProviderKeysTable {
+  /** `pk_…`; new on every save. */
+  id: string;
+  account_id: string;
+  provider: string;
+  base_url: string | null;
+  masked: string;
+  kek_id: string;
+  /** `v1.<nonce>.<encrypted data key + tag>`, AES-256-GCM under the key-encryption key. */
+  wrapped_dek: string;
+  /** `v1.<nonce>.<encrypted key + tag>`, AES-256-GCM under the data key. */
+  ciphertext: string;
+  created_at: DbTime;
+  updated_at: DbTime;
+}
+
+/** Inference counters per account, provider and API key; bigint on PostgreSQL, returned as strings. */
+export interface InferenceUsageTable {
+  account_id: string;
+  provider: string;
+  /** The API key; '' for calls made with access tokens and sessions. */
+  api_key_id: string;
+  requests: number | string;
+  prompt_tokens: number | string;
+  completion_tokens: number | string;
+}
+
 export interface Schema {
+  inference_usage: InferenceUsageTable;
   mail_outbox: MailOutboxTable;
   oauth_clients: OAuthClientsTable;
   oauth_codes: OAuthCodesTable;
@@ -216,10 +272,13 @@ export interface Schema {
   passkeys: PasskeysTable;
   webauthn_challenges: WebAuthnChallengesTable;
   access_tokens: AccessTokensTable;
+  api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
   projects: ProjectsTable;
   deployments: DeploymentsTable;
   rate_limit_windows: RateLimitWindowsTable;
+  key_encryption_keys: KeyEncryptionKeysTable;
+  provider_keys: ProviderKeysTable;
 }
 
 /** Converts a stored time to a Date. */

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { operations } from '@skytells/contract';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
 import { routeOf } from '../route-of.js';
-import { auditEventJson, deploymentJson, pageLimit, projectJson } from '../schemas.js';
+import { auditEventJson, deploymentJson, inferenceUsageJson, pageLimit, projectJson } from '../schemas.js';
 import type { Services } from '../services.js';
 
 const cursorOf = (cursor: string | undefined) => (cursor === undefined ? {} : { cursor });
@@ -104,6 +104,10 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
   app.route({
     ...routeOf(operations.getBilling),
     onRequest: authenticate(services, operations.getBilling.auth),
-    handler: async (request) => services.projects.billing(principalOf(request).accountId),
+    handler: async (request) => {
+      const { accountId } = principalOf(request);
+      const billing = await services.projects.billing(accountId);
+      return { ...billing, inference: inferenceUsageJson(await services.inference.usage.usage(accountId)) };
+    },
   });
 };

@@ -1,0 +1,117 @@
+import { apiKeyOrCredential, credential, type Operation } from '../operation.js';
+import {
+  ApiKeyListQuery,
+  ApiKeySchema,
+  CreateApiKeyBody,
+  IssuedApiKeySchema,
+  RollApiKeyBody,
+} from '../schemas/api-keys.js';
+import { IdParams, PageSchema } from '../schemas/common.js';
+import { ChatCompletionBody, ChatCompletionSchema } from '../schemas/inference.js';
+import {
+  ProviderListSchema,
+  ProviderParams,
+  ProviderSchema,
+  SaveProviderBody,
+} from '../schemas/providers.js';
+
+/** Legacy API keys, the account's own provider keys (BYOK), and the inference gateway that joins them. */
+export const apiKeysOperations = {
+  listApiKeys: {
+    method: 'GET',
+    path: '/v1/api-keys',
+    summary: 'List API keys, newest first',
+    tag: 'api-keys',
+    auth: credential('api_keys:read'),
+    query: ApiKeyListQuery,
+    responses: { 200: PageSchema(ApiKeySchema) },
+    errors: ['invalid_cursor'],
+  },
+  createApiKey: {
+    method: 'POST',
+    path: '/v1/api-keys',
+    summary: 'Create an API key; its value is in this response only',
+    tag: 'api-keys',
+    auth: credential('api_keys:write'),
+    body: CreateApiKeyBody,
+    responses: { 201: IssuedApiKeySchema },
+  },
+  getApiKey: {
+    method: 'GET',
+    path: '/v1/api-keys/{id}',
+    summary: 'One API key',
+    tag: 'api-keys',
+    auth: credential('api_keys:read'),
+    params: IdParams,
+    responses: { 200: ApiKeySchema },
+    errors: ['not_found'],
+  },
+  revokeApiKey: {
+    method: 'DELETE',
+    path: '/v1/api-keys/{id}',
+    summary: 'Revoke an API key at once; repeating it is 204',
+    tag: 'api-keys',
+    auth: credential('api_keys:write'),
+    params: IdParams,
+    responses: { 204: null },
+    errors: ['not_found'],
+  },
+  rollApiKey: {
+    method: 'POST',
+    path: '/v1/api-keys/{id}/roll',
+    summary: 'Replace an API key by a new one; the old one works until the grace period ends',
+    tag: 'api-keys',
+    auth: credential('api_keys:write'),
+    params: IdParams,
+    body: RollApiKeyBody,
+    bodyOptional: true,
+    responses: { 201: IssuedApiKeySchema },
+    errors: ['not_found', 'token_not_active'],
+  },
+  listProviders: {
+    method: 'GET',
+    path: '/v1/providers',
+    summary: 'The provider keys saved by the account, masked',
+    tag: 'providers',
+    auth: credential('providers:read'),
+    responses: { 200: ProviderListSchema },
+  },
+  saveProvider: {
+    method: 'PUT',
+    path: '/v1/providers/{provider}',
+    summary: "Save or replace a provider's key (encrypted at rest, never returned)",
+    tag: 'providers',
+    auth: credential('providers:write'),
+    params: ProviderParams,
+    body: SaveProviderBody,
+    responses: { 200: ProviderSchema },
+  },
+  deleteProvider: {
+    method: 'DELETE',
+    path: '/v1/providers/{provider}',
+    summary: "Delete a provider's key",
+    tag: 'providers',
+    auth: credential('providers:write'),
+    params: ProviderParams,
+    responses: { 204: null },
+    errors: ['not_found'],
+  },
+  createChatCompletion: {
+    method: 'POST',
+    path: '/v1/chat/completions',
+    summary:
+      "OpenAI-compatible chat completion, forwarded to `<provider>` with the account's own key; `stream: true` answers server-sent events",
+    tag: 'inference',
+    auth: apiKeyOrCredential('inference:use'),
+    body: ChatCompletionBody,
+    responses: { 200: ChatCompletionSchema },
+    eventStream: true,
+    errors: [
+      'provider_not_configured',
+      'provider_unauthorized',
+      'provider_error',
+      'provider_timeout',
+      'provider_key_unreadable',
+    ],
+  },
+} as const satisfies Record<string, Operation>;
