@@ -10,7 +10,7 @@ import {
   type ConsoleUser,
   type TestPlatform,
 } from '../support/harness.js';
-import { expectProblem } from '../support/http.js';
+import { describeEachDialect, expectProblem } from '../support/http.js';
 import { anthropicStream, openAiStream, ProviderStandIn } from '../support/provider-stand-ins.js';
 
 /** Every line pino writes, kept in memory. */
@@ -29,7 +29,7 @@ function eventsOf(text: string): string[] {
     .map((event) => event.slice('data: '.length));
 }
 
-describe('the inference gateway, POST /v1/chat/completions', () => {
+describeEachDialect('the inference gateway, POST /v1/chat/completions', (dialect) => {
   let platform: TestPlatform;
   let openai: ProviderStandIn;
   let anthropic: ProviderStandIn;
@@ -46,6 +46,7 @@ describe('the inference gateway, POST /v1/chat/completions', () => {
       ProviderStandIn.start('openai'),
     ]);
     platform = await createTestPlatform({
+      dialect,
       logger: createLogger('trace', log),
       env: {
         SKYTELLS_OPENAI_BASE_URL: `${openai.origin}/v1`,
