@@ -242,6 +242,18 @@ describeEachDialect('the inference gateway, POST /v1/chat/completions', (dialect
     });
   });
 
+  it('takes a conversation over the API’s 64 KiB body limit', async () => {
+    const { user, headers } = await caller();
+    await saveKey(user, 'openai');
+    const long = 'All work and no play. '.repeat(20_000);
+    const response = await complete(headers, {
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: long }],
+    });
+    expect(response.statusCode).toBe(200);
+    expect(openai.last.body).toMatchObject({ messages: [{ content: long }] });
+  });
+
   it('a console session may call the gateway too', async () => {
     const user = await signUpAndSignIn(platform.app);
     await saveKey(user, 'openai');
