@@ -399,6 +399,44 @@ describeEachDialect('the inference gateway, POST /v1/chat/completions', (dialect
       });
     });
 
+    it('a provider failing mid-stream ends the stream with an error event and no [DONE]', async () => {
+      const { user, headers } = await caller();
+      await saveKey(user, 'openai');
+      openai.answerNext({ events: openAiStream('gpt-4o-mini', ['Hel', 'lo']), cutAfter: 2 });
+      const response = await complete(headers, {
+        model: 'openai/gpt-4o-mini',
+        messages: hello,
+        stream: true,
+      });
+      expect(response.statusCode).toBe(200);
+      const events = eventsOf(response.body);
+      expect(events).toHaveLength(3);
+      expect(JSON.parse(events[1]!)).toMatchObject({ choices: [{ delta: { content: 'Hel' } }] });
+      expect(JSON.parse(events[2]!)).toEqual({
+        error: { message: "openai's stream broke off.", type: 'provider_error', code: 'provider_error' },
+      });
+    });
+
+    it('an Anthropic error event mid-stream reaches the client as an error event, and no [DONE]', async () => {
+      const { user, headers } = await caller();
+      await saveKey(user, 'anthropic');
+      const [start] = anthropicStream('claude-3-5-haiku-latest', []);
+      anthropic.answerNext({
+        events: [
+          start!,
+          `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`,
+        ],
+      });
+      const response = await complete(headers, {
+        model: 'anthropic/claude-3-5-haiku-latest',
+        messages: hello,
+        stream: true,
+      });
+      const events = eventsOf(response.body);
+      expect(events).toHaveLength(2);
+      expect(JSON.parse(events[1]!)).toEqual({ error: { message: 'Overloaded', type: 'overloaded_error' } });
+    });
+
     it('an Anthropic stream is translated into chat.completion.chunk events ending with [DONE]', async () => {
       const { user, headers } = await caller();
       await saveKey(user, 'anthropic');
