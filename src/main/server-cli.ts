@@ -8,6 +8,7 @@ import { systemClock } from '../core/clock.js';
 import {
   KekRotation,
   KeyDoesNotUnwrapError,
+  RotationSupersededError,
   type RotationProgress,
   type RotationSummary,
 } from '../core/providers/kek-rotation.js';
@@ -120,6 +121,11 @@ program
       try {
         summary = await new KekRotation({ uow, cipher }).run(progress);
       } catch (error) {
+        if (error instanceof RotationSupersededError) {
+          console.error(`Error: ${error.message}; this run stops and leaves the rest to it.`);
+          process.exitCode = 1;
+          return;
+        }
         if (!(error instanceof KeyDoesNotUnwrapError)) throw error;
         // An expected stop: say which key and what to do, without a stack.
         console.error(

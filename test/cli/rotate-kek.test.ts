@@ -220,6 +220,9 @@ describeEachDialect('skytells-server rotate-kek', (dialect) => {
       }
       await expectEveryKeyOpens(platform, keys);
 
+      // The interrupted run, were it still going, gives way to the finished rotation's newer key.
+      await expect(rotation.rewrapBatch(started.kekId, 3)).resolves.toEqual({ seen: 0, rewrapped: 0 });
+
       // Run again once finished: a new rotation starts.
       const again = await runServerCli(['rotate-kek'], { env, timeoutMs: 60_000 });
       expect(again.code).toBe(0);
@@ -229,6 +232,9 @@ describeEachDialect('skytells-server rotate-kek', (dialect) => {
       const [latest, ...rest] = await kekRows(platform);
       expect(rest).toEqual([]);
       expect(latest?.id).not.toBe(started.kekId);
+      await expect(rotation.rewrapBatch(started.kekId, 3)).rejects.toThrow(
+        `key-encryption key ${started.kekId} is no longer the newest (${latest?.id}): another rotation started`,
+      );
       await expectEveryKeyOpens(platform, keys);
     },
   );

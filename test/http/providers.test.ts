@@ -53,8 +53,9 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
     bodies.push(response.body, JSON.stringify(response.headers));
     return response;
   };
+  /** `PUT /v1/providers/{provider}` as `caller` (a console user, or `{headers: bearer(token)}`). */
   const save = (
-    user: ConsoleUser | Record<string, string>,
+    caller: { headers: Record<string, string> },
     provider: string,
     payload: Record<string, unknown>,
   ) => {
@@ -62,7 +63,7 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
     return inject({
       method: 'PUT',
       url: `/v1/providers/${provider}`,
-      headers: 'headers' in user ? (user as ConsoleUser).headers : user,
+      headers: caller.headers,
       payload,
     });
   };
@@ -192,7 +193,7 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
       'insufficient_scope',
     );
     expectProblem(
-      await save(bearer(reader.token), 'anthropic', { api_key: aKey() }),
+      await save({ headers: bearer(reader.token) }, 'anthropic', { api_key: aKey() }),
       403,
       'insufficient_scope',
     );
@@ -204,7 +205,9 @@ describeEachDialect('provider keys (BYOK) over HTTP', (dialect) => {
     expect((await list(user)).map((p) => p.provider)).toEqual(['openai']);
 
     // write implies read.
-    expect((await save(bearer(writer.token), 'anthropic', { api_key: aKey() })).statusCode).toBe(200);
+    expect((await save({ headers: bearer(writer.token) }, 'anthropic', { api_key: aKey() })).statusCode).toBe(
+      200,
+    );
     expect(
       (await inject({ method: 'GET', url: '/v1/providers', headers: bearer(writer.token) })).statusCode,
     ).toBe(200);

@@ -15,6 +15,16 @@ export class KeyDoesNotUnwrapError extends Error {
   }
 }
 
+/** Another rotation made a newer key-encryption key current: this one stops rather than undo its work. */
+export class RotationSupersededError extends Error {
+  constructor(kekId: string, newest: string | undefined) {
+    super(
+      `key-encryption key ${kekId} is no longer the newest (${newest ?? 'none'}): another rotation started`,
+    );
+    this.name = 'RotationSupersededError';
+  }
+}
+
 /** Dependencies of {@link KekRotation}. */
 export interface KekRotationDeps {
   uow: UnitOfWork;
@@ -76,11 +86,15 @@ export class KekRotation {
   /**
    * Re-wraps up to `batchSize` data keys not yet wrapped by `kekId`, in one transaction; a key saved
    * again meanwhile is left as the save wrote it.
-   * @throws {@link KeyDoesNotUnwrapError}; nothing of the batch is written then.
+   * @throws {@link KeyDoesNotUnwrapError}, or {@link RotationSupersededError} when `kekId` is no
+   * longer the newest key-encryption key; nothing of the batch is written then.
    * @returns how many keys it found to re-wrap (0 when none is left) and how many it re-wrapped.
    */
   async rewrapBatch(kekId: string, batchSize: number): Promise<{ seen: number; rewrapped: number }> {
     const { uow, cipher } = this.#deps;
+    // Two rotations at once would wrap each other's keys back and forth: the older one gives way.
+    const newest = await uow.stores.keyEncryptionKeys.findNewest();
+    if (newest?.id !== kekId) throw new RotationSupersededError(kekId, newest?.id);
     const keys = await uow.stores.providerKeys.listNotWrappedBy(kekId, batchSize);
     if (keys.length === 0) return { seen: 0, rewrapped: 0 };
     // Unwrapped and wrapped before the transaction: the cipher reads key-encryption keys outside it.
@@ -109,8 +123,8 @@ export class KekRotation {
 
   /**
    * Runs a whole rotation (or the rest of an unfinished one), reporting progress after each batch.
-   * @throws {@link KeyDoesNotUnwrapError} naming the key that does not unwrap; keys re-wrapped so far
-   * stay re-wrapped.
+   * @throws {@link KeyDoesNotUnwrapError} naming the key that does not unwrap, or
+   * {@link RotationSupersededError}; keys re-wrapped so far stay re-wrapped.
    */
   async run(options: {
     batchSize: number;
