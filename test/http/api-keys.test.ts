@@ -160,6 +160,19 @@ describeEachDialect('API keys over HTTP', (dialect) => {
     expectProblem(await infer(bearer(unissued)), 401, 'token_invalid');
   });
 
+  it('elsewhere, an X-API-Key header that holds no sk_live_ value is not a credential and is ignored', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const token = await createToken(platform.app, user, { scopes: ['tokens:read'] });
+
+    const response = await inject({
+      method: 'GET',
+      url: '/v1/tokens',
+      headers: { ...bearer(token.token), 'x-api-key': 'key-of-another-service' },
+    });
+    expect(response.statusCode).toBe(200);
+    expectProblem(await infer({ 'x-api-key': 'key-of-another-service' }), 401, 'token_malformed');
+  });
+
   it('tokens manage keys with the api_keys scopes, and a key cannot manage keys at all', async () => {
     const user = await signUpAndSignIn(platform.app);
     const reader = await createToken(platform.app, user, { scopes: ['api_keys:read'] });

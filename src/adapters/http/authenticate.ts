@@ -68,14 +68,14 @@ function hasAccessToken(params: unknown): boolean {
  * the last). A session cookie beside a bearer token or API key is not a second credential: they decide.
  * @throws ApiError `invalid_request` (RFC 6750 §3.1).
  */
-function assertOneCredential(request: FastifyRequest): void {
+function assertOneCredential(request: FastifyRequest, acceptsApiKey: boolean): void {
   const raw = request.raw.rawHeaders;
   let headers = 0;
   let apiKeyHeaders = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]?.toLowerCase();
     if (name === 'authorization') headers += 1;
-    else if (name === API_KEY_HEADER) apiKeyHeaders += 1;
+    else if (acceptsApiKey && name === API_KEY_HEADER) apiKeyHeaders += 1;
   }
   if (headers > 1) {
     throw new ApiError('invalid_request', { detail: 'Send one Authorization header, not several.' });
@@ -121,10 +121,11 @@ async function identify(
   reply: FastifyReply,
   acceptsApiKey: boolean,
 ): Promise<Principal> {
-  assertOneCredential(request);
-  const apiKeyHeader = request.headers[API_KEY_HEADER];
-  if (typeof apiKeyHeader === 'string') {
-    return apiKeyPrincipal(services, request, apiKeyHeader.trim(), acceptsApiKey);
+  assertOneCredential(request, acceptsApiKey);
+  const apiKeyHeader = request.headers[API_KEY_HEADER]?.toString().trim();
+  // Where keys are not accepted, an X-API-Key meant for something else is no credential of ours.
+  if (apiKeyHeader !== undefined && (acceptsApiKey || apiKeyHeader.startsWith(API_KEY_PREFIX))) {
+    return apiKeyPrincipal(services, request, apiKeyHeader, acceptsApiKey);
   }
   const header = request.headers.authorization;
   if (header !== undefined) {
