@@ -21,8 +21,9 @@ export type StandInAnswer =
   /**
    * Server-sent events, each a whole frame (`data: …\n\n`) written on its own. With `holdAfter`, the
    * stand-in writes that many frames and waits for {@link ProviderStandIn.release} before the rest.
+   * With `cutAfter`, it writes that many frames and then breaks the connection off.
    */
-  | { events: string[]; holdAfter?: number }
+  | { events: string[]; holdAfter?: number; cutAfter?: number }
   /** No answer at all, until the client gives up. */
   | { hang: true };
 
@@ -253,6 +254,12 @@ export class ProviderStandIn {
     const released = this.#released;
     for (const [i, event] of answer.events.entries()) {
       if (i === answer.holdAfter) await released;
+      if (i === answer.cutAfter) {
+        // What was written reaches the client first; then the connection breaks.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        response.destroy();
+        return;
+      }
       if (response.destroyed) return;
       response.write(event);
     }

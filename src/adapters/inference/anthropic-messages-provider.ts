@@ -6,9 +6,9 @@ import {
   fromAnthropicMessage,
   toAnthropicRequest,
 } from './anthropic-translation.js';
-import { isChatCompletion } from './chat-completion-shape.js';
+import { isChatCompletion } from './is-chat-completion.js';
 import { eventJson, serverSentEvents } from './server-sent-events.js';
-import { jsonOf, postUpstream } from './upstream.js';
+import { jsonOf, postUpstream } from './post-upstream.js';
 
 /** The Messages API version the translation is written against. */
 export const ANTHROPIC_VERSION = '2023-06-01';

@@ -1,8 +1,8 @@
 import { ApiError } from '../../core/errors.js';
 import type { ChatAnswer, ChatCall, ChatProvider, JsonObject } from '../../core/inference/inference-ports.js';
-import { isChatCompletion } from './chat-completion-shape.js';
+import { isChatCompletion } from './is-chat-completion.js';
 import { eventJson, serverSentEvents } from './server-sent-events.js';
-import { jsonOf, postUpstream } from './upstream.js';
+import { jsonOf, postUpstream } from './post-upstream.js';
 
 /** Options of {@link OpenAiChatProvider}. */
 export interface OpenAiChatProviderOptions {

@@ -99,18 +99,21 @@ export class InferenceGateway {
     },
   ): AsyncGenerator<JsonObject> {
     let tokens: TokenCounts | undefined;
+    // An error event has no `model` to rename.
+    const renamed = (chunk: JsonObject) =>
+      'model' in chunk ? { ...chunk, model: options.named(chunk['model']) } : chunk;
     try {
       for await (const chunk of chunks) {
         tokens = tokensOf(chunk['usage']) ?? tokens;
         if (options.wantsUsage) {
-          yield { ...chunk, model: options.named(chunk['model']) };
+          yield renamed(chunk);
           continue;
         }
         const choices = chunk['choices'];
         if (Array.isArray(choices) && choices.length === 0 && 'usage' in chunk) continue;
         // Asked for on the client's behalf: the chunks of a stream that did not ask carry no `usage`.
         const { usage: _usage, ...rest } = chunk;
-        yield { ...rest, model: options.named(chunk['model']) };
+        yield renamed(rest);
       }
     } finally {
       // Counted even when the client left early: the provider billed what it produced.

@@ -20,14 +20,18 @@ function callerOf(request: FastifyRequest): InferenceCaller {
 
 /**
  * The chunks as server-sent events, ending with `data: [DONE]` as OpenAI's streams do. A provider
- * failing mid-stream, after the 200 went out, ends it with an `error` event in OpenAI's shape.
+ * failing mid-stream, after the 200 went out, ends it with an `error` event in OpenAI's shape instead.
  */
 async function* eventStream(
   chunks: AsyncIterable<JsonObject>,
   log: FastifyBaseLogger,
 ): AsyncGenerator<string> {
   try {
-    for await (const chunk of chunks) yield `data: ${JSON.stringify(chunk)}\n\n`;
+    for await (const chunk of chunks) {
+      yield `data: ${JSON.stringify(chunk)}\n\n`;
+      // A provider's own error event ends the stream as a failure would.
+      if ('error' in chunk) return;
+    }
   } catch (error) {
     const problem = toApiError(error);
     log.warn({ code: problem.code, detail: problem.privateDetail }, 'inference stream broke off');
