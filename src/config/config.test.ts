@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       tokenRequireExpiration: false,
       tokenCacheSize: 100_000,
       trustProxy: [],
+      providerBaseUrls: { openai: 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com' },
+      providerTimeoutMs: 120_000,
     });
   });
 
@@ -63,6 +65,9 @@ describe('loadConfig', () => {
         SKYTELLS_TOKEN_REQUIRE_EXPIRATION: 'true',
         SKYTELLS_TOKEN_CACHE_SIZE: '5000',
         SKYTELLS_TRUST_PROXY: '10.0.0.5',
+        SKYTELLS_OPENAI_BASE_URL: 'https://egress.example.com/openai/v1/',
+        SKYTELLS_ANTHROPIC_BASE_URL: 'http://127.0.0.1:9100',
+        SKYTELLS_PROVIDER_TIMEOUT_MS: '30000',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -78,7 +83,21 @@ describe('loadConfig', () => {
       tokenRequireExpiration: true,
       tokenCacheSize: 5000,
       trustProxy: ['10.0.0.5'],
+      providerBaseUrls: {
+        openai: 'https://egress.example.com/openai/v1',
+        anthropic: 'http://127.0.0.1:9100',
+      },
+      providerTimeoutMs: 30_000,
     });
+  });
+
+  it('refuses a provider base URL that is not http(s), naming the variable', () => {
+    expect(configErrorOf({ SKYTELLS_OPENAI_BASE_URL: 'ftp://example.com' }).variable).toBe(
+      'SKYTELLS_OPENAI_BASE_URL',
+    );
+    expect(configErrorOf({ SKYTELLS_PROVIDER_TIMEOUT_MS: '10' }).variable).toBe(
+      'SKYTELLS_PROVIDER_TIMEOUT_MS',
+    );
   });
 
   it('accepts a token cache size of 0, which turns the verification cache off', () => {

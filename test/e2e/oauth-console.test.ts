@@ -455,6 +455,8 @@ suite(suiteName, () => {
       await rail.getByRole('link', { name: 'Audit log' }).waitFor();
       expect(await rail.getByRole('link').allTextContents()).toEqual([
         'Tokens',
+        'API Keys',
+        'Providers',
         'Security',
         'Applications',
         'Audit log',
