@@ -141,8 +141,8 @@ for (const [name, server, letter] of flushed) {
 }
 console.log(
   `\nLast-used data, flushed every ${FLUSH_MS / 1000} s (the server's default, SKYTELLS_LAST_USED_FLUSH_MS; ` +
-    `BENCH_FLUSH_MS changes it here): one flush of the tokens used since the previous one, timed after the runs, ` +
-    `and its cost per request at the median rate over one interval:\n`,
+    `BENCH_FLUSH_MS changes it here): the largest flush during the runs (or, without one, a flush of every ` +
+    `token used, after them), and its cost per request at the median rate over one interval:\n`,
 );
 console.log(markdownTable(['database', 'tokens written', 'flush took', 'per request'], flushes));
 

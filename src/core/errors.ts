@@ -45,7 +45,13 @@ export class ApiError extends Error {
 
   constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
     const entry = ERROR_CATALOGUE[code];
+    // A refusal (4xx) is an answer, not a fault: its stack would point at no bug, and capturing one
+    // costs more than all the rest of a refused request (a flood of unknown tokens is all refusals).
+    // Faults (5xx) keep theirs for the log.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (entry.status < 500) Error.stackTraceLimit = 0;
     super(options.detail ?? entry.title, { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'ApiError';
     this.code = code;
     this.detail = options.detail ?? entry.title;

@@ -88,8 +88,9 @@ export class TokenVerifier {
    * database has answered. A caller on the hot path checks for a promise and so waits for nothing
    * when there is nothing to wait for; any other caller may simply `await` the result.
    * @throws ApiError `token_malformed` (bad format or checksum, no database access), `token_invalid`,
-   * `token_expired` or `token_revoked`, always as a rejected promise. A failure of a known (expired
-   * or revoked) token is audited on its account, with the masked value only.
+   * `token_expired` or `token_revoked`: at once when no database was needed, else as a rejected
+   * promise. A failure of a known (expired or revoked) token is audited on its account, with the
+   * masked value only.
    */
   verify(value: string, context: RequestContext): AccessToken | Promise<AccessToken> {
     return this.#verify(TOKEN_RULES, value, context);
@@ -112,8 +113,11 @@ export class TokenVerifier {
     if (!rules.isWellFormed(value)) return this.#fail('malformed', value, undefined, context, started);
     const hash = this.#deps.hasher.hash(rules.purpose, value);
     const cached = this.#deps.cache?.get(hash, rules.kind);
-    if (cached === undefined) return this.#verifyFromStore(rules, hash, value, context, started);
-    return this.#check(rules.kind, cached, value, context, started);
+    if (cached !== undefined) return this.#check(rules.kind, cached, value, context, started);
+    if (this.#deps.unknown?.isKnownUnknown(hash) === true) {
+      return this.#fail('invalid', value, undefined, context, started);
+    }
+    return this.#verifyFromStore(rules, hash, value, context, started);
   }
 
   async #verifyFromStore<K extends CredentialKind>(
@@ -125,8 +129,6 @@ export class TokenVerifier {
   ): Promise<CredentialOfKind[K]> {
     const { cache, unknown } = this.#deps;
     const generation = cache?.generation;
-    if (unknown?.isKnownUnknown(hash) === true)
-      return this.#fail('invalid', value, undefined, context, started);
     const credential = await rules.find(this.#deps.uow.stores, hash);
     if (credential === undefined) {
       unknown?.remember(hash);
@@ -158,29 +160,41 @@ export class TokenVerifier {
     return credential;
   }
 
-  async #fail(
+  /**
+   * Counts the failure and refuses: at once for a value that matched no credential, after auditing
+   * on its account for a known (expired or revoked) one.
+   */
+  #fail(
     result: Exclude<VerificationResult, 'valid'>,
     value: string,
     credential: AccessToken | ApiKey | undefined,
     context: RequestContext,
     started: number,
-  ): Promise<never> {
+  ): never | Promise<never> {
     this.#deps.observe?.(result, (performance.now() - started) / 1000);
     // Only a known credential's failure belongs to an account whose owner can read the audit log. A
     // malformed or unknown value never touches the database: a flood of them costs no writes, and a
     // bad checksum is rejected before any look-up at all. Metrics and the request log count those.
-    if (credential !== undefined) {
-      const isToken = 'scopes' in credential;
-      await this.#deps.audit.record(this.#deps.uow.stores, {
-        accountId: credential.accountId,
-        action: isToken ? 'token.auth_failed' : 'api_key.auth_failed',
-        actor: { type: 'anonymous', id: null },
-        target: { type: isToken ? 'token' : 'api_key', id: credential.id },
-        context,
-        // Never the value: the masked id only.
-        details: { reason: CODE_OF[result], masked: isToken ? maskToken(value) : maskApiKey(value) },
-      });
-    }
+    if (credential === undefined) throw new ApiError(CODE_OF[result], { detail: DETAIL_OF[result] });
+    return this.#auditFailure(result, value, credential, context);
+  }
+
+  async #auditFailure(
+    result: Exclude<VerificationResult, 'valid'>,
+    value: string,
+    credential: AccessToken | ApiKey,
+    context: RequestContext,
+  ): Promise<never> {
+    const isToken = 'scopes' in credential;
+    await this.#deps.audit.record(this.#deps.uow.stores, {
+      accountId: credential.accountId,
+      action: isToken ? 'token.auth_failed' : 'api_key.auth_failed',
+      actor: { type: 'anonymous', id: null },
+      target: { type: isToken ? 'token' : 'api_key', id: credential.id },
+      context,
+      // Never the value: the masked id only.
+      details: { reason: CODE_OF[result], masked: isToken ? maskToken(value) : maskApiKey(value) },
+    });
     throw new ApiError(CODE_OF[result], { detail: DETAIL_OF[result] });
   }
 }

@@ -134,9 +134,10 @@ function replayOf(bytes: Uint8Array): () => Random {
 }
 
 /** The error code `promise` rejects with. */
-async function codeOf(promise: AccessToken | Promise<AccessToken>): Promise<string> {
+/** The code `verify` refused with, synchronously or through its promise. */
+async function codeOf(verify: () => AccessToken | Promise<AccessToken>): Promise<string> {
   try {
-    await promise;
+    await verify();
   } catch (error) {
     if (error instanceof ApiError) return error.code;
     throw error;
@@ -158,7 +159,7 @@ describe('TokenVerifier with a cache, on SQLite', () => {
     await tokens.revoke(owner, token.id, CONTEXT);
 
     expect(cache.size).toBe(0);
-    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_revoked');
+    expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_revoked');
   });
 
   it('refuses a token reported as leaked on the very next verification, although it was cached', async () => {
@@ -172,7 +173,7 @@ describe('TokenVerifier with a cache, on SQLite', () => {
 
     expect(await tokens.revokeLeaked([value], { ip: null, userAgent: null })).toBe(1);
 
-    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_revoked');
+    expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_revoked');
   });
 
   it.each([
@@ -200,7 +201,7 @@ describe('TokenVerifier with a cache, on SQLite', () => {
       else await clientTokens.revokeIssued(accountId, token.id, reason, CONTEXT);
 
       expect(cache.size).toBe(0);
-      expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_revoked');
+      expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_revoked');
     },
   );
 
@@ -218,7 +219,7 @@ describe('TokenVerifier with a cache, on SQLite', () => {
 
     clock.advance(1);
 
-    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_expired');
+    expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_expired');
     expect(outcomes).toEqual(['valid', 'valid', 'expired']);
   });
 
@@ -237,7 +238,7 @@ describe('TokenVerifier with a cache, on SQLite', () => {
 
     clock.advance(1);
 
-    expect(await codeOf(verifier.verify(old.value, CONTEXT))).toBe('token_revoked');
+    expect(await codeOf(() => verifier.verify(old.value, CONTEXT))).toBe('token_revoked');
     expect((await verifier.verify(fresh.value, CONTEXT)).id).toBe(fresh.token.id);
   });
 
@@ -269,9 +270,9 @@ describe('TokenVerifier with a cache, on SQLite', () => {
       hasher.hash('token-hash', badChecksum),
     );
 
-    expect(await codeOf(verifier.verify(badChecksum, CONTEXT))).toBe('token_malformed');
-    expect(await codeOf(verifier.verify('skt_short', CONTEXT))).toBe('token_malformed');
-    expect(await codeOf(verifier.verify(`${valid} `, CONTEXT))).toBe('token_malformed');
+    expect(await codeOf(() => verifier.verify(badChecksum, CONTEXT))).toBe('token_malformed');
+    expect(await codeOf(() => verifier.verify('skt_short', CONTEXT))).toBe('token_malformed');
+    expect(await codeOf(() => verifier.verify(`${valid} `, CONTEXT))).toBe('token_malformed');
     expect(outcomes).toEqual(['malformed', 'malformed', 'malformed']);
   });
 
@@ -285,8 +286,8 @@ describe('TokenVerifier with a cache, on SQLite', () => {
     );
     await tokens.revoke(owner, token.id, CONTEXT);
 
-    expect(await codeOf(verifier.verify(unknown, CONTEXT))).toBe('token_invalid');
-    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_revoked');
+    expect(await codeOf(() => verifier.verify(unknown, CONTEXT))).toBe('token_invalid');
+    expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_revoked');
 
     const events = await uow.stores.audit.list(accountId, { action: 'token.auth_failed' }, { limit: 10 });
     expect(events).toHaveLength(1);
@@ -328,7 +329,7 @@ describe('TokenVerifier with a cache, on SQLite', () => {
     const values = Array.from({ length: 50 }, () => generateTokenValue(secureRandom));
 
     for (let round = 0; round < 4; round++) {
-      for (const value of values) expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_invalid');
+      for (const value of values) expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_invalid');
     }
 
     expect(lookUps).toHaveBeenCalledTimes(50);
@@ -336,7 +337,7 @@ describe('TokenVerifier with a cache, on SQLite', () => {
     expect(outcomes.filter((result) => result === 'invalid')).toHaveLength(200);
 
     clock.advance(UNKNOWN_TTL_MS);
-    for (const value of values) expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_invalid');
+    for (const value of values) expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_invalid');
 
     expect(lookUps).toHaveBeenCalledTimes(100);
   });
@@ -345,7 +346,7 @@ describe('TokenVerifier with a cache, on SQLite', () => {
     const { uow, hasher, clock, audit, lastUse, cache, unknown, verifier, accountId } = await setUp();
     const replay = replayOf(randomBytes(4096));
     const value = generateTokenValue(replay());
-    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_invalid');
+    expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_invalid');
     expect(unknown.size).toBe(1);
     const lifecycle = new TokenLifecycle({
       uow,
@@ -376,7 +377,7 @@ describe('TokenVerifier with a cache, on SQLite', () => {
   it('accepts a token written by another process, which it had refused as unknown, once the TTL has passed', async () => {
     const { uow, hasher, clock, verifier, accountId } = await setUp();
     const value = generateTokenValue(secureRandom);
-    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_invalid');
+    expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_invalid');
     const id = `tok_${randomBytes(8).toString('hex')}`;
     // Straight through the store, as a server process sharing the database would.
     await uow.stores.tokens.insert(
@@ -401,7 +402,7 @@ describe('TokenVerifier with a cache, on SQLite', () => {
       hasher.hash('token-hash', value),
     );
 
-    expect(await codeOf(verifier.verify(value, CONTEXT))).toBe('token_invalid');
+    expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_invalid');
     clock.advance(UNKNOWN_TTL_MS);
     expect((await verifier.verify(value, CONTEXT)).id).toBe(id);
   });
