@@ -329,7 +329,8 @@ describe('TokenVerifier with a cache, on SQLite', () => {
     const values = Array.from({ length: 50 }, () => generateTokenValue(secureRandom));
 
     for (let round = 0; round < 4; round++) {
-      for (const value of values) expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_invalid');
+      for (const value of values)
+        expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_invalid');
     }
 
     expect(lookUps).toHaveBeenCalledTimes(50);
@@ -337,7 +338,8 @@ describe('TokenVerifier with a cache, on SQLite', () => {
     expect(outcomes.filter((result) => result === 'invalid')).toHaveLength(200);
 
     clock.advance(UNKNOWN_TTL_MS);
-    for (const value of values) expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_invalid');
+    for (const value of values)
+      expect(await codeOf(() => verifier.verify(value, CONTEXT))).toBe('token_invalid');
 
     expect(lookUps).toHaveBeenCalledTimes(100);
   });
