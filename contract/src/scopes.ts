@@ -45,9 +45,18 @@ export function impliedRead(scope: Scope): Scope | undefined {
   return isScope(read) ? read : undefined;
 }
 
+/** What each scope allows: itself and the read its write implies. Built once: checked on every request. */
+const ALLOWS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  ALL_SCOPES.map((scope) => {
+    const read = impliedRead(scope);
+    return [scope, new Set(read === undefined ? [scope] : [scope, read])];
+  }),
+);
+
 /** True when a holder of `granted` may act with `needed` (`write` implies `read`). */
 export function hasScope(granted: readonly Scope[], needed: Scope): boolean {
-  return granted.some((scope) => scope === needed || impliedRead(scope) === needed);
+  for (const scope of granted) if (ALLOWS.get(scope)?.has(needed) === true) return true;
+  return false;
 }
 
 /** The first scope of `requested` that `granted` does not cover, if any. */
