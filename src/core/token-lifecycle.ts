@@ -138,6 +138,8 @@ export class TokenChanges {
       clientId: spec.clientId ?? null,
       replaces: spec.replaces ?? null,
       replacedBy: null,
+      revokeOnFirstUseOf: null,
+      restrictions: null,
     };
     const hash = this.#deps.hasher.hash('token-hash', value);
     await this.stores.tokens.insert(token, hash);

@@ -98,6 +98,8 @@ function aToken(accountId: string, overrides: Partial<AccessToken> = {}): Access
     clientId: null,
     replaces: null,
     replacedBy: null,
+    revokeOnFirstUseOf: null,
+    restrictions: null,
     ...overrides,
   };
 }
@@ -520,6 +522,8 @@ describe.each(dialects)('%s store contract', (dialect) => {
       expect(await uow.stores.tokens.findById(account.id, fresh.id)).toMatchObject({
         replaces: old.id,
         replacedBy: null,
+        revokeOnFirstUseOf: null,
+        restrictions: null,
       });
     });
 

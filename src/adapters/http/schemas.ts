@@ -40,6 +40,16 @@ export function tokenJson(token: AccessToken, now: Date): TokenJson {
     client_id: token.clientId,
     replaces: token.replaces,
     replaced_by: token.replacedBy,
+    revoke_on_first_use_of: token.revokeOnFirstUseOf,
+    allowed_ips: token.restrictions?.allowedIps ?? null,
+    rate_limit:
+      token.restrictions?.rateLimit == null
+        ? null
+        : {
+            requests: token.restrictions.rateLimit.requests,
+            per_seconds: token.restrictions.rateLimit.perSeconds,
+          },
+    projects: token.restrictions?.projects ?? null,
   };
 }
 

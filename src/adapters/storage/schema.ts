@@ -92,6 +92,13 @@ export interface AccessTokensTable {
   client_id: string | null;
   replaces: string | null;
   replaced_by: string | null;
+  revoke_on_first_use_of: string | null;
+  /** JSON array of addresses or CIDRs; null: anywhere. */
+  allowed_ips: string | null;
+  rate_limit_requests: number | null;
+  rate_limit_per_seconds: number | null;
+  /** JSON array of project ids; null: every project. */
+  projects: string | null;
 }
 
 /** Legacy API keys (`sk_live_…`): the keyed hash of the value, never the value. */
