@@ -183,6 +183,8 @@ suite(suiteName, () => {
     expect(await page.getByRole('checkbox', { name: 'billing:read', exact: true }).count()).toBe(0);
     await screenshot(page, 'rotate');
     await expectAccessible(page, 'rotation step 1, the replacement form');
+    // This walk checks the replacement by hand, then revokes the old token itself.
+    await page.getByRole('radio', { name: /^Keep the old token until I revoke it/ }).check();
     await page.getByRole('button', { name: 'Create replacement' }).click();
     const newValueField = page.getByLabel('Token value');
     await newValueField.waitFor();

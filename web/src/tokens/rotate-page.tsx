@@ -269,7 +269,11 @@ function ReplacementForm({
         />
         <RestrictionsField
           value={restrictions}
-          onChange={setRestrictions}
+          onChange={(next) => {
+            setRestrictions(next);
+            // An edit answers the previous complaint; the field checks itself as it is typed.
+            setErrors(({ restrictions: _answered, ...rest }) => rest);
+          }}
           errors={errors.restrictions ?? {}}
         />
         <fieldset className="field">

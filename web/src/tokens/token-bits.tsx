@@ -17,6 +17,10 @@ export function StatusBadge({ token, now }: { token: Token; now: Date }) {
         >
           Revokes {relativeTime(new Date(token.revoked_at), now)}
         </span>
+      ) : token.revoke_on_first_use_of !== null ? (
+        <span className="badge badge-info" title="Revoked as soon as its replacement is first used">
+          Revokes at first use
+        </span>
       ) : token.replaced_by !== null ? (
         <span className="badge badge-info">Replaced</span>
       ) : null}
