@@ -299,8 +299,8 @@ export interface ProjectStore {
   insertProject(project: Project): Promise<void>;
   /** The account's project `id`, if any; another account's id reads as absent. */
   findProject(accountId: string, id: string): Promise<Project | undefined>;
-  /** The account's projects, newest first. */
-  listProjects(accountId: string, page: ListOptions): Promise<Project[]>;
+  /** The account's projects, newest first; with `only`, those of its ids alone (never empty). */
+  listProjects(accountId: string, page: ListOptions, only?: readonly string[]): Promise<Project[]>;
   /** Deletes the project and its deployments. @returns whether it existed. */
   deleteProject(accountId: string, id: string): Promise<boolean>;
   /** Stores a new deployment of an existing project. */

@@ -2,7 +2,14 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import type { KeyedHasher } from './keyed-hash.js';
 import type { LastUseRecorder } from './last-use-recorder.js';
-import type { AccessToken, Actor, RequestContext, RevocationReason, TokenOrigin } from './model.js';
+import type {
+  AccessToken,
+  Actor,
+  RequestContext,
+  RevocationReason,
+  TokenOrigin,
+  TokenRestrictions,
+} from './model.js';
 import type { Stores, UnitOfWork } from './ports.js';
 import { newId, type Random } from './random.js';
 import { generateTokenValue, maskToken } from './token-format.js';
@@ -25,6 +32,8 @@ export interface TokenSpec {
   now: Date;
   replaces?: string;
   clientId?: string;
+  /** Where, how often and on which projects the token may be used; absent: no restriction. */
+  restrictions?: TokenRestrictions | null;
 }
 
 /** Why a token is revoked, by whom, and from where: what its `token.revoked` audit event says. */
@@ -139,7 +148,7 @@ export class TokenChanges {
       replaces: spec.replaces ?? null,
       replacedBy: null,
       revokeOnFirstUseOf: null,
-      restrictions: null,
+      restrictions: spec.restrictions ?? null,
     };
     const hash = this.#deps.hasher.hash('token-hash', value);
     await this.stores.tokens.insert(token, hash);

@@ -10,6 +10,7 @@ import {
   type Page,
   type RequestContext,
   type TokenOrigin,
+  type TokenRestrictions,
   type TokenStatus,
   tokenStatus,
 } from './model.js';
@@ -31,6 +32,12 @@ import {
   type TokenPolicy,
 } from './token-rules.js';
 import type { IssuedToken, TokenLifecycle } from './token-lifecycle.js';
+import {
+  assertNarrower,
+  parseRestrictions,
+  resolveRestrictions,
+  type RestrictionsInput,
+} from './token-restrictions.js';
 
 export type { IssuedToken } from './token-lifecycle.js';
 
@@ -49,13 +56,13 @@ export interface TokenServiceDeps {
 }
 
 /** What a caller asks for when creating a token. */
-export interface CreateTokenInput extends ExpirationInput {
+export interface CreateTokenInput extends ExpirationInput, RestrictionsInput {
   name: string;
   scopes: string[];
 }
 
 /** What a caller may change when rotating a token; everything else is carried over. */
-export interface RotateTokenInput extends ExpirationInput {
+export interface RotateTokenInput extends ExpirationInput, RestrictionsInput {
   name?: string;
   scopes?: string[];
   /** Revoke the replaced token this many seconds from now (0: at once); absent: keep it. */
@@ -88,6 +95,10 @@ export class TokenService {
     assertWithinPolicy(expiresAt, now, this.#deps.policy);
     assertCanGrant(principal, scopes);
     assertWithinCaller(expiresAt, callerExpiryOf(principal));
+    // A token caller's absent restrictions are its own: a restricted token never mints a freer one.
+    const callerRestrictions = callerRestrictionsOf(principal);
+    const restrictions = resolveRestrictions(parseRestrictions(input), callerRestrictions);
+    assertNarrower(restrictions, callerRestrictions, 'the calling token');
     // A token that never expires outlives any later password change: the console confirms the owner.
     if (expiresAt === null) assertRecentlyAuthenticated(principal, now);
     const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
@@ -103,6 +114,7 @@ export class TokenService {
         expiresAt,
         origin,
         now,
+        restrictions,
       });
       await this.#deps.audit.record(stores, {
         accountId: principal.accountId,
@@ -115,6 +127,7 @@ export class TokenService {
           masked: issued.token.masked,
           scopes,
           expires_at: expiresAt?.toISOString() ?? null,
+          ...restrictionDetails(restrictions),
         },
       });
       return issued;
@@ -187,6 +200,7 @@ export class TokenService {
     const requestedName = input.name === undefined ? undefined : parseTokenName(input.name);
     const requestedScopes = input.scopes === undefined ? undefined : parseScopes(input.scopes);
     const requestedExpiry = resolveExpiry(input, now, true);
+    const requestedRestrictions = parseRestrictions(input);
     const callerExpiry = callerExpiryOf(principal);
     if (requestedExpiry !== undefined) {
       assertWithinPolicy(requestedExpiry, now, this.#deps.policy);
@@ -209,6 +223,13 @@ export class TokenService {
         throw invalidField('scopes', `must be a subset of the replaced token's scopes; "${outside}" is not`);
       }
       assertCanGrant(principal, scopes);
+      // Absent parts are the old token's; a token caller may only keep or narrow them, a console
+      // session may set anything.
+      const restrictions = resolveRestrictions(requestedRestrictions, old.restrictions);
+      if (principal.kind !== 'session') {
+        assertNarrower(restrictions, old.restrictions, 'the replaced token');
+        assertNarrower(restrictions, callerRestrictionsOf(principal), 'the calling token');
+      }
       const name =
         requestedName ?? (await this.#freeSuccessorName(stores, principal.accountId, old.name, now));
       if (await stores.tokens.findActiveByName(principal.accountId, name, now)) throw nameConflict(name);
@@ -232,6 +253,7 @@ export class TokenService {
         origin,
         now,
         replaces: old.id,
+        restrictions,
       });
       const revokeAt = delay === undefined ? null : new Date(now.getTime() + delay * 1000);
       await changes.replace(old, fresh.token.id, revokeAt);
@@ -247,6 +269,7 @@ export class TokenService {
           new_masked: fresh.token.masked,
           scopes,
           old_revoked_at: revokeAt?.toISOString() ?? null,
+          ...restrictionDetails(restrictions),
         },
       });
       return fresh;
@@ -306,6 +329,24 @@ export class TokenService {
 /** The expiry a caller's creations may not pass: a token's own; null for a session or a token without one. */
 function callerExpiryOf(principal: Principal): Date | null {
   return principal.kind === 'token' ? principal.token.expiresAt : null;
+}
+
+/** The restrictions a caller's creations may not widen: a token's own; null for a session. */
+function callerRestrictionsOf(principal: Principal): TokenRestrictions | null {
+  return principal.kind === 'token' ? principal.token.restrictions : null;
+}
+
+/** A token's restrictions for its audit event's details; nothing when it has none. */
+function restrictionDetails(restrictions: TokenRestrictions | null): Record<string, unknown> {
+  if (restrictions === null) return {};
+  return {
+    allowed_ips: restrictions.allowedIps,
+    rate_limit:
+      restrictions.rateLimit === null
+        ? null
+        : { requests: restrictions.rateLimit.requests, per_seconds: restrictions.rateLimit.perSeconds },
+    projects: restrictions.projects,
+  };
 }
 
 /** A token caller cannot hand out more than it holds. */

@@ -28,6 +28,7 @@ import { type Random, secureRandom } from '../core/random.js';
 import { PasskeyService } from '../core/passkey-service.js';
 import { SessionService } from '../core/session-service.js';
 import { SignInThrottle } from '../core/sign-in-throttle.js';
+import { TokenRestrictionGuard } from '../core/token-restriction-guard.js';
 import { TokenService } from '../core/token-service.js';
 import { TwoFactorService } from '../core/two-factor-service.js';
 import { TokenVerifier } from '../core/token-verifier.js';
@@ -325,6 +326,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       unknown,
       ...(cache ? { cache } : {}),
     }),
+    restrictions: new TokenRestrictionGuard({ uow, audit, limiter }),
     projects: new ProjectService({ uow, clock, random, audit }),
     providerKeys,
     oauth: {

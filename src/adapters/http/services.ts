@@ -13,6 +13,7 @@ import type { PasskeyService } from '../../core/passkey-service.js';
 import type { ProjectService } from '../../core/project-service.js';
 import type { ProviderKeyService } from '../../core/providers/provider-key-service.js';
 import type { SessionService } from '../../core/session-service.js';
+import type { TokenRestrictionGuard } from '../../core/token-restriction-guard.js';
 import type { TokenService } from '../../core/token-service.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
 import type { TwoFactorService } from '../../core/two-factor-service.js';
@@ -27,6 +28,8 @@ export interface Services {
   tokens: TokenService;
   apiKeys: ApiKeyService;
   verifier: TokenVerifier;
+  /** Enforces a verified token's `allowed_ips` and `rate_limit` on each request. */
+  restrictions: TokenRestrictionGuard;
   projects: ProjectService;
   /** The account's own provider keys (BYOK). */
   providerKeys: ProviderKeyService;

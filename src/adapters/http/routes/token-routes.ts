@@ -15,6 +15,21 @@ function expiration(body: { expires_in_days?: number; expires_at?: string; expir
   };
 }
 
+/** The restrictions a create or rotate body gives, in core's words; absent parts stay absent. */
+function restrictions(body: {
+  allowed_ips?: string[];
+  rate_limit?: { requests: number; per_seconds: number };
+  projects?: string[];
+}) {
+  return {
+    ...(body.allowed_ips === undefined ? {} : { allowedIps: body.allowed_ips }),
+    ...(body.rate_limit === undefined
+      ? {}
+      : { rateLimit: { requests: body.rate_limit.requests, perSeconds: body.rate_limit.per_seconds } }),
+    ...(body.projects === undefined ? {} : { projects: body.projects }),
+  };
+}
+
 /** `/v1/scopes` and `/v1/tokens`: the access-token lifecycle. */
 export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const now = () => services.clock.now();
@@ -47,7 +62,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       const { name, scopes } = request.body;
       const issued = await services.tokens.create(
         principalOf(request),
-        { name, scopes, ...expiration(request.body) },
+        { name, scopes, ...expiration(request.body), ...restrictions(request.body) },
         contextOf(request),
       );
       return reply.code(201).send({ ...tokenJson(issued.token, now()), token: issued.value });
@@ -97,6 +112,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
             ? {}
             : { revokeOldAfterSeconds: body.revoke_old_after_seconds }),
           ...expiration(body),
+          ...restrictions(body),
         },
         contextOf(request),
       );
