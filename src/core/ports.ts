@@ -132,8 +132,11 @@ export interface TokenStore {
    * one account (or all, with `accountId` null).
    */
   findActiveByClient(accountId: string | null, clientId: string | null, now: Date): Promise<AccessToken[]>;
-  /** Links a token to the one that replaces it. */
-  setReplacedBy(id: string, replacedBy: string): Promise<void>;
+  /**
+   * Links a token to the one that replaces it; with `revokeOnFirstUse`, also marks it to be revoked
+   * at the replacement's first use (`revokeOnFirstUseOf`).
+   */
+  setReplacedBy(id: string, replacedBy: string, revokeOnFirstUse?: boolean): Promise<void>;
   /** Writes batched last-used data; a later observation never goes back in time. */
   recordLastUse(uses: readonly LastUse[]): Promise<void>;
 }

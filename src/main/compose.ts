@@ -32,6 +32,7 @@ import { TokenService } from '../core/token-service.js';
 import { TwoFactorService } from '../core/two-factor-service.js';
 import { TokenVerifier } from '../core/token-verifier.js';
 import { TokenLifecycle } from '../core/token-lifecycle.js';
+import { FirstUseRevocations } from '../core/first-use-revocations.js';
 import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
@@ -253,6 +254,16 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     ...(cache ? { cache } : {}),
   });
   const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy, notices });
+  const firstUse = new FirstUseRevocations({
+    lifecycle,
+    onError: (error) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            { reason: error instanceof Error ? error.message : String(error) },
+            "replaced token not revoked at its replacement's first use; tried again at its next use",
+          ),
+  });
   // API keys end through the token lifecycle's transactions: the same eviction and announcement.
   const apiKeyLifecycle = new ApiKeyLifecycle({
     tokens: lifecycle,
@@ -323,6 +334,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       lastUse,
       observe: metrics.observeVerification,
       unknown,
+      firstUse,
       ...(cache ? { cache } : {}),
     }),
     projects: new ProjectService({ uow, clock, random, audit }),

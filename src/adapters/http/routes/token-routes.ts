@@ -96,6 +96,9 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
           ...(body.revoke_old_after_seconds === undefined
             ? {}
             : { revokeOldAfterSeconds: body.revoke_old_after_seconds }),
+          ...(body.revoke_old_on_first_use === undefined
+            ? {}
+            : { revokeOldOnFirstUse: body.revoke_old_on_first_use }),
           ...expiration(body),
         },
         contextOf(request),
