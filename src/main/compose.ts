@@ -33,6 +33,9 @@ import { TwoFactorService } from '../core/two-factor-service.js';
 import { TokenVerifier } from '../core/token-verifier.js';
 import { TokenLifecycle } from '../core/token-lifecycle.js';
 import { FirstUseRevocations } from '../core/first-use-revocations.js';
+import { TokenUsageRecorder } from '../core/token-usage-recorder.js';
+import { TokenUsageReports } from '../core/token-usage-reports.js';
+import { KyselyTokenUsageStore } from '../adapters/storage/kysely-token-usage-store.js';
 import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
@@ -122,6 +125,8 @@ export interface Platform {
   lastUse: LastUseRecorder;
   /** Inference usage counted in memory; flushed with the last-used data. */
   inferenceUsage: InferenceUsageRecorder;
+  /** Token usage (scopes exercised, addresses) counted in memory; flushed with the last-used data. */
+  tokenUsage: TokenUsageRecorder;
   /** Sends account e-mail from the outbox; the server runs it on an interval. */
   mail: MailDelivery;
   /** The transport `mail` sends with; closed at shutdown. */
@@ -290,6 +295,8 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     }),
     baseUrls: config.providerBaseUrls,
   });
+  const tokenUsageStore = new KyselyTokenUsageStore(database.db, database.dialect);
+  const tokenUsage = new TokenUsageRecorder(tokenUsageStore);
   const inferenceUsage = new InferenceUsageRecorder(new KyselyInferenceUsageStore(database.db));
   const timeoutMs = config.providerTimeoutMs;
   const gateway = new InferenceGateway({
@@ -362,6 +369,10 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       apps: new ApplicationService({ uow, hasher, clock, random, audit, clientTokens, clients }),
     },
     inference: { gateway, usage: inferenceUsage },
+    tokenUsage: {
+      recorder: tokenUsage,
+      reports: new TokenUsageReports({ uow, clock, store: tokenUsageStore, recorder: tokenUsage }),
+    },
     limiter,
     isReady: () => uow.isReachable(),
   };
@@ -371,5 +382,5 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
-  return { services, database, lastUse, inferenceUsage, mail, mailer, app };
+  return { services, database, lastUse, inferenceUsage, tokenUsage, mail, mailer, app };
 }

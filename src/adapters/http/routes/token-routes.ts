@@ -4,7 +4,7 @@ import { ApiError } from '../../../core/errors.js';
 import { SCOPE_CATALOGUE } from '../../../core/scopes.js';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
 import { routeOf } from '../route-of.js';
-import { pageLimit, tokenJson } from '../schemas.js';
+import { pageLimit, tokenJson, tokenUsageJson } from '../schemas.js';
 import type { Services } from '../services.js';
 
 function expiration(body: { expires_in_days?: number; expires_at?: string; expires?: 'never' }) {
@@ -71,6 +71,19 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     onRequest: authenticate(services, operations.getToken.auth),
     handler: async (request) =>
       tokenJson(await services.tokens.get(principalOf(request).accountId, request.params.id), now()),
+  });
+
+  app.route({
+    ...routeOf(operations.getTokenUsage),
+    onRequest: authenticate(services, operations.getTokenUsage.auth),
+    handler: async (request) =>
+      tokenUsageJson(
+        await services.tokenUsage.reports.report(
+          principalOf(request).accountId,
+          request.params.id,
+          request.query.days,
+        ),
+      ),
   });
 
   app.route({
