@@ -67,6 +67,8 @@ export interface RotateTokenInput extends ExpirationInput, RestrictionsInput {
   scopes?: string[];
   /** Revoke the replaced token this many seconds from now (0: at once); absent: keep it. */
   revokeOldAfterSeconds?: number;
+  /** Revoke the replaced token at the replacement's first successful use; not with a delay. */
+  revokeOldOnFirstUse?: boolean;
 }
 
 /** Longest delay for revoking a replaced token: one week. */
@@ -176,10 +178,10 @@ export class TokenService {
 
   /**
    * Issues a replacement for token `id` with the same or fewer scopes, and optionally schedules the
-   * old token's revocation. Without a stated expiry the replacement gets the old token's lifetime
+   * old token's revocation: after a delay, or at the replacement's first successful use. Without a stated expiry the replacement gets the old token's lifetime
    * counted from now, cut to the instance's longest lifetime and to the caller's own expiry.
    * @throws ApiError `not_found`, `token_not_active`, `validation_failed` (scopes not a subset, bad
-   * expiry or delay), `policy_violation` and `lifetime_exceeds_caller` (for a stated expiry, as in
+   * expiry or delay, a delay together with revocation on first use), `policy_violation` and `lifetime_exceeds_caller` (for a stated expiry, as in
    * {@link create}), `insufficient_scope`, `name_conflict`, `reauth_required` (as in {@link create},
    * when the replacement would never expire).
    */
@@ -196,6 +198,10 @@ export class TokenService {
         'revoke_old_after_seconds',
         `must be a whole number from 0 to ${MAX_REVOKE_DELAY_SECONDS}`,
       );
+    }
+    const onFirstUse = input.revokeOldOnFirstUse === true;
+    if (onFirstUse && delay !== undefined) {
+      throw invalidField('revoke_old_on_first_use', 'cannot be combined with revoke_old_after_seconds');
     }
     const requestedName = input.name === undefined ? undefined : parseTokenName(input.name);
     const requestedScopes = input.scopes === undefined ? undefined : parseScopes(input.scopes);
@@ -256,7 +262,7 @@ export class TokenService {
         restrictions,
       });
       const revokeAt = delay === undefined ? null : new Date(now.getTime() + delay * 1000);
-      await changes.replace(old, fresh.token.id, revokeAt);
+      await changes.replace(old, fresh.token.id, onFirstUse ? 'first_use' : revokeAt);
       await this.#deps.audit.record(stores, {
         accountId: principal.accountId,
         action: 'token.rotated',
@@ -270,6 +276,7 @@ export class TokenService {
           scopes,
           old_revoked_at: revokeAt?.toISOString() ?? null,
           ...restrictionDetails(restrictions),
+          revoke_old_on_first_use: onFirstUse,
         },
       });
       return fresh;

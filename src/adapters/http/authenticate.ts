@@ -276,9 +276,19 @@ export function authenticate(
     throw new Error(`An operation with ${requirement.kind} access takes no credential hook.`);
   }
   const acceptsApiKey = 'kind' in requirement && requirement.apiKey === true;
+  const scope = requirement.scope ?? null;
   const admit = (request: FastifyRequest, principal: Principal) => {
     assertMeets(principal, requirement);
     request.principal = principal;
+    // The scope this request exercised, counted in memory (docs/tokens.md, "Usage").
+    if (principal.kind === 'token') {
+      services.tokenUsage.recorder.record({
+        tokenId: principal.token.id,
+        scope,
+        ip: request.ip,
+        at: services.clock.now(),
+      });
+    }
   };
   // A callback hook rather than an async one: a cached token is admitted without a promise.
   return (request, reply, done) => {

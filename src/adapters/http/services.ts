@@ -15,6 +15,8 @@ import type { ProviderKeyService } from '../../core/providers/provider-key-servi
 import type { SessionService } from '../../core/session-service.js';
 import type { TokenRestrictionGuard } from '../../core/token-restriction-guard.js';
 import type { TokenService } from '../../core/token-service.js';
+import type { TokenUsageRecorder } from '../../core/token-usage-recorder.js';
+import type { TokenUsageReports } from '../../core/token-usage-reports.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
 import type { TwoFactorService } from '../../core/two-factor-service.js';
 
@@ -44,6 +46,8 @@ export interface Services {
   };
   /** The model-inference gateway and the usage it counts. */
   inference: { gateway: InferenceGateway; usage: InferenceUsageRecorder };
+  /** Which scopes and addresses each token's requests used, counted in memory, and reports of it. */
+  tokenUsage: { recorder: TokenUsageRecorder; reports: TokenUsageReports };
   /** Counters shared by every server process, for the HTTP rate limits. */
   limiter: RateLimiter;
   /** Whether the database answers, for `/readyz`. */

@@ -176,10 +176,10 @@ export class KyselyTokenStore implements TokenStore {
     return result.numUpdatedRows > 0n;
   }
 
-  async setReplacedBy(id: string, replacedBy: string): Promise<void> {
+  async setReplacedBy(id: string, replacedBy: string, revokeOnFirstUse = false): Promise<void> {
     await this.db
       .updateTable('access_tokens')
-      .set({ replaced_by: replacedBy })
+      .set({ replaced_by: replacedBy, ...(revokeOnFirstUse ? { revoke_on_first_use_of: replacedBy } : {}) })
       .where('id', '=', id)
       .execute();
   }

@@ -435,6 +435,25 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0012_token_usage': {
+      async up(db: Kysely<unknown>) {
+        // One row of counters per token, UTC day, scope ('' for none) and address, added to by the
+        // batched upserts of every process (docs/tokens.md, "Usage"); they go with the token.
+        await db.schema
+          .createTable('token_usage')
+          .addColumn('token_id', 'text', (c) => c.notNull().references('access_tokens.id').onDelete('cascade'))
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text', (c) => c.notNull())
+          .addColumn('requests', 'bigint', (c) => c.notNull())
+          .addColumn('last_at', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('token_usage_pk', ['token_id', 'day', 'scope', 'ip'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table if exists token_usage`.execute(db);
+      },
+    },
   };
 }
 

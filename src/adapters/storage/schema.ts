@@ -266,8 +266,21 @@ export interface InferenceUsageTable {
   completion_tokens: number | string;
 }
 
+/** Requests of one token per UTC day, scope and address (docs/tokens.md, "Usage"). */
+export interface TokenUsageTable {
+  token_id: string;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  /** The scope exercised; '' for routes that need none. */
+  scope: string;
+  ip: string;
+  requests: number | string;
+  last_at: DbTime;
+}
+
 export interface Schema {
   inference_usage: InferenceUsageTable;
+  token_usage: TokenUsageTable;
   mail_outbox: MailOutboxTable;
   oauth_clients: OAuthClientsTable;
   oauth_codes: OAuthCodesTable;

@@ -4,7 +4,7 @@ import { ApiError } from '../../../core/errors.js';
 import { SCOPE_CATALOGUE } from '../../../core/scopes.js';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
 import { routeOf } from '../route-of.js';
-import { pageLimit, tokenJson } from '../schemas.js';
+import { pageLimit, tokenJson, tokenUsageJson } from '../schemas.js';
 import type { Services } from '../services.js';
 
 function expiration(body: { expires_in_days?: number; expires_at?: string; expires?: 'never' }) {
@@ -89,6 +89,19 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   });
 
   app.route({
+    ...routeOf(operations.getTokenUsage),
+    onRequest: authenticate(services, operations.getTokenUsage.auth),
+    handler: async (request) =>
+      tokenUsageJson(
+        await services.tokenUsage.reports.report(
+          principalOf(request).accountId,
+          request.params.id,
+          request.query.days,
+        ),
+      ),
+  });
+
+  app.route({
     ...routeOf(operations.revokeToken),
     onRequest: authenticate(services, operations.revokeToken.auth),
     handler: async (request, reply) => {
@@ -111,6 +124,9 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
           ...(body.revoke_old_after_seconds === undefined
             ? {}
             : { revokeOldAfterSeconds: body.revoke_old_after_seconds }),
+          ...(body.revoke_old_on_first_use === undefined
+            ? {}
+            : { revokeOldOnFirstUse: body.revoke_old_on_first_use }),
           ...expiration(body),
           ...restrictions(body),
         },
