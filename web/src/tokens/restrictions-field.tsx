@@ -196,9 +196,10 @@ export function RestrictionsField({ value, onChange, errors }: RestrictionsField
       <fieldset className="field" aria-describedby={`${id}-rate-hint`}>
         <legend className="label label-inline">At most N requests per …</legend>
         <div className="rate-limit">
-          <label className="rate-limit-part">
-            <span>Requests</span>
+          <span className="rate-limit-part">
+            <label htmlFor={`${id}-requests`}>Requests</label>
             <input
+              id={`${id}-requests`}
               className="input input-number"
               type="number"
               inputMode="numeric"
@@ -209,10 +210,11 @@ export function RestrictionsField({ value, onChange, errors }: RestrictionsField
               aria-describedby={requestsError !== undefined ? `${id}-rate-error` : undefined}
               onChange={(event) => set({ requests: event.currentTarget.value })}
             />
-          </label>
-          <label className="rate-limit-part">
-            <span>per</span>
+          </span>
+          <span className="rate-limit-part">
+            <label htmlFor={`${id}-per`}>per</label>
             <select
+              id={`${id}-per`}
               className="input select-inline"
               value={value.per}
               onChange={(event) => set({ per: event.currentTarget.value as RatePeriod })}
@@ -223,7 +225,7 @@ export function RestrictionsField({ value, onChange, errors }: RestrictionsField
                 </option>
               ))}
             </select>
-          </label>
+          </span>
         </div>
         <p id={`${id}-rate-hint`} className="hint">
           Counted across every server. Past the limit, requests are refused until the period ends. Empty: no
