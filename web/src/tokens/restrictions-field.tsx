@@ -133,13 +133,15 @@ export interface RestrictionsFieldProps {
   value: RestrictionsValue;
   onChange: (next: RestrictionsValue) => void;
   errors: RestrictionErrors;
+  /** What the section says under its heading; the create form's words by default. */
+  hint?: string;
 }
 
 /**
  * The optional "Restrictions" section of the create and rotate forms: the addresses a token may be
  * used from (checked as you type), a rate limit, and the projects it may act on.
  */
-export function RestrictionsField({ value, onChange, errors }: RestrictionsFieldProps) {
+export function RestrictionsField({ value, onChange, errors, hint }: RestrictionsFieldProps) {
   const id = useId();
   const { projects, error: projectsError } = useProjects();
   const problems = addressProblems(value.addresses);
@@ -158,7 +160,9 @@ export function RestrictionsField({ value, onChange, errors }: RestrictionsField
       <h2 id={`${id}-heading`} className="label">
         Restrictions <span className="muted label-inline">(optional)</span>
       </h2>
-      <p className="hint">Each one you fill in narrows where, how often and on what the token works.</p>
+      <p className="hint">
+        {hint ?? 'Each one you fill in narrows where, how often and on what the token works.'}
+      </p>
 
       <div className="field">
         <label htmlFor={`${id}-addresses`} className="label label-inline">

@@ -275,6 +275,7 @@ function ReplacementForm({
             setErrors(({ restrictions: _answered, ...rest }) => rest);
           }}
           errors={errors.restrictions ?? {}}
+          hint="Filled in with the old token's restrictions. A part left empty keeps the old token's, so a replacement is never freer."
         />
         <fieldset className="field">
           <legend className="label">When should the old token stop working?</legend>
