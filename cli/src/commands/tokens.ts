@@ -63,12 +63,68 @@ function printIssued(ctx: CliContext, issued: IssuedToken, json: boolean, verb: 
   render.fields([
     ['Scopes', issued.scopes.join(' ')],
     ['Expires', describeExpiry(issued.expires_at)],
+    ...restrictionFields(issued),
   ]);
   render.warn('Copy the value now: it is shown only this once.');
 }
 
+/** `--allowed-ips`, `--rate-limit` and `--projects` (docs/tokens.md, "Restrictions"). */
+export interface RestrictionOptions {
+  /** Comma-separated addresses or CIDRs. */
+  allowedIps?: string;
+  /** `N/SECONDS`: at most N requests per SECONDS seconds. */
+  rateLimit?: string;
+  /** Comma-separated project ids. */
+  projects?: string;
+}
+
+/** A comma-separated list without empty entries. */
+function listOption(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+/**
+ * The restrictions `options` give, in the API's terms; each absent one stays absent (the server
+ * checks addresses, ranges and narrowing).
+ */
+export function restrictionsOf(options: RestrictionOptions): {
+  allowed_ips?: string[];
+  rate_limit?: { requests: number; per_seconds: number };
+  projects?: string[];
+} {
+  let rateLimit: { requests: number; per_seconds: number } | undefined;
+  if (options.rateLimit !== undefined) {
+    const match = /^(\d{1,6})\/(\d{1,5})$/.exec(options.rateLimit.trim());
+    if (match === null) {
+      throw usageError('--rate-limit must read N/SECONDS, e.g. 100/60 for 100 requests a minute.');
+    }
+    rateLimit = { requests: Number(match[1]), per_seconds: Number(match[2]) };
+  }
+  return {
+    ...(options.allowedIps === undefined ? {} : { allowed_ips: listOption(options.allowedIps) }),
+    ...(rateLimit === undefined ? {} : { rate_limit: rateLimit }),
+    ...(options.projects === undefined ? {} : { projects: listOption(options.projects) }),
+  };
+}
+
+/** The restriction lines of `tokens show` and of a freshly issued token; none for an unrestricted one. */
+function restrictionFields(token: Token): [string, string][] {
+  const pairs: [string, string][] = [];
+  if (token.allowed_ips !== null) pairs.push(['Allowed IPs', token.allowed_ips.join(', ')]);
+  if (token.rate_limit !== null) {
+    pairs.push(['Rate limit', `${token.rate_limit.requests} requests per ${token.rate_limit.per_seconds} s`]);
+  }
+  if (token.projects !== null) {
+    pairs.push(['Projects', token.projects.length === 0 ? '(none)' : token.projects.join(', ')]);
+  }
+  return pairs;
+}
+
 /** Options of `skytells tokens create`. */
-export interface CreateTokenOptions {
+export interface CreateTokenOptions extends RestrictionOptions {
   name: string;
   scopes: string;
   expiresInDays?: string;
@@ -105,10 +161,11 @@ function expirationOf(options: Pick<CreateTokenOptions, 'expiresInDays' | 'expir
 export async function createToken(ctx: CliContext, options: CreateTokenOptions): Promise<void> {
   const scopes = parseScopeOption(options.scopes);
   const expiration = expirationOf(options);
+  const restrictions = restrictionsOf(options);
   const { api } = await requireSession(ctx);
   const issued = await ctx.render.spin(
     'Creating the token…',
-    api.call('createToken', { body: { name: options.name, scopes, ...expiration } }),
+    api.call('createToken', { body: { name: options.name, scopes, ...expiration, ...restrictions } }),
   );
   printIssued(ctx, issued, options.json === true, 'Created');
 }
@@ -141,6 +198,7 @@ export async function showToken(ctx: CliContext, id: string, options: { json?: b
     ],
     ['Expires', describeExpiry(token.expires_at)],
     ['Last used', lastUsed],
+    ...restrictionFields(token),
   ];
   if (token.last_used_user_agent !== null) pairs.push(['User agent', token.last_used_user_agent]);
   if (token.revoked_at !== null) pairs.push(['Revoked', shortTime(token.revoked_at)]);
@@ -163,7 +221,7 @@ export async function revokeToken(ctx: CliContext, id: string): Promise<void> {
 }
 
 /** Options of `skytells tokens rotate`. */
-export interface RotateTokenOptions {
+export interface RotateTokenOptions extends RestrictionOptions {
   scopes?: string;
   revokeOldAfter?: string;
   json?: boolean;
@@ -180,6 +238,7 @@ export async function rotateToken(ctx: CliContext, id: string, options: RotateTo
         `--revoke-old-after must be a number of seconds from 0 to ${MAX_REVOKE_OLD_AFTER_SECONDS}.`,
       );
   }
+  const restrictions = restrictionsOf(options);
   const session = await requireSession(ctx);
   const issued = await ctx.render.spin(
     'Rotating…',
@@ -190,6 +249,7 @@ export async function rotateToken(ctx: CliContext, id: string, options: RotateTo
         body: {
           ...(scopes === undefined ? {} : { scopes }),
           ...(revokeAfter === undefined ? {} : { revoke_old_after_seconds: revokeAfter }),
+          ...restrictions,
         },
       },
       { subject: tokenSubject(id) },
