@@ -185,10 +185,22 @@ function buildProgram(commander: typeof Commander): Commander.Command {
     .description('replace a token with a new value; its value is printed once')
     .option('--scopes <scopes>', 'narrower scopes for the replacement, comma-separated')
     .option('--revoke-old-after <seconds>', 'revoke the old token after this many seconds (0 to 604800)')
+    .option('--revoke-old-on-first-use', 'revoke the old token when the new one is first used')
     .option('--json', 'machine-readable output, with the value in "token"')
     .action(
       run<RotateTokenOptions>(async (ctx, [id], options) =>
         (await load.tokens()).rotateToken(ctx, id!, options),
+      ),
+    );
+  tokens
+    .command('usage')
+    .argument('<id>', 'token ID, tok_…')
+    .description('what the token was used for, and narrower scopes that would have served')
+    .option('--days <days>', 'the window, 1 to 90', '30')
+    .option('--json', 'machine-readable output')
+    .action(
+      run<{ days?: string; json?: boolean }>(async (ctx, [id], options) =>
+        (await load.tokens()).tokenUsage(ctx, id!, options),
       ),
     );
 
