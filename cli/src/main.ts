@@ -188,6 +188,7 @@ function buildProgram(commander: typeof Commander): Commander.Command {
     .description('replace a token with a new value; its value is printed once')
     .option('--scopes <scopes>', 'narrower scopes for the replacement, comma-separated')
     .option('--revoke-old-after <seconds>', 'revoke the old token after this many seconds (0 to 604800)')
+    .option('--revoke-old-on-first-use', 'revoke the old token when the new one is first used')
     .option('--allowed-ips <list>', 'narrower addresses or CIDRs, comma-separated; absent keeps the old ones')
     .option('--rate-limit <N/SECONDS>', 'a rate limit no higher than the old one; absent keeps it')
     .option('--projects <ids>', 'fewer project IDs, comma-separated; absent keeps the old ones')
@@ -195,6 +196,17 @@ function buildProgram(commander: typeof Commander): Commander.Command {
     .action(
       run<RotateTokenOptions>(async (ctx, [id], options) =>
         (await load.tokens()).rotateToken(ctx, id!, options),
+      ),
+    );
+  tokens
+    .command('usage')
+    .argument('<id>', 'token ID, tok_…')
+    .description('what the token was used for, and narrower scopes that would have served')
+    .option('--days <days>', 'the window, 1 to 90', '30')
+    .option('--json', 'machine-readable output')
+    .action(
+      run<{ days?: string; json?: boolean }>(async (ctx, [id], options) =>
+        (await load.tokens()).tokenUsage(ctx, id!, options),
       ),
     );
 

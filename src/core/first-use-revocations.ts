@@ -9,7 +9,7 @@ export interface FirstUseRevocationsDeps {
 }
 
 /**
- * Rotation that finishes itself (docs/tokens.md, "Rotation"): the replaced token is revoked at its
+ * Rotation that finishes itself (docs/tokens.md, "Rotation that finishes itself"): the replaced token is revoked at its
  * replacement's first successful use, in whichever process that use happens. The verifier asks
  * {@link load} when it reads a token from the database and {@link isWaiting} on every verification:
  * a set look-up, so the hot path adds no database access. Only the first use of a waiting replacement

@@ -18,13 +18,7 @@ export interface AccountRecord extends Account {
 export type TokenOrigin = 'console' | 'api' | 'oauth';
 
 /** Why a token was revoked. */
-export type RevocationReason =
-  | 'revoked'
-  | 'rotated'
-  | 'replaced'
-  | 'leaked'
-  | 'code_reused'
-  | 'app_removed';
+export type RevocationReason = 'revoked' | 'rotated' | 'replaced' | 'leaked' | 'code_reused' | 'app_removed';
 
 /** A stored access token. Only the keyed hash of its value is ever kept. */
 export interface AccessToken {

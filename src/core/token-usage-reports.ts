@@ -74,7 +74,8 @@ export function summarize(
     requests += count.requests;
     if (count.scope !== null && isScope(count.scope)) used.add(count.scope);
     const ip = byIp.get(count.ip);
-    if (ip === undefined) byIp.set(count.ip, { ip: count.ip, requests: count.requests, lastAt: count.lastAt });
+    if (ip === undefined)
+      byIp.set(count.ip, { ip: count.ip, requests: count.requests, lastAt: count.lastAt });
     else {
       ip.requests += count.requests;
       if (count.lastAt > ip.lastAt) ip.lastAt = count.lastAt;

@@ -1,4 +1,9 @@
-import { type IssuedToken, MAX_REVOKE_OLD_AFTER_SECONDS, type Token } from '@skytells/contract';
+import {
+  type IssuedToken,
+  MAX_REVOKE_OLD_AFTER_SECONDS,
+  type Token,
+  type TokenUsage,
+} from '@skytells/contract';
 import type { CliContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { describeExpiry, relativeTime, shortTime } from '../format.js';
@@ -204,6 +209,9 @@ export async function showToken(ctx: CliContext, id: string, options: { json?: b
   if (token.revoked_at !== null) pairs.push(['Revoked', shortTime(token.revoked_at)]);
   if (token.replaces !== null) pairs.push(['Replaces', token.replaces]);
   if (token.replaced_by !== null) pairs.push(['Replaced by', token.replaced_by]);
+  if (token.revoke_on_first_use_of !== null && token.revoked_at === null) {
+    pairs.push(['Revoked when', `${token.revoke_on_first_use_of} is first used`]);
+  }
   ctx.render.fields(pairs, { indent: 0 });
 }
 
@@ -224,6 +232,7 @@ export async function revokeToken(ctx: CliContext, id: string): Promise<void> {
 export interface RotateTokenOptions extends RestrictionOptions {
   scopes?: string;
   revokeOldAfter?: string;
+  revokeOldOnFirstUse?: boolean;
   json?: boolean;
 }
 
@@ -239,6 +248,10 @@ export async function rotateToken(ctx: CliContext, id: string, options: RotateTo
       );
   }
   const restrictions = restrictionsOf(options);
+  const onFirstUse = options.revokeOldOnFirstUse === true;
+  if (onFirstUse && revokeAfter !== undefined) {
+    throw usageError('Use either --revoke-old-after or --revoke-old-on-first-use, not both.');
+  }
   const session = await requireSession(ctx);
   const issued = await ctx.render.spin(
     'Rotating…',
@@ -250,6 +263,7 @@ export async function rotateToken(ctx: CliContext, id: string, options: RotateTo
           ...(scopes === undefined ? {} : { scopes }),
           ...(revokeAfter === undefined ? {} : { revoke_old_after_seconds: revokeAfter }),
           ...restrictions,
+          ...(onFirstUse ? { revoke_old_on_first_use: true } : {}),
         },
       },
       { subject: tokenSubject(id) },
@@ -272,10 +286,85 @@ export async function rotateToken(ctx: CliContext, id: string, options: RotateTo
   }
   printIssued(ctx, issued, options.json === true, 'Rotated into');
   ctx.render.info(
-    revokeAfter === undefined
-      ? `The old token ${id} stays active until you revoke it: \`skytells tokens revoke ${id}\`.`
-      : revokeAfter === 0
-        ? `The old token ${id} is revoked.`
-        : `The old token ${id} will be revoked in ${revokeAfter} seconds.`,
+    onFirstUse
+      ? `The old token ${id} stays active until the new one is first used, and is revoked then.`
+      : revokeAfter === undefined
+        ? `The old token ${id} stays active until you revoke it: \`skytells tokens revoke ${id}\`.`
+        : revokeAfter === 0
+          ? `The old token ${id} is revoked.`
+          : `The old token ${id} will be revoked in ${revokeAfter} seconds.`,
   );
 }
+
+/** `skytells tokens usage ID [--days N]`: what the token did, and the narrower scopes that would do. */
+export async function tokenUsage(
+  ctx: CliContext,
+  id: string,
+  options: { days?: string; json?: boolean },
+): Promise<void> {
+  let days: number | undefined;
+  if (options.days !== undefined) {
+    days = Number(options.days);
+    if (!/^\d+$/.test(options.days) || days < 1 || days > 90) {
+      throw usageError('--days must be a whole number of days from 1 to 90.');
+    }
+  }
+  const { api } = await requireSession(ctx);
+  const [usage, token] = await ctx.render.spin(
+    'Loading the usage…',
+    Promise.all([
+      api.call(
+        'getTokenUsage',
+        { params: { id }, query: days === undefined ? {} : { days } },
+        { subject: tokenSubject(id) },
+      ),
+      api.call('getToken', { params: { id } }, { subject: tokenSubject(id) }),
+    ]),
+  );
+  if (options.json === true) {
+    ctx.render.printJson(usage);
+    return;
+  }
+  printUsage(ctx, token, usage);
+}
+
+function printUsage(ctx: CliContext, token: Token, usage: TokenUsage): void {
+  const { render } = ctx;
+  const window = `the last ${usage.window_days === 1 ? 'day' : `${usage.window_days} days`}`;
+  if (usage.requests === 0) {
+    render.out(`Not used in ${window}.`);
+  } else {
+    const only = usage.unused_scopes.length > 0 ? 'only ' : '';
+    const used = usage.scopes_used.length === 0 ? 'no scope' : usage.scopes_used.join(' ');
+    render.out(
+      `Used ${only}${used} in ${window} (${usage.requests} request${usage.requests === 1 ? '' : 's'}).`,
+    );
+  }
+  render.out();
+  render.fields(
+    [
+      ['Holds', token.scopes.join(' ')],
+      ['Unused', usage.unused_scopes.length === 0 ? 'none' : usage.unused_scopes.join(' ')],
+      ['Suggested', usage.suggested_scopes.length === 0 ? '-' : usage.suggested_scopes.join(' ')],
+    ],
+    { indent: 0 },
+  );
+  if (usage.ips.length > 0) {
+    render.out();
+    render.table(USAGE_IP_COLUMNS, usage.ips, '');
+  }
+  const suggested = usage.suggested_scopes;
+  const narrower = suggested.length > 0 && suggested.join(' ') !== token.scopes.join(' ');
+  if (narrower && token.status === 'active') {
+    render.out();
+    render.info(
+      `Narrow it: \`skytells tokens rotate ${token.id} --scopes ${suggested.join(',')} --revoke-old-on-first-use\``,
+    );
+  }
+}
+
+const USAGE_IP_COLUMNS: Column<TokenUsage['ips'][number]>[] = [
+  { header: 'IP', value: (ip) => ip.ip },
+  { header: 'REQUESTS', value: (ip) => String(ip.requests) },
+  { header: 'LAST', value: (ip) => relativeTime(ip.last_at) },
+];

@@ -441,7 +441,9 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         // batched upserts of every process (docs/tokens.md, "Usage"); they go with the token.
         await db.schema
           .createTable('token_usage')
-          .addColumn('token_id', 'text', (c) => c.notNull().references('access_tokens.id').onDelete('cascade'))
+          .addColumn('token_id', 'text', (c) =>
+            c.notNull().references('access_tokens.id').onDelete('cascade'),
+          )
           .addColumn('day', 'text', (c) => c.notNull())
           .addColumn('scope', 'text', (c) => c.notNull())
           .addColumn('ip', 'text', (c) => c.notNull())
