@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { api, ApiProblem } from '../api';
 import type { RateLimit, Token } from '../types';
-import { addressLines, addressProblem } from './address-check';
+import { addressLines, addressProblems } from './address-check';
 
 /** The "per" choices of the rate limit, in seconds. */
 export const RATE_PERIODS = [
@@ -62,13 +62,6 @@ export function restrictionsOf(token: Token): RestrictionsValue {
     per: period?.value ?? 'minute',
     projects: new Set(token.projects ?? []),
   };
-}
-
-/** One message per address entry that is not an address or CIDR. */
-export function addressProblems(text: string): string[] {
-  return addressLines(text)
-    .map(addressProblem)
-    .filter((problem): problem is string => problem !== null);
 }
 
 function requestsProblem(requests: string): string | undefined {
