@@ -127,9 +127,18 @@ suite(suiteName, () => {
     const requests = restrictions.getByLabel('Requests', { exact: true });
     await requests.fill('0');
     await restrictions.getByText('Requests must be a whole number from 1 to 100,000').waitFor();
-    await requests.fill('100');
-    await restrictions.getByLabel('per', { exact: true }).selectOption('minute');
-    await restrictions.getByRole('checkbox', { name: /^web / }).check();
+    // The rest by keyboard, the focus visible on every control on the way.
+    await requests.fill('');
+    await addresses.focus();
+    await moveFocusTo(page, requests);
+    await page.keyboard.type('100');
+    const per = restrictions.getByLabel('per', { exact: true });
+    await moveFocusTo(page, per);
+    await per.selectOption('minute');
+    const webProject = restrictions.getByRole('checkbox', { name: /^web / });
+    await moveFocusTo(page, webProject);
+    await page.keyboard.press('Space');
+    expect(await webProject.isChecked()).toBe(true);
     await screenshot(page, 'create-token-restricted');
     await expectAccessible(page, 'the create form with restrictions');
     await page.getByRole('button', { name: 'Create token', exact: true }).click();
