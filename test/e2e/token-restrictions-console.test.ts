@@ -139,6 +139,13 @@ suite(suiteName, () => {
     await moveFocusTo(page, webProject);
     await page.keyboard.press('Space');
     expect(await webProject.isChecked()).toBe(true);
+    // The summary says it in words before anything is sent.
+    const summary = page.getByRole('region', { name: 'Summary' }).getByRole('list', { name: 'Restrictions' });
+    expect(await summary.getByRole('listitem').allTextContents()).toEqual([
+      'Only from 3 addresses or ranges',
+      'At most 100 per minute',
+      'Only 1 project',
+    ]);
     await screenshot(page, 'create-token-restricted');
     await expectAccessible(page, 'the create form with restrictions');
     await page.getByRole('button', { name: 'Create token', exact: true }).click();

@@ -209,6 +209,7 @@ export function CreateTokenPage() {
         {catalogue !== null ? (
           <aside className="form-aside">
             <TokenSummary
+              restrictions={restrictionsRequest(restrictions).request}
               name={name}
               scopes={selected}
               catalogue={catalogue}

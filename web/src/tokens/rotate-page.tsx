@@ -308,6 +308,7 @@ function ReplacementForm({
       </div>
       <aside className="form-aside">
         <TokenSummary
+          restrictions={restrictionsRequest(restrictions).request}
           name={name}
           scopes={selected}
           catalogue={catalogue}
