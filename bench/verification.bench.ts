@@ -13,7 +13,7 @@ import { cycleTokens, type LoadFigures, requireWrk, writeValues } from './lib/wr
  * body, (b) a minimal correct verifier (minimal-verifier-server.ts), (c) Skytells on SQLite and
  * (d) on PostgreSQL, each with valid tokens (TOKEN_COUNT, cycled) and with 1,000 unknown ones (valid
  * checksum, no such token), and (e) on SQLite and (f) on PostgreSQL with restricted tokens
- * (BENCH_RESTRICTED: an `allowed_ips` and a `rate_limit` on each, so one rate-limiter hit per request).
+ * (BENCH_RESTRICTED: an `allowed_ips` and a `rate_limit` on each).
  * wrk drives each in turn; rounds alternate between them and the median
  * is reported, so that a noisy neighbour affects all alike. Then, in process, the cost of one
  * verification and what repeated and distinct unknown values cost.

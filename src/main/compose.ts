@@ -345,7 +345,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       firstUse,
       ...(cache ? { cache } : {}),
     }),
-    restrictions: new TokenRestrictionGuard({ uow, audit, limiter }),
+    restrictions: new TokenRestrictionGuard({ uow, clock, audit, limiter }),
     projects: new ProjectService({ uow, clock, random, audit }),
     providerKeys,
     oauth: {

@@ -210,6 +210,16 @@ function rateLimiterContract(open: () => OpenLimiters): void {
     });
   });
 
+  it('counts a weighted hit as that many hits, also when it opens a new window', async () => {
+    const clock = new ManualClock(T0);
+    const [limiter] = open()(clock);
+    const key = unique('key');
+    expect(await limiter!.hit(key, window, 2)).toMatchObject({ allowed: true, count: 2, remaining: 1 });
+    expect(await limiter!.hit(key, window, 2)).toMatchObject({ allowed: false, count: 4, remaining: 0 });
+    clock.advance(60_000);
+    expect(await limiter!.hit(key, window, 3)).toMatchObject({ allowed: true, count: 3, remaining: 0 });
+  });
+
   it('keeps the counts of different keys apart', async () => {
     const [limiter] = open()(new ManualClock(T0));
     const key = unique('key');

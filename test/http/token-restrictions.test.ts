@@ -159,6 +159,17 @@ describeEachDialect('token restrictions', (dialect) => {
       expect(next.headers).toMatchObject({ 'ratelimit-remaining': '1', 'ratelimit-reset': '60' });
     });
 
+    it('counts every request of a large limit exactly in one process', async () => {
+      const token = await createToken(platform.app, user, {
+        rate_limit: { requests: 500, per_seconds: 3600 },
+      });
+      const remaining: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        remaining.push(String((await callSelf(platform.app, token.token)).headers['ratelimit-remaining']));
+      }
+      expect(remaining).toEqual(Array.from({ length: 12 }, (_, i) => String(499 - i)));
+    });
+
     it('sends no RateLimit headers for a token without a rate limit', async () => {
       const token = await createToken(platform.app, user);
       const response = await callSelf(platform.app, token.token);
@@ -328,5 +339,18 @@ describeOnPostgres('a token rate limit shared by two processes on one PostgreSQL
     for (let i = 0; i < 6; i++)
       statuses.push((await callSelf(i % 2 === 0 ? one.app : two.app, token.token)).statusCode);
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
+  });
+
+  it('never admits more than a large limit across both processes, each taking blocks of it', async () => {
+    const [one, two] = platforms as [Platform, Platform];
+    const user = await signUpAndSignIn(one.app);
+    const token = await createToken(one.app, user, { rate_limit: { requests: 300, per_seconds: 3600 } });
+    let admitted = 0;
+    for (let i = 0; i < 320; i++) {
+      const response = await callSelf(i % 3 === 0 ? one.app : two.app, token.token);
+      if (response.statusCode === 200) admitted += 1;
+      else expectProblem(response, 429, 'token_rate_limited');
+    }
+    expect(admitted).toBe(300);
   });
 });

@@ -150,6 +150,10 @@ function tokenCaller(
   if (token.restrictions === null) return principal;
   const admitted = services.restrictions.admit(token, token.restrictions, contextOf(request));
   if (admitted === undefined) return principal;
+  if (!(admitted instanceof Promise)) {
+    rateLimitHeaders(reply, admitted);
+    return principal;
+  }
   return admitted.then(
     (state) => {
       rateLimitHeaders(reply, state);
