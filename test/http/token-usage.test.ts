@@ -2,6 +2,7 @@
  * `GET /v1/tokens/{id}/usage`: what a token's real requests exercised, counted in memory and flushed
  * in batches, and the narrower scopes that would have served them.
  */
+import type { TokenUsage } from '@skytells/contract';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
@@ -32,7 +33,7 @@ describeEachDialect('token usage over HTTP', (dialect) => {
       headers: user.headers,
     });
     expect(response.statusCode).toBe(200);
-    return response.json();
+    return response.json<TokenUsage>();
   };
   const call = async (token: string, method: 'GET' | 'DELETE', url: string, ip: string) => {
     const response = await inject({ method, url, headers: bearer(token), remoteAddress: ip });
@@ -75,7 +76,7 @@ describeEachDialect('token usage over HTTP', (dialect) => {
     await call(token.token, 'GET', '/v1/projects', '198.51.100.7');
     const after = await usage(user, token.id);
     expect(after.requests).toBe(7);
-    expect(after.ips.map((ip: { ip: string; requests: number }) => [ip.ip, ip.requests])).toEqual([
+    expect(after.ips.map((ip) => [ip.ip, ip.requests])).toEqual([
       ['198.51.100.7', 4],
       ['203.0.113.5', 3],
     ]);
