@@ -24,6 +24,11 @@ import { profileOnRequest } from './profile.js';
  * that never expires, and `seedMs`. Without TOKENS_FILE it only serves, as a further process on a
  * shared database.
  *
+ * BENCH_RESTRICTED=1 gives every seeded token restrictions that admit the benchmark's requests: an
+ * `allowed_ips` of three ranges including 127.0.0.1 and a `rate_limit` of 100,000 requests an hour,
+ * so that each request pays the address check and the rate limit (a shared-counter hit per block of 1,000;
+ * docs/tokens.md, "Restrictions").
+ *
  * IPC: 'warm' (verify every written value once), 'flush' (write pending last-used data now, timed), 'micro' (in-process verification), 'unknown'
  * (unknown values: look-ups and memory), 'memory' (after GC).
  */
@@ -32,6 +37,14 @@ const sample = Math.min(count, Number(process.env['BENCH_SAMPLE'] ?? count));
 const batch = Number(process.env['BENCH_SEED_BATCH'] ?? 10_000);
 const seedMode = process.env['BENCH_SEED'] ?? 'storage';
 const tokensFile = process.env['TOKENS_FILE'];
+const restrictions =
+  process.env['BENCH_RESTRICTED'] === '1'
+    ? {
+        allowedIps: ['10.0.0.0/8', '192.168.0.0/16', '127.0.0.0/8'],
+        rateLimit: { requests: 100_000, perSeconds: 3600 },
+        projects: null,
+      }
+    : null;
 // Every look-up by hash in this process, counted to show what the verifier's caches spare the database.
 let lookUps = 0;
 const findByHash = Object.getOwnPropertyDescriptor(KyselyTokenStore.prototype, 'findByHash')!.value as (
@@ -90,7 +103,14 @@ if (tokensFile !== undefined) {
     for (let i = 0; i < count; i++) {
       const issued = await platform.services.tokens.create(
         principal,
-        { name: `bench-${i}`, scopes: ['tokens:read'], expiresInDays: 30 },
+        {
+          name: `bench-${i}`,
+          scopes: ['tokens:read'],
+          expiresInDays: 30,
+          ...(restrictions === null
+            ? {}
+            : { allowedIps: restrictions.allowedIps, rateLimit: restrictions.rateLimit }),
+        },
         context,
       );
       keep(issued, i);
@@ -104,6 +124,7 @@ if (tokensFile !== undefined) {
       count,
       batch,
       onToken: keep,
+      restrictions,
       onBatch: (done) => {
         // Every 5 s and at the end, for a count of more than one batch.
         if (!progress || (done < count && performance.now() - lastProgress < 5_000)) return;

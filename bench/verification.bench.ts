@@ -12,7 +12,9 @@ import { cycleTokens, type LoadFigures, requireWrk, writeValues } from './lib/wr
  * `GET /v1/tokens/self` side by side in one run: (a) a bare Fastify route answering a Token-shaped
  * body, (b) a minimal correct verifier (minimal-verifier-server.ts), (c) Skytells on SQLite and
  * (d) on PostgreSQL, each with valid tokens (TOKEN_COUNT, cycled) and with 1,000 unknown ones (valid
- * checksum, no such token). wrk drives each in turn; rounds alternate between them and the median
+ * checksum, no such token), and (e) on SQLite and (f) on PostgreSQL with restricted tokens
+ * (BENCH_RESTRICTED: an `allowed_ips` and a `rate_limit` on each).
+ * wrk drives each in turn; rounds alternate between them and the median
  * is reported, so that a noisy neighbour affects all alike. Then, in process, the cost of one
  * verification and what repeated and distinct unknown values cost.
  */
@@ -41,7 +43,7 @@ const unknownFile = writeValues(
 interface Load {
   label: string;
   /** The server's letter in the report: ratios are taken to (a) and to (b) with the same kind of token. */
-  letter: 'a' | 'b' | 'c' | 'd';
+  letter: 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
   kind: 'valid' | 'unknown';
   server: BenchServer;
   file: string;
@@ -58,11 +60,21 @@ async function withTokens(script: string, env: Record<string, string>): Promise<
 const bare = await startServer('bare-server.ts');
 const [minimal, minimalFile] = await withTokens('minimal-verifier-server.ts', {});
 const [sqlite, sqliteFile] = await withTokens('token-server.ts', {});
+const [restricted, restrictedFile] = await withTokens('token-server.ts', { BENCH_RESTRICTED: '1' });
 const schema = url === undefined ? undefined : await freshSchema(url);
 const postgres =
   url === undefined || schema === undefined
     ? undefined
     : await withTokens('token-server.ts', { BENCH_DATABASE_URL: url, BENCH_SCHEMA: schema.schema });
+const restrictedSchema = url === undefined ? undefined : await freshSchema(url);
+const restrictedPostgres =
+  url === undefined || restrictedSchema === undefined
+    ? undefined
+    : await withTokens('token-server.ts', {
+        BENCH_DATABASE_URL: url,
+        BENCH_SCHEMA: restrictedSchema.schema,
+        BENCH_RESTRICTED: '1',
+      });
 
 const loads: Load[] = [];
 const add = (label: string, letter: Load['letter'], kind: Load['kind'], server: BenchServer, file: string) =>
@@ -75,6 +87,16 @@ add('(c) Skytells on SQLite, unknown tokens (401)', 'c', 'unknown', sqlite, unkn
 if (postgres !== undefined) {
   add('(d) Skytells on PostgreSQL, valid tokens', 'd', 'valid', postgres[0], postgres[1]);
   add('(d) Skytells on PostgreSQL, unknown tokens (401)', 'd', 'unknown', postgres[0], unknownFile);
+}
+add('(e) Skytells on SQLite, restricted tokens', 'e', 'valid', restricted, restrictedFile);
+if (restrictedPostgres !== undefined) {
+  add(
+    '(f) Skytells on PostgreSQL, restricted tokens',
+    'f',
+    'valid',
+    restrictedPostgres[0],
+    restrictedPostgres[1],
+  );
 }
 
 const run = (load: Load, seconds: number) =>
@@ -127,6 +149,27 @@ console.log(
   ),
 );
 if (postgres === undefined) postgresSkipped('(d) Skytells on PostgreSQL');
+
+// What restrictions cost: restricted tokens against unrestricted ones on the same database.
+const costs: string[][] = [];
+for (const [name, plain, withRestrictions] of [
+  ['SQLite', 'c', 'e'],
+  ['PostgreSQL', 'd', 'f'],
+] as const) {
+  const before = find(plain, 'valid');
+  const after = find(withRestrictions, 'valid');
+  if (before === undefined || after === undefined) continue;
+  const rpsBefore = medians.get(before)!.rps;
+  const rpsAfter = medians.get(after)!.rps;
+  costs.push([
+    name,
+    count(rpsBefore),
+    count(rpsAfter),
+    `${((100 * (rpsBefore - rpsAfter)) / rpsBefore).toFixed(1)} %`,
+  ]);
+}
+console.log('\nRestricted tokens (allowed_ips and rate_limit) against unrestricted ones, median req/s:\n');
+console.log(markdownTable(['database', 'unrestricted', 'restricted', 'throughput lost'], costs));
 
 // Last-used data is written in batches, by default once a minute: the runs above may or may not have
 // included one, so its cost is measured on its own and spread over the minute it stands for.
@@ -184,7 +227,15 @@ console.log(
   ),
 );
 
-for (const server of [bare, minimal, sqlite, ...(postgres === undefined ? [] : [postgres[0]])])
+for (const server of [
+  bare,
+  minimal,
+  sqlite,
+  restricted,
+  ...(postgres === undefined ? [] : [postgres[0]]),
+  ...(restrictedPostgres === undefined ? [] : [restrictedPostgres[0]]),
+])
   await server.stop();
 await schema?.drop();
+await restrictedSchema?.drop();
 finish();

@@ -4,7 +4,7 @@ import { AuditLog } from '../../src/core/audit.js';
 import { systemClock } from '../../src/core/clock.js';
 import { KeyedHasher } from '../../src/core/keyed-hash.js';
 import { LastUseRecorder } from '../../src/core/last-use-recorder.js';
-import type { RequestContext } from '../../src/core/model.js';
+import type { RequestContext, TokenRestrictions } from '../../src/core/model.js';
 import { actorOf, type Principal } from '../../src/core/principal.js';
 import { secureRandom } from '../../src/core/random.js';
 import { type IssuedToken, TokenLifecycle } from '../../src/core/token-lifecycle.js';
@@ -22,6 +22,8 @@ export interface SeedOptions {
   onToken(issued: IssuedToken, index: number): void;
   /** Called after each committed transaction. */
   onBatch?(done: number): void;
+  /** Restrictions every token carries (BENCH_RESTRICTED); none by default. */
+  restrictions?: TokenRestrictions | null;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function seedTokens(options: SeedOptions): Promise<void> {
           expiresAt,
           origin: principal.kind === 'session' ? 'console' : 'api',
           now,
+          restrictions: options.restrictions ?? null,
         });
         await audit.record(changes.stores, {
           accountId: principal.accountId,

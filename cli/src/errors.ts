@@ -202,6 +202,18 @@ function adviceFor(
         message: 'API keys work on model inference only; this command needs an access token.',
         hint: 'Run: skytells login (or set SKYTELLS_TOKEN to an access token).',
       };
+    case 'ip_not_allowed':
+      return {
+        message: detail,
+        hint: "Use the token from an allowed address, or change the token's restrictions.",
+      };
+    case 'project_not_allowed':
+      return {
+        message: detail,
+        hint: 'This token is restricted to certain projects: see skytells tokens show.',
+      };
+    case 'token_rate_limited':
+      return { message: detail, hint: 'Wait a little and try again: the token has a rate limit of its own.' };
     case 'provider_not_configured':
     case 'provider_unauthorized':
       return { message: detail, hint: "Save the provider's key in the console: Settings → Providers." };
@@ -235,6 +247,7 @@ function adviceFor(
     case 'webauthn_response_invalid':
     case 'passkey_already_registered':
     case 'passkeys_unavailable':
+    case 'webhook_url_not_allowed':
     case 'provider_error':
     case 'provider_timeout':
       return { message: detail };

@@ -164,6 +164,9 @@ function buildProgram(commander: typeof Commander): Commander.Command {
     .option('--expires-in-days <days>', '1 to 366')
     .option('--expires-at <time>', 'RFC 3339, at most 366 days ahead')
     .option('--no-expiration', 'never expires (think twice)')
+    .option('--allowed-ips <list>', 'addresses or CIDRs it may be used from, comma-separated')
+    .option('--rate-limit <N/SECONDS>', 'at most N requests per SECONDS seconds, e.g. 100/60')
+    .option('--projects <ids>', 'project IDs it may see and act on, comma-separated')
     .option('--json', 'machine-readable output, with the value in "token"')
     .action(
       run<CreateTokenOptions>(async (ctx, _args, options) => (await load.tokens()).createToken(ctx, options)),
@@ -185,10 +188,25 @@ function buildProgram(commander: typeof Commander): Commander.Command {
     .description('replace a token with a new value; its value is printed once')
     .option('--scopes <scopes>', 'narrower scopes for the replacement, comma-separated')
     .option('--revoke-old-after <seconds>', 'revoke the old token after this many seconds (0 to 604800)')
+    .option('--revoke-old-on-first-use', 'revoke the old token when the new one is first used')
+    .option('--allowed-ips <list>', 'narrower addresses or CIDRs, comma-separated; absent keeps the old ones')
+    .option('--rate-limit <N/SECONDS>', 'a rate limit no higher than the old one; absent keeps it')
+    .option('--projects <ids>', 'fewer project IDs, comma-separated; absent keeps the old ones')
     .option('--json', 'machine-readable output, with the value in "token"')
     .action(
       run<RotateTokenOptions>(async (ctx, [id], options) =>
         (await load.tokens()).rotateToken(ctx, id!, options),
+      ),
+    );
+  tokens
+    .command('usage')
+    .argument('<id>', 'token ID, tok_…')
+    .description('what the token was used for, and narrower scopes that would have served')
+    .option('--days <days>', 'the window, 1 to 90', '30')
+    .option('--json', 'machine-readable output')
+    .action(
+      run<{ days?: string; json?: boolean }>(async (ctx, [id], options) =>
+        (await load.tokens()).tokenUsage(ctx, id!, options),
       ),
     );
 

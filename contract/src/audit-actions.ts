@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = [
   'api_key.auth_failed',
   'provider.saved',
   'provider.deleted',
+  'webhook.created',
+  'webhook.deleted',
 ] as const;
 
 /** An action of the audit log, `resource.verb`. */

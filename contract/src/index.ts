@@ -24,4 +24,5 @@ export * from './schemas/providers.js';
 export * from './schemas/security.js';
 export * from './schemas/sessions.js';
 export * from './schemas/tokens.js';
+export * from './schemas/webhooks.js';
 export * from './schemas/webauthn.js';

@@ -9,6 +9,7 @@ import { resourcesOperations } from './operations/resources.js';
 import { securityOperations } from './operations/security.js';
 import { sessionsOperations } from './operations/sessions.js';
 import { tokensOperations } from './operations/tokens.js';
+import { webhooksOperations } from './operations/webhooks.js';
 
 export type { Operation, OperationAuth } from './operation.js';
 
@@ -22,6 +23,7 @@ export const operations = {
   ...sessionsOperations,
   ...tokensOperations,
   ...apiKeysOperations,
+  ...webhooksOperations,
   ...resourcesOperations,
   ...securityOperations,
   ...appsOperations,

@@ -16,6 +16,8 @@ export const SCOPE_CATALOGUE = {
   'api_keys:write': 'Create, roll and revoke API keys.',
   'providers:read': 'See which model providers have a key saved (never the key).',
   'providers:write': 'Save, replace and delete model provider keys.',
+  'webhooks:read': 'List webhooks and their deliveries.',
+  'webhooks:write': 'Add, test and delete webhooks.',
   'inference:use': "Call the model-inference gateway with the account's provider keys.",
 } as const;
 

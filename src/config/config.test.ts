@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       trustProxy: [],
       providerBaseUrls: { openai: 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com' },
       providerTimeoutMs: 120_000,
+      webhookAllowPrivate: false,
     });
   });
 
@@ -68,6 +69,7 @@ describe('loadConfig', () => {
         SKYTELLS_OPENAI_BASE_URL: 'https://egress.example.com/openai/v1/',
         SKYTELLS_ANTHROPIC_BASE_URL: 'http://127.0.0.1:9100',
         SKYTELLS_PROVIDER_TIMEOUT_MS: '30000',
+        SKYTELLS_WEBHOOK_ALLOW_PRIVATE: 'true',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -88,6 +90,7 @@ describe('loadConfig', () => {
         anthropic: 'http://127.0.0.1:9100',
       },
       providerTimeoutMs: 30_000,
+      webhookAllowPrivate: true,
     });
   });
 

@@ -61,6 +61,11 @@ export interface Config {
    * (1000 to 600000). Default 120000.
    */
   readonly providerTimeoutMs: number;
+  /**
+   * `SKYTELLS_WEBHOOK_ALLOW_PRIVATE`: `true` lets webhook URLs point at loopback and private addresses
+   * (tests, a receiver on the same network). Default `false`: refused, at creation and at delivery.
+   */
+  readonly webhookAllowPrivate: boolean;
 }
 
 /** pino's levels. */
@@ -221,5 +226,6 @@ export function loadConfig(env: Env): Config {
       anthropic: httpUrl(env, 'SKYTELLS_ANTHROPIC_BASE_URL') ?? 'https://api.anthropic.com',
     }),
     providerTimeoutMs: integer(env, 'SKYTELLS_PROVIDER_TIMEOUT_MS', 120_000, 1000, 600_000),
+    webhookAllowPrivate: boolean(env, 'SKYTELLS_WEBHOOK_ALLOW_PRIVATE', false),
   });
 }

@@ -18,7 +18,7 @@ export interface AccountRecord extends Account {
 export type TokenOrigin = 'console' | 'api' | 'oauth';
 
 /** Why a token was revoked. */
-export type RevocationReason = 'revoked' | 'rotated' | 'leaked' | 'code_reused' | 'app_removed';
+export type RevocationReason = 'revoked' | 'rotated' | 'replaced' | 'leaked' | 'code_reused' | 'app_removed';
 
 /** A stored access token. Only the keyed hash of its value is ever kept. */
 export interface AccessToken {
@@ -41,6 +41,20 @@ export interface AccessToken {
   clientId: string | null;
   replaces: string | null;
   replacedBy: string | null;
+  /** Set on a token rotated with "revoke on first use": the replacement whose first use revokes it. */
+  revokeOnFirstUseOf: string | null;
+  /** Where, how often and on what the token may act (docs/tokens.md, "Restrictions"); null: unrestricted. */
+  restrictions: TokenRestrictions | null;
+}
+
+/** A token's restrictions; each null part restricts nothing. */
+export interface TokenRestrictions {
+  /** IPv4/IPv6 addresses or CIDRs, as given. */
+  allowedIps: string[] | null;
+  /** At most `requests` per `perSeconds`, across every process. */
+  rateLimit: { requests: number; perSeconds: number } | null;
+  /** Project ids the token may see and act on. */
+  projects: string[] | null;
 }
 
 /** The lifecycle state of a token at a given instant. */

@@ -58,6 +58,33 @@ export interface LastUse {
   userAgent: string | null;
 }
 
+/**
+ * Requests one token made on one UTC day, under one scope, from one address: the unit in which
+ * token usage is counted, batched and stored.
+ */
+export interface TokenUsageCount {
+  tokenId: string;
+  /** The UTC day, `YYYY-MM-DD`. */
+  day: string;
+  /** The scope the requests exercised (the route's required scope); null for routes that need none. */
+  scope: string | null;
+  ip: string;
+  requests: number;
+  /** The latest of those requests. */
+  lastAt: Date;
+}
+
+/** Token usage counters, added to by batches from every process (docs/tokens.md, "Usage"). */
+export interface TokenUsageStore {
+  /**
+   * Adds each count to its counter (token, day, scope, address): requests add up, the latest `lastAt`
+   * wins. Counts of a token deleted since are dropped.
+   */
+  add(counts: readonly TokenUsageCount[]): Promise<void>;
+  /** Every counter of `tokenId` from the UTC day `sinceDay` (`YYYY-MM-DD`) on. */
+  list(tokenId: string, sinceDay: string): Promise<TokenUsageCount[]>;
+}
+
 /** The two kinds of credential a program presents: an access token (`skt_`) or an API key (`sk_live_`). */
 export type CredentialKind = 'token' | 'api_key';
 
@@ -132,8 +159,11 @@ export interface TokenStore {
    * one account (or all, with `accountId` null).
    */
   findActiveByClient(accountId: string | null, clientId: string | null, now: Date): Promise<AccessToken[]>;
-  /** Links a token to the one that replaces it. */
-  setReplacedBy(id: string, replacedBy: string): Promise<void>;
+  /**
+   * Links a token to the one that replaces it; with `revokeOnFirstUse`, also marks it to be revoked
+   * at the replacement's first use (`revokeOnFirstUseOf`).
+   */
+  setReplacedBy(id: string, replacedBy: string, revokeOnFirstUse?: boolean): Promise<void>;
   /** Writes batched last-used data; a later observation never goes back in time. */
   recordLastUse(uses: readonly LastUse[]): Promise<void>;
 }
@@ -299,8 +329,8 @@ export interface ProjectStore {
   insertProject(project: Project): Promise<void>;
   /** The account's project `id`, if any; another account's id reads as absent. */
   findProject(accountId: string, id: string): Promise<Project | undefined>;
-  /** The account's projects, newest first. */
-  listProjects(accountId: string, page: ListOptions): Promise<Project[]>;
+  /** The account's projects, newest first; with `only`, those of its ids alone (never empty). */
+  listProjects(accountId: string, page: ListOptions, only?: readonly string[]): Promise<Project[]>;
   /** Deletes the project and its deployments. @returns whether it existed. */
   deleteProject(accountId: string, id: string): Promise<boolean>;
   /** Stores a new deployment of an existing project. */

@@ -5,6 +5,7 @@ import { ApiError, invalidField } from './errors.js';
 import type { Deployment, Page, Project, RequestContext } from './model.js';
 import type { UnitOfWork } from './ports.js';
 import { actorOf, type Principal } from './principal.js';
+import { isProjectAllowed } from './token-restrictions.js';
 import { newId, type Random } from './random.js';
 
 /** Dependencies of {@link ProjectService}. */
@@ -35,9 +36,14 @@ export class ProjectService {
 
   /**
    * Creates a project.
-   * @throws ApiError `validation_failed`.
+   * @throws ApiError `validation_failed`, `project_not_allowed` (a token limited to some projects).
    */
   async createProject(principal: Principal, rawName: string, context: RequestContext): Promise<Project> {
+    if (projectsOf(principal) !== null) {
+      throw new ApiError('project_not_allowed', {
+        detail: 'This token is limited to some projects and cannot create others.',
+      });
+    }
     const name = rawName.trim();
     if (!LABEL.test(name)) {
       throw invalidField(
@@ -66,25 +72,39 @@ export class ProjectService {
     return project;
   }
 
-  /** The account's projects, newest first. @throws ApiError `invalid_cursor`. */
-  async listProjects(accountId: string, options: { cursor?: string; limit: number }): Promise<Page<Project>> {
+  /**
+   * The projects the caller may see, newest first: the account's, or those of them a restricted
+   * token names. @throws ApiError `invalid_cursor`.
+   */
+  async listProjects(
+    principal: Principal,
+    options: { cursor?: string; limit: number },
+  ): Promise<Page<Project>> {
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
-    const rows = await this.#deps.uow.stores.projects.listProjects(accountId, {
-      ...(after === undefined ? {} : { after }),
-      limit: options.limit + 1,
-    });
+    const only = projectsOf(principal);
+    if (only?.length === 0) return { items: [], nextCursor: null };
+    const rows = await this.#deps.uow.stores.projects.listProjects(
+      principal.accountId,
+      { ...(after === undefined ? {} : { after }), limit: options.limit + 1 },
+      only ?? undefined,
+    );
     return toPage(rows, options.limit, (project) => project);
   }
 
-  /** The account's project `id`. @throws ApiError `not_found`. */
-  async getProject(accountId: string, id: string): Promise<Project> {
-    const project = await this.#deps.uow.stores.projects.findProject(accountId, id);
-    if (project === undefined) throw new ApiError('not_found', { detail: 'No such project.' });
+  /**
+   * The account's project `id`.
+   * @throws ApiError `not_found`, also for a project a restricted token does not name.
+   */
+  async getProject(principal: Principal, id: string): Promise<Project> {
+    assertVisible(principal, id);
+    const project = await this.#deps.uow.stores.projects.findProject(principal.accountId, id);
+    if (project === undefined) throw notFound();
     return project;
   }
 
   /** Deletes the account's project `id` and its deployments. @throws ApiError `not_found`. */
   async deleteProject(principal: Principal, id: string, context: RequestContext): Promise<void> {
+    assertVisible(principal, id);
     await this.#deps.uow.transaction(async (stores) => {
       if (!(await stores.projects.deleteProject(principal.accountId, id))) {
         throw new ApiError('not_found', { detail: 'No such project.' });
@@ -109,6 +129,7 @@ export class ProjectService {
     input: { environment?: string; ref?: string },
     context: RequestContext,
   ): Promise<Deployment> {
+    assertVisible(principal, projectId);
     const environment = input.environment ?? 'production';
     if (!LABEL.test(environment))
       throw invalidField('environment', 'must be a short label such as "production"');
@@ -145,13 +166,13 @@ export class ProjectService {
 
   /** The project's deployments, newest first. @throws ApiError `not_found`, `invalid_cursor`. */
   async listDeployments(
-    accountId: string,
+    principal: Principal,
     projectId: string,
     options: { cursor?: string; limit: number },
   ): Promise<Page<Deployment>> {
-    await this.getProject(accountId, projectId);
+    await this.getProject(principal, projectId);
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
-    const rows = await this.#deps.uow.stores.projects.listDeployments(accountId, projectId, {
+    const rows = await this.#deps.uow.stores.projects.listDeployments(principal.accountId, projectId, {
       ...(after === undefined ? {} : { after }),
       limit: options.limit + 1,
     });
@@ -166,4 +187,18 @@ export class ProjectService {
       limits: FREE_LIMITS,
     };
   }
+}
+
+/** The projects a caller is limited to: a restricted token's list; null for every project. */
+function projectsOf(principal: Principal): readonly string[] | null {
+  return principal.kind === 'token' ? (principal.token.restrictions?.projects ?? null) : null;
+}
+
+/** A project the caller may not see reads as absent, as another account's does. */
+function assertVisible(principal: Principal, projectId: string): void {
+  if (!isProjectAllowed(projectsOf(principal), projectId)) throw notFound();
+}
+
+function notFound(): ApiError {
+  return new ApiError('not_found', { detail: 'No such project.' });
 }

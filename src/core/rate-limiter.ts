@@ -25,8 +25,8 @@ export interface RateLimitState {
 /**
  * Counters in fixed windows, keyed by a string, shared by every server process that uses the same
  * store: N processes together allow a key `limit` hits per window, not N × `limit`. Backs the
- * sign-in throttle, the guessing limits of the device flow and the leaked-token endpoint, and is
- * meant to back per-token rate limits (`{requests, per_seconds}`) too, whose `RateLimit-Limit`,
+ * sign-in throttle, the guessing limits of the device flow and the leaked-token endpoint, and
+ * per-token rate limits (`{requests, per_seconds}`, taken in blocks by `TokenRestrictionGuard`), whose `RateLimit-Limit`,
  * `RateLimit-Remaining` and `RateLimit-Reset` headers map to `limit`, `remaining` and `resetAt`.
  *
  * Keys are opaque: each limit gives its keys a prefix of its own (`sign-in:`, `revoke:`). Hits are
@@ -34,10 +34,11 @@ export interface RateLimitState {
  */
 export interface RateLimiter {
   /**
-   * Counts one hit on `key`, opening a new window when none is open.
+   * Counts one hit on `key` (or `weight` hits at once: a block taken ahead), opening a new window
+   * when none is open.
    * @returns the state after this hit; `allowed` is false once the count exceeds `window.limit`.
    */
-  hit(key: string, window: RateLimitWindow): Promise<RateLimitState>;
+  hit(key: string, window: RateLimitWindow, weight?: number): Promise<RateLimitState>;
   /**
    * The state of `key` without counting a hit; `allowed` says whether one more hit would be.
    * A key with no open window reads as count 0 and `retryAfterSeconds` 0.
@@ -97,7 +98,7 @@ export class MemoryRateLimiter implements RateLimiter {
     this.#maxKeys = maxKeys;
   }
 
-  hit(key: string, window: RateLimitWindow): Promise<RateLimitState> {
+  hit(key: string, window: RateLimitWindow, weight = 1): Promise<RateLimitState> {
     const now = this.#clock.now().getTime();
     if (this.#windows.size > this.#maxKeys) this.#prune(now);
     const stored = this.#windows.get(key);
@@ -105,7 +106,7 @@ export class MemoryRateLimiter implements RateLimiter {
       stored === undefined || stored.resetAtMs <= now
         ? { count: 0, resetAtMs: now + window.windowMs }
         : stored;
-    open.count += 1;
+    open.count += weight;
     this.#windows.set(key, open);
     return Promise.resolve(hitState(open.count, open.resetAtMs, now, window));
   }

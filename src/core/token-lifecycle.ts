@@ -2,7 +2,14 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import type { KeyedHasher } from './keyed-hash.js';
 import type { LastUseRecorder } from './last-use-recorder.js';
-import type { AccessToken, Actor, RequestContext, RevocationReason, TokenOrigin } from './model.js';
+import type {
+  AccessToken,
+  Actor,
+  RequestContext,
+  RevocationReason,
+  TokenOrigin,
+  TokenRestrictions,
+} from './model.js';
 import type { Stores, UnitOfWork } from './ports.js';
 import { newId, type Random } from './random.js';
 import { generateTokenValue, maskToken } from './token-format.js';
@@ -25,6 +32,8 @@ export interface TokenSpec {
   now: Date;
   replaces?: string;
   clientId?: string;
+  /** Where, how often and on which projects the token may be used; absent: no restriction. */
+  restrictions?: TokenRestrictions | null;
 }
 
 /** Why a token is revoked, by whom, and from where: what its `token.revoked` audit event says. */
@@ -89,6 +98,35 @@ export class TokenLifecycle {
     return new TokenChanges(this.#deps, stores, new Set()).issue(spec);
   }
 
+  /**
+   * Whether `replacement` has a predecessor waiting for its first use to be revoked: one read, made
+   * when the replacement is looked up in the database, never on a cached verification.
+   */
+  async hasWaitingPredecessor(replacement: AccessToken): Promise<boolean> {
+    if (replacement.replaces === null) return false;
+    const old = await this.#deps.uow.stores.tokens.findById(replacement.accountId, replacement.replaces);
+    return old?.revokeOnFirstUseOf === replacement.id && old.revokedAt === null;
+  }
+
+  /**
+   * Revokes the token that `replacement` replaced with "revoke on first use", now that the
+   * replacement has been used: reason `replaced`, evicted and announced to every process. Processes
+   * racing on the same first use all succeed, and only one revokes and audits it.
+   * @returns whether this call revoked it (false when it was revoked already, or is not waiting).
+   */
+  revokeReplaced(replacement: AccessToken, context: RequestContext): Promise<boolean> {
+    const oldId = replacement.replaces;
+    if (oldId === null) return Promise.resolve(false);
+    return this.change(async (changes) => {
+      // Processes racing on the same first use queue here, and all but the first find it revoked.
+      await changes.stores.accounts.lock(replacement.accountId);
+      const old = await changes.stores.tokens.findById(replacement.accountId, oldId);
+      if (old?.revokeOnFirstUseOf !== replacement.id || old.revokedAt !== null) return false;
+      const actor: Actor = { type: 'token', id: replacement.id, label: replacement.masked };
+      return changes.revoke(old, { reason: 'replaced', actor, context });
+    });
+  }
+
   /** `token` as a reader should see it now: with last-use data not yet written applied. */
   present(token: AccessToken): AccessToken {
     const use = this.#deps.lastUse.pending(token.id);
@@ -138,6 +176,8 @@ export class TokenChanges {
       clientId: spec.clientId ?? null,
       replaces: spec.replaces ?? null,
       replacedBy: null,
+      revokeOnFirstUseOf: null,
+      restrictions: spec.restrictions ?? null,
     };
     const hash = this.#deps.hasher.hash('token-hash', value);
     await this.stores.tokens.insert(token, hash);
@@ -166,13 +206,14 @@ export class TokenChanges {
 
   /**
    * Links `old` to its replacement and, with `revokeAt`, schedules the old token's revocation for
-   * that instant (the rotation's own audit event records it).
+   * that instant (the rotation's own audit event records it), or, with `'first_use'`, leaves it
+   * active until the replacement is first used ({@link TokenLifecycle.revokeReplaced}).
    */
-  async replace(old: AccessToken, replacementId: string, revokeAt: Date | null): Promise<void> {
+  async replace(old: AccessToken, replacementId: string, revokeAt: Date | 'first_use' | null): Promise<void> {
     // Announced now, with its future `revokedAt`: every cached copy then carries the instant, which
     // the verifier checks on every request, so nothing needs announcing when that instant comes.
     this.#touched.add(old.id);
-    await this.stores.tokens.setReplacedBy(old.id, replacementId);
-    if (revokeAt !== null) await this.stores.tokens.revoke(old.id, revokeAt, 'rotated');
+    await this.stores.tokens.setReplacedBy(old.id, replacementId, revokeAt === 'first_use');
+    if (revokeAt instanceof Date) await this.stores.tokens.revoke(old.id, revokeAt, 'rotated');
   }
 }

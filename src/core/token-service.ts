@@ -10,6 +10,7 @@ import {
   type Page,
   type RequestContext,
   type TokenOrigin,
+  type TokenRestrictions,
   type TokenStatus,
   tokenStatus,
 } from './model.js';
@@ -31,6 +32,12 @@ import {
   type TokenPolicy,
 } from './token-rules.js';
 import type { IssuedToken, TokenLifecycle } from './token-lifecycle.js';
+import {
+  assertNarrower,
+  parseRestrictions,
+  resolveRestrictions,
+  type RestrictionsInput,
+} from './token-restrictions.js';
 
 export type { IssuedToken } from './token-lifecycle.js';
 
@@ -49,17 +56,19 @@ export interface TokenServiceDeps {
 }
 
 /** What a caller asks for when creating a token. */
-export interface CreateTokenInput extends ExpirationInput {
+export interface CreateTokenInput extends ExpirationInput, RestrictionsInput {
   name: string;
   scopes: string[];
 }
 
 /** What a caller may change when rotating a token; everything else is carried over. */
-export interface RotateTokenInput extends ExpirationInput {
+export interface RotateTokenInput extends ExpirationInput, RestrictionsInput {
   name?: string;
   scopes?: string[];
   /** Revoke the replaced token this many seconds from now (0: at once); absent: keep it. */
   revokeOldAfterSeconds?: number;
+  /** Revoke the replaced token at the replacement's first successful use; not with a delay. */
+  revokeOldOnFirstUse?: boolean;
 }
 
 /** Longest delay for revoking a replaced token: one week. */
@@ -88,6 +97,10 @@ export class TokenService {
     assertWithinPolicy(expiresAt, now, this.#deps.policy);
     assertCanGrant(principal, scopes);
     assertWithinCaller(expiresAt, callerExpiryOf(principal));
+    // A token caller's absent restrictions are its own: a restricted token never mints a freer one.
+    const callerRestrictions = callerRestrictionsOf(principal);
+    const restrictions = resolveRestrictions(parseRestrictions(input), callerRestrictions);
+    assertNarrower(restrictions, callerRestrictions, 'the calling token');
     // A token that never expires outlives any later password change: the console confirms the owner.
     if (expiresAt === null) assertRecentlyAuthenticated(principal, now);
     const origin: TokenOrigin = principal.kind === 'session' ? 'console' : 'api';
@@ -103,6 +116,7 @@ export class TokenService {
         expiresAt,
         origin,
         now,
+        restrictions,
       });
       await this.#deps.audit.record(stores, {
         accountId: principal.accountId,
@@ -115,6 +129,7 @@ export class TokenService {
           masked: issued.token.masked,
           scopes,
           expires_at: expiresAt?.toISOString() ?? null,
+          ...restrictionDetails(restrictions),
         },
       });
       return issued;
@@ -163,10 +178,10 @@ export class TokenService {
 
   /**
    * Issues a replacement for token `id` with the same or fewer scopes, and optionally schedules the
-   * old token's revocation. Without a stated expiry the replacement gets the old token's lifetime
+   * old token's revocation: after a delay, or at the replacement's first successful use. Without a stated expiry the replacement gets the old token's lifetime
    * counted from now, cut to the instance's longest lifetime and to the caller's own expiry.
    * @throws ApiError `not_found`, `token_not_active`, `validation_failed` (scopes not a subset, bad
-   * expiry or delay), `policy_violation` and `lifetime_exceeds_caller` (for a stated expiry, as in
+   * expiry or delay, a delay together with revocation on first use), `policy_violation` and `lifetime_exceeds_caller` (for a stated expiry, as in
    * {@link create}), `insufficient_scope`, `name_conflict`, `reauth_required` (as in {@link create},
    * when the replacement would never expire).
    */
@@ -184,9 +199,14 @@ export class TokenService {
         `must be a whole number from 0 to ${MAX_REVOKE_DELAY_SECONDS}`,
       );
     }
+    const onFirstUse = input.revokeOldOnFirstUse === true;
+    if (onFirstUse && delay !== undefined) {
+      throw invalidField('revoke_old_on_first_use', 'cannot be combined with revoke_old_after_seconds');
+    }
     const requestedName = input.name === undefined ? undefined : parseTokenName(input.name);
     const requestedScopes = input.scopes === undefined ? undefined : parseScopes(input.scopes);
     const requestedExpiry = resolveExpiry(input, now, true);
+    const requestedRestrictions = parseRestrictions(input);
     const callerExpiry = callerExpiryOf(principal);
     if (requestedExpiry !== undefined) {
       assertWithinPolicy(requestedExpiry, now, this.#deps.policy);
@@ -209,6 +229,13 @@ export class TokenService {
         throw invalidField('scopes', `must be a subset of the replaced token's scopes; "${outside}" is not`);
       }
       assertCanGrant(principal, scopes);
+      // Absent parts are the old token's; a token caller may only keep or narrow them, a console
+      // session may set anything.
+      const restrictions = resolveRestrictions(requestedRestrictions, old.restrictions);
+      if (principal.kind !== 'session') {
+        assertNarrower(restrictions, old.restrictions, 'the replaced token');
+        assertNarrower(restrictions, callerRestrictionsOf(principal), 'the calling token');
+      }
       const name =
         requestedName ?? (await this.#freeSuccessorName(stores, principal.accountId, old.name, now));
       if (await stores.tokens.findActiveByName(principal.accountId, name, now)) throw nameConflict(name);
@@ -232,9 +259,10 @@ export class TokenService {
         origin,
         now,
         replaces: old.id,
+        restrictions,
       });
       const revokeAt = delay === undefined ? null : new Date(now.getTime() + delay * 1000);
-      await changes.replace(old, fresh.token.id, revokeAt);
+      await changes.replace(old, fresh.token.id, onFirstUse ? 'first_use' : revokeAt);
       await this.#deps.audit.record(stores, {
         accountId: principal.accountId,
         action: 'token.rotated',
@@ -247,6 +275,8 @@ export class TokenService {
           new_masked: fresh.token.masked,
           scopes,
           old_revoked_at: revokeAt?.toISOString() ?? null,
+          ...restrictionDetails(restrictions),
+          revoke_old_on_first_use: onFirstUse,
         },
       });
       return fresh;
@@ -306,6 +336,24 @@ export class TokenService {
 /** The expiry a caller's creations may not pass: a token's own; null for a session or a token without one. */
 function callerExpiryOf(principal: Principal): Date | null {
   return principal.kind === 'token' ? principal.token.expiresAt : null;
+}
+
+/** The restrictions a caller's creations may not widen: a token's own; null for a session. */
+function callerRestrictionsOf(principal: Principal): TokenRestrictions | null {
+  return principal.kind === 'token' ? principal.token.restrictions : null;
+}
+
+/** A token's restrictions for its audit event's details; nothing when it has none. */
+function restrictionDetails(restrictions: TokenRestrictions | null): Record<string, unknown> {
+  if (restrictions === null) return {};
+  return {
+    allowed_ips: restrictions.allowedIps,
+    rate_limit:
+      restrictions.rateLimit === null
+        ? null
+        : { requests: restrictions.rateLimit.requests, per_seconds: restrictions.rateLimit.perSeconds },
+    projects: restrictions.projects,
+  };
 }
 
 /** A token caller cannot hand out more than it holds. */

@@ -1,6 +1,7 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { ApiError, type ErrorCode } from './errors.js';
+import type { FirstUseRevocations } from './first-use-revocations.js';
 import type { KeyedHasher, KeyPurpose } from './keyed-hash.js';
 import type { LastUseRecorder } from './last-use-recorder.js';
 import { type AccessToken, type ApiKey, type RequestContext, tokenStatus } from './model.js';
@@ -30,6 +31,8 @@ export interface TokenVerifierDeps {
   /** Hashes recently found in no row: repeating an unknown value does not reach the database each time. */
   unknown?: UnknownTokenCache;
   observe?: VerificationObserver;
+  /** Revokes a replaced token at its replacement's first use; omit where no rotation asks for it. */
+  firstUse?: FirstUseRevocations;
 }
 
 const CODE_OF: Record<Exclude<VerificationResult, 'valid'>, ErrorCode> = {
@@ -134,6 +137,7 @@ export class TokenVerifier {
       unknown?.remember(hash);
       return this.#fail('invalid', value, undefined, context, started);
     }
+    if ('scopes' in credential) await this.#deps.firstUse?.load(credential);
     cache?.setCredential(hash, rules.kind, credential, generation);
     return this.#check(rules.kind, credential, value, context, started);
   }
@@ -145,7 +149,7 @@ export class TokenVerifier {
     value: string,
     context: RequestContext,
     started: number,
-  ): CredentialOfKind[K] | Promise<never> {
+  ): CredentialOfKind[K] | Promise<CredentialOfKind[K]> {
     const now = this.#deps.clock.now();
     const status = tokenStatus(credential, now);
     if (status !== 'active') return this.#fail(status, value, credential, context, started);
@@ -157,6 +161,11 @@ export class TokenVerifier {
       userAgent: context.userAgent,
     });
     this.#deps.observe?.('valid', (performance.now() - started) / 1000);
+    const { firstUse } = this.#deps;
+    if (firstUse?.isWaiting(credential.id) === true && 'scopes' in credential) {
+      const used: CredentialOfKind[K] = credential;
+      return firstUse.revokePredecessor(credential, context).then(() => used);
+    }
     return credential;
   }
 

@@ -20,6 +20,8 @@ function aToken(id: string): AccessToken {
     clientId: null,
     replaces: null,
     replacedBy: null,
+    revokeOnFirstUseOf: null,
+    restrictions: null,
   };
 }
 

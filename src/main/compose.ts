@@ -28,10 +28,15 @@ import { type Random, secureRandom } from '../core/random.js';
 import { PasskeyService } from '../core/passkey-service.js';
 import { SessionService } from '../core/session-service.js';
 import { SignInThrottle } from '../core/sign-in-throttle.js';
+import { TokenRestrictionGuard } from '../core/token-restriction-guard.js';
 import { TokenService } from '../core/token-service.js';
 import { TwoFactorService } from '../core/two-factor-service.js';
 import { TokenVerifier } from '../core/token-verifier.js';
 import { TokenLifecycle } from '../core/token-lifecycle.js';
+import { FirstUseRevocations } from '../core/first-use-revocations.js';
+import { TokenUsageRecorder } from '../core/token-usage-recorder.js';
+import { TokenUsageReports } from '../core/token-usage-reports.js';
+import { KyselyTokenUsageStore } from '../adapters/storage/kysely-token-usage-store.js';
 import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
@@ -121,6 +126,8 @@ export interface Platform {
   lastUse: LastUseRecorder;
   /** Inference usage counted in memory; flushed with the last-used data. */
   inferenceUsage: InferenceUsageRecorder;
+  /** Token usage (scopes exercised, addresses) counted in memory; flushed with the last-used data. */
+  tokenUsage: TokenUsageRecorder;
   /** Sends account e-mail from the outbox; the server runs it on an interval. */
   mail: MailDelivery;
   /** The transport `mail` sends with; closed at shutdown. */
@@ -253,6 +260,16 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     ...(cache ? { cache } : {}),
   });
   const tokens = new TokenService({ uow, hasher, clock, audit, lifecycle, policy, notices });
+  const firstUse = new FirstUseRevocations({
+    lifecycle,
+    onError: (error) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            { reason: error instanceof Error ? error.message : String(error) },
+            "replaced token not revoked at its replacement's first use; tried again at its next use",
+          ),
+  });
   // API keys end through the token lifecycle's transactions: the same eviction and announcement.
   const apiKeyLifecycle = new ApiKeyLifecycle({
     tokens: lifecycle,
@@ -279,6 +296,8 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     }),
     baseUrls: config.providerBaseUrls,
   });
+  const tokenUsageStore = new KyselyTokenUsageStore(database.db, database.dialect);
+  const tokenUsage = new TokenUsageRecorder(tokenUsageStore);
   const inferenceUsage = new InferenceUsageRecorder(new KyselyInferenceUsageStore(database.db));
   const timeoutMs = config.providerTimeoutMs;
   const gateway = new InferenceGateway({
@@ -323,8 +342,10 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       lastUse,
       observe: metrics.observeVerification,
       unknown,
+      firstUse,
       ...(cache ? { cache } : {}),
     }),
+    restrictions: new TokenRestrictionGuard({ uow, clock, audit, limiter }),
     projects: new ProjectService({ uow, clock, random, audit }),
     providerKeys,
     oauth: {
@@ -350,6 +371,10 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       apps: new ApplicationService({ uow, hasher, clock, random, audit, clientTokens, clients }),
     },
     inference: { gateway, usage: inferenceUsage },
+    tokenUsage: {
+      recorder: tokenUsage,
+      reports: new TokenUsageReports({ uow, clock, store: tokenUsageStore, recorder: tokenUsage }),
+    },
     limiter,
     isReady: () => uow.isReachable(),
   };
@@ -359,5 +384,5 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
-  return { services, database, lastUse, inferenceUsage, mail, mailer, app };
+  return { services, database, lastUse, inferenceUsage, tokenUsage, mail, mailer, app };
 }

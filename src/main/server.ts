@@ -11,11 +11,11 @@ export interface RunningServer {
   platform: Platform;
   /** The address it listens on, e.g. `http://127.0.0.1:8080`. */
   url: string;
-  /** Stops accepting, finishes requests in flight, flushes last-used data and inference usage, closes the database. */
+  /** Stops accepting, finishes requests in flight, flushes last-used data, inference and token usage, closes the database. */
   stop(): Promise<void>;
 }
 
-/** Starts the server described by `config` and flushes last-used data and inference usage on its interval. */
+/** Starts the server described by `config` and flushes last-used data, inference and token usage on its interval. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const platform = await composePlatform({ config, logger });
   // A failed flush keeps its batch for the next one; an unreachable or full database is expected.
@@ -30,6 +30,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const flush = async () => {
     await flushOne(platform.lastUse, 'last-used data');
     await flushOne(platform.inferenceUsage, 'inference usage');
+    await flushOne(platform.tokenUsage, 'token usage');
   };
   const timer = setInterval(() => void flush(), config.lastUsedFlushMs);
   timer.unref();

@@ -212,6 +212,60 @@ describe.concurrent('skytells tokens', () => {
     expect((await allTokens(server.url, user)).find((t) => t.id === old.id)?.status).toBe('revoked');
   });
 
+  it('create and rotate take restrictions, and show prints them', async () => {
+    const { env } = await loggedIn();
+    const project = await runCli(['projects', 'create', 'restricted-cli', '--json'], { env });
+    const projectId = (JSON.parse(project.stdout) as { id: string }).id;
+
+    const created = await runCli(
+      [
+        'tokens',
+        'create',
+        '--name',
+        'restricted-cli',
+        '--scopes',
+        'projects:read',
+        '--expires-in-days',
+        '7',
+        '--allowed-ips',
+        '10.0.0.0/8, 2001:db8::/32',
+        '--rate-limit',
+        '100/60',
+        '--projects',
+        projectId,
+        '--json',
+      ],
+      { env },
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const token = JSON.parse(created.stdout) as TokenJson;
+    expect(token).toMatchObject({
+      allowed_ips: ['10.0.0.0/8', '2001:db8::/32'],
+      rate_limit: { requests: 100, per_seconds: 60 },
+      projects: [projectId],
+    });
+
+    const shown = await runCli(['tokens', 'show', token.id], { env });
+    expect(shown.stdout).toMatch(/Allowed IPs\s+10\.0\.0\.0\/8, 2001:db8::\/32/);
+    expect(shown.stdout).toMatch(/Rate limit\s+100 requests per 60 s/);
+    expect(shown.stdout).toMatch(new RegExp(`Projects\\s+${projectId}`));
+
+    const rotated = await runCli(
+      ['tokens', 'rotate', token.id, '--allowed-ips', '10.1.0.0/16', '--rate-limit', '10/60', '--json'],
+      { env },
+    );
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(JSON.parse(rotated.stdout)).toMatchObject({
+      allowed_ips: ['10.1.0.0/16'],
+      rate_limit: { requests: 10, per_seconds: 60 },
+      projects: [projectId],
+    });
+
+    const badFormat = await runCli(['tokens', 'rotate', token.id, '--rate-limit', 'lots'], { env });
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain('--rate-limit must read N/SECONDS');
+  });
+
   it('rotate of the token the CLI itself uses keeps the CLI working with the replacement', async () => {
     const { token, env } = await loggedIn({ stored: true });
     const rotated = await runCli(['tokens', 'rotate', token.id, '--revoke-old-after', '0'], { env });

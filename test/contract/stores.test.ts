@@ -98,6 +98,8 @@ function aToken(accountId: string, overrides: Partial<AccessToken> = {}): Access
     clientId: null,
     replaces: null,
     replacedBy: null,
+    revokeOnFirstUseOf: null,
+    restrictions: null,
     ...overrides,
   };
 }
@@ -206,6 +208,16 @@ function rateLimiterContract(open: () => OpenLimiters): void {
       count: 1,
       resetAt: at(120_000),
     });
+  });
+
+  it('counts a weighted hit as that many hits, also when it opens a new window', async () => {
+    const clock = new ManualClock(T0);
+    const [limiter] = open()(clock);
+    const key = unique('key');
+    expect(await limiter!.hit(key, window, 2)).toMatchObject({ allowed: true, count: 2, remaining: 1 });
+    expect(await limiter!.hit(key, window, 2)).toMatchObject({ allowed: false, count: 4, remaining: 0 });
+    clock.advance(60_000);
+    expect(await limiter!.hit(key, window, 3)).toMatchObject({ allowed: true, count: 3, remaining: 0 });
   });
 
   it('keeps the counts of different keys apart', async () => {
@@ -520,6 +532,8 @@ describe.each(dialects)('%s store contract', (dialect) => {
       expect(await uow.stores.tokens.findById(account.id, fresh.id)).toMatchObject({
         replaces: old.id,
         replacedBy: null,
+        revokeOnFirstUseOf: null,
+        restrictions: null,
       });
     });
 

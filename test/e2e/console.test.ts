@@ -183,6 +183,8 @@ suite(suiteName, () => {
     expect(await page.getByRole('checkbox', { name: 'billing:read', exact: true }).count()).toBe(0);
     await screenshot(page, 'rotate');
     await expectAccessible(page, 'rotation step 1, the replacement form');
+    // This walk checks the replacement by hand, then revokes the old token itself.
+    await page.getByRole('radio', { name: /^Keep the old token until I revoke it/ }).check();
     await page.getByRole('button', { name: 'Create replacement' }).click();
     const newValueField = page.getByLabel('Token value');
     await newValueField.waitFor();
@@ -304,12 +306,18 @@ suite(suiteName, () => {
     const page = await context.newPage();
     await page.goto('/settings/tokens');
 
-    const link = page.getByRole('link', { name: hostile, exact: true });
+    // Expiring within 7 days, it is also named in the Expiring soon notice: plain text there too.
+    const link = page.locator('tbody').getByRole('link', { name: hostile, exact: true });
     await link.waitFor();
-    expect(await page.locator('tbody img, tbody script').count()).toBe(0);
+    const notice = page.getByRole('region', { name: 'Expiring soon' });
+    await notice.waitFor();
+    await notice.getByRole('link', { name: hostile, exact: true }).waitFor();
+    expect(await page.locator('main img, main script').count()).toBe(0);
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
 
-    const hostileRow = page.locator('tbody tr', { has: link });
+    const hostileRow = page.locator('tbody tr', {
+      has: page.getByRole('link', { name: hostile, exact: true }),
+    });
     await hostileRow.getByRole('button', { name: 'Revoke', exact: true }).click();
     const confirm = page.getByRole('dialog', { name: `Revoke ${hostile}?` });
     expect(await confirm.textContent()).toContain('projects:read');

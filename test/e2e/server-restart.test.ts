@@ -1,8 +1,8 @@
 /**
  * The real `skytells-server` as users run it: a child process on a real port, spoken to over real
  * HTTP, stopped with SIGTERM and started again on the same data. Proves that revocations, last-used
- * data and the generated secret survive a restart, that processes sharing PostgreSQL never honour a
- * token the other revoked, and that the admin commands and configuration checks behave.
+ * data, token usage and the generated secret survive a restart, that processes sharing PostgreSQL
+ * never honour a token the other revoked, and that the admin commands and configuration checks behave.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -184,6 +184,9 @@ async function revocationAndLastUseSurviveRestart(fixture: Fixture, extraEnv: Re
   const keptAfter = await call(second, 'GET', `/v1/tokens/${kept.id}`, { headers: session });
   expect(keptAfter.status).toBe(200);
   expect(lastUseOf(keptAfter.body)).toEqual(keptBefore);
+  // Token usage is flushed at SIGTERM too.
+  const usage = await call(second, 'GET', `/v1/tokens/${kept.id}/usage`, { headers: session });
+  expect(usage.body).toMatchObject({ requests: 1, ips: [{ ip: '127.0.0.1', requests: 1 }] });
   const doomedAfter = await call(second, 'GET', `/v1/tokens/${doomed.id}`, { headers: session });
   expect(doomedAfter.body).toMatchObject({ status: 'revoked', ...doomedBefore });
 

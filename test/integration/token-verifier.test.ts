@@ -266,6 +266,8 @@ describe('TokenVerifier with a cache, on SQLite', () => {
         clientId: null,
         replaces: null,
         replacedBy: null,
+        revokeOnFirstUseOf: null,
+        restrictions: null,
       },
       hasher.hash('token-hash', badChecksum),
     );
@@ -400,6 +402,8 @@ describe('TokenVerifier with a cache, on SQLite', () => {
         clientId: null,
         replaces: null,
         replacedBy: null,
+        revokeOnFirstUseOf: null,
+        restrictions: null,
       },
       hasher.hash('token-hash', value),
     );

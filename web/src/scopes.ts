@@ -32,6 +32,7 @@ const LABELS: Record<ScopeResource, string> = {
   apps: 'Applications',
   api_keys: 'API keys',
   providers: 'Model providers',
+  webhooks: 'Webhooks',
   inference: 'Model inference',
 };
 

@@ -18,9 +18,11 @@ export type {
   Page,
   Provider,
   ProviderName,
+  RateLimit,
   ScopeInfo,
   Token,
   TokenStatus,
+  TokenUsage,
 } from '@skytells/contract';
 
 /** A token together with its value, from the one response that creates it. */

@@ -1,4 +1,9 @@
-import { type IssuedToken, MAX_REVOKE_OLD_AFTER_SECONDS, type Token } from '@skytells/contract';
+import {
+  type IssuedToken,
+  MAX_REVOKE_OLD_AFTER_SECONDS,
+  type Token,
+  type TokenUsage,
+} from '@skytells/contract';
 import type { CliContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { describeExpiry, relativeTime, shortTime } from '../format.js';
@@ -63,12 +68,68 @@ function printIssued(ctx: CliContext, issued: IssuedToken, json: boolean, verb: 
   render.fields([
     ['Scopes', issued.scopes.join(' ')],
     ['Expires', describeExpiry(issued.expires_at)],
+    ...restrictionFields(issued),
   ]);
   render.warn('Copy the value now: it is shown only this once.');
 }
 
+/** `--allowed-ips`, `--rate-limit` and `--projects` (docs/tokens.md, "Restrictions"). */
+export interface RestrictionOptions {
+  /** Comma-separated addresses or CIDRs. */
+  allowedIps?: string;
+  /** `N/SECONDS`: at most N requests per SECONDS seconds. */
+  rateLimit?: string;
+  /** Comma-separated project ids. */
+  projects?: string;
+}
+
+/** A comma-separated list without empty entries. */
+function listOption(value: string): string[] {
+  return value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
+
+/**
+ * The restrictions `options` give, in the API's terms; each absent one stays absent (the server
+ * checks addresses, ranges and narrowing).
+ */
+export function restrictionsOf(options: RestrictionOptions): {
+  allowed_ips?: string[];
+  rate_limit?: { requests: number; per_seconds: number };
+  projects?: string[];
+} {
+  let rateLimit: { requests: number; per_seconds: number } | undefined;
+  if (options.rateLimit !== undefined) {
+    const match = /^(\d{1,6})\/(\d{1,5})$/.exec(options.rateLimit.trim());
+    if (match === null) {
+      throw usageError('--rate-limit must read N/SECONDS, e.g. 100/60 for 100 requests a minute.');
+    }
+    rateLimit = { requests: Number(match[1]), per_seconds: Number(match[2]) };
+  }
+  return {
+    ...(options.allowedIps === undefined ? {} : { allowed_ips: listOption(options.allowedIps) }),
+    ...(rateLimit === undefined ? {} : { rate_limit: rateLimit }),
+    ...(options.projects === undefined ? {} : { projects: listOption(options.projects) }),
+  };
+}
+
+/** The restriction lines of `tokens show` and of a freshly issued token; none for an unrestricted one. */
+function restrictionFields(token: Token): [string, string][] {
+  const pairs: [string, string][] = [];
+  if (token.allowed_ips !== null) pairs.push(['Allowed IPs', token.allowed_ips.join(', ')]);
+  if (token.rate_limit !== null) {
+    pairs.push(['Rate limit', `${token.rate_limit.requests} requests per ${token.rate_limit.per_seconds} s`]);
+  }
+  if (token.projects !== null) {
+    pairs.push(['Projects', token.projects.length === 0 ? '(none)' : token.projects.join(', ')]);
+  }
+  return pairs;
+}
+
 /** Options of `skytells tokens create`. */
-export interface CreateTokenOptions {
+export interface CreateTokenOptions extends RestrictionOptions {
   name: string;
   scopes: string;
   expiresInDays?: string;
@@ -105,10 +166,11 @@ function expirationOf(options: Pick<CreateTokenOptions, 'expiresInDays' | 'expir
 export async function createToken(ctx: CliContext, options: CreateTokenOptions): Promise<void> {
   const scopes = parseScopeOption(options.scopes);
   const expiration = expirationOf(options);
+  const restrictions = restrictionsOf(options);
   const { api } = await requireSession(ctx);
   const issued = await ctx.render.spin(
     'Creating the token…',
-    api.call('createToken', { body: { name: options.name, scopes, ...expiration } }),
+    api.call('createToken', { body: { name: options.name, scopes, ...expiration, ...restrictions } }),
   );
   printIssued(ctx, issued, options.json === true, 'Created');
 }
@@ -141,11 +203,15 @@ export async function showToken(ctx: CliContext, id: string, options: { json?: b
     ],
     ['Expires', describeExpiry(token.expires_at)],
     ['Last used', lastUsed],
+    ...restrictionFields(token),
   ];
   if (token.last_used_user_agent !== null) pairs.push(['User agent', token.last_used_user_agent]);
   if (token.revoked_at !== null) pairs.push(['Revoked', shortTime(token.revoked_at)]);
   if (token.replaces !== null) pairs.push(['Replaces', token.replaces]);
   if (token.replaced_by !== null) pairs.push(['Replaced by', token.replaced_by]);
+  if (token.revoke_on_first_use_of !== null && token.revoked_at === null) {
+    pairs.push(['Revoked when', `${token.revoke_on_first_use_of} is first used`]);
+  }
   ctx.render.fields(pairs, { indent: 0 });
 }
 
@@ -163,9 +229,10 @@ export async function revokeToken(ctx: CliContext, id: string): Promise<void> {
 }
 
 /** Options of `skytells tokens rotate`. */
-export interface RotateTokenOptions {
+export interface RotateTokenOptions extends RestrictionOptions {
   scopes?: string;
   revokeOldAfter?: string;
+  revokeOldOnFirstUse?: boolean;
   json?: boolean;
 }
 
@@ -180,6 +247,11 @@ export async function rotateToken(ctx: CliContext, id: string, options: RotateTo
         `--revoke-old-after must be a number of seconds from 0 to ${MAX_REVOKE_OLD_AFTER_SECONDS}.`,
       );
   }
+  const restrictions = restrictionsOf(options);
+  const onFirstUse = options.revokeOldOnFirstUse === true;
+  if (onFirstUse && revokeAfter !== undefined) {
+    throw usageError('Use either --revoke-old-after or --revoke-old-on-first-use, not both.');
+  }
   const session = await requireSession(ctx);
   const issued = await ctx.render.spin(
     'Rotating…',
@@ -190,6 +262,8 @@ export async function rotateToken(ctx: CliContext, id: string, options: RotateTo
         body: {
           ...(scopes === undefined ? {} : { scopes }),
           ...(revokeAfter === undefined ? {} : { revoke_old_after_seconds: revokeAfter }),
+          ...restrictions,
+          ...(onFirstUse ? { revoke_old_on_first_use: true } : {}),
         },
       },
       { subject: tokenSubject(id) },
@@ -212,10 +286,85 @@ export async function rotateToken(ctx: CliContext, id: string, options: RotateTo
   }
   printIssued(ctx, issued, options.json === true, 'Rotated into');
   ctx.render.info(
-    revokeAfter === undefined
-      ? `The old token ${id} stays active until you revoke it: \`skytells tokens revoke ${id}\`.`
-      : revokeAfter === 0
-        ? `The old token ${id} is revoked.`
-        : `The old token ${id} will be revoked in ${revokeAfter} seconds.`,
+    onFirstUse
+      ? `The old token ${id} stays active until the new one is first used, and is revoked then.`
+      : revokeAfter === undefined
+        ? `The old token ${id} stays active until you revoke it: \`skytells tokens revoke ${id}\`.`
+        : revokeAfter === 0
+          ? `The old token ${id} is revoked.`
+          : `The old token ${id} will be revoked in ${revokeAfter} seconds.`,
   );
 }
+
+/** `skytells tokens usage ID [--days N]`: what the token did, and the narrower scopes that would do. */
+export async function tokenUsage(
+  ctx: CliContext,
+  id: string,
+  options: { days?: string; json?: boolean },
+): Promise<void> {
+  let days: number | undefined;
+  if (options.days !== undefined) {
+    days = Number(options.days);
+    if (!/^\d+$/.test(options.days) || days < 1 || days > 90) {
+      throw usageError('--days must be a whole number of days from 1 to 90.');
+    }
+  }
+  const { api } = await requireSession(ctx);
+  const [usage, token] = await ctx.render.spin(
+    'Loading the usage…',
+    Promise.all([
+      api.call(
+        'getTokenUsage',
+        { params: { id }, query: days === undefined ? {} : { days } },
+        { subject: tokenSubject(id) },
+      ),
+      api.call('getToken', { params: { id } }, { subject: tokenSubject(id) }),
+    ]),
+  );
+  if (options.json === true) {
+    ctx.render.printJson(usage);
+    return;
+  }
+  printUsage(ctx, token, usage);
+}
+
+function printUsage(ctx: CliContext, token: Token, usage: TokenUsage): void {
+  const { render } = ctx;
+  const window = `the last ${usage.window_days === 1 ? 'day' : `${usage.window_days} days`}`;
+  if (usage.requests === 0) {
+    render.out(`Not used in ${window}.`);
+  } else {
+    const only = usage.unused_scopes.length > 0 ? 'only ' : '';
+    const used = usage.scopes_used.length === 0 ? 'no scope' : usage.scopes_used.join(' ');
+    render.out(
+      `Used ${only}${used} in ${window} (${usage.requests} request${usage.requests === 1 ? '' : 's'}).`,
+    );
+  }
+  render.out();
+  render.fields(
+    [
+      ['Holds', token.scopes.join(' ')],
+      ['Unused', usage.unused_scopes.length === 0 ? 'none' : usage.unused_scopes.join(' ')],
+      ['Suggested', usage.suggested_scopes.length === 0 ? '-' : usage.suggested_scopes.join(' ')],
+    ],
+    { indent: 0 },
+  );
+  if (usage.ips.length > 0) {
+    render.out();
+    render.table(USAGE_IP_COLUMNS, usage.ips, '');
+  }
+  const suggested = usage.suggested_scopes;
+  const narrower = suggested.length > 0 && suggested.join(' ') !== token.scopes.join(' ');
+  if (narrower && token.status === 'active') {
+    render.out();
+    render.info(
+      `Narrow it: \`skytells tokens rotate ${token.id} --scopes ${suggested.join(',')} --revoke-old-on-first-use\``,
+    );
+  }
+}
+
+const USAGE_IP_COLUMNS: Column<TokenUsage['ips'][number]>[] = [
+  { header: 'IP', value: (ip) => ip.ip },
+  { header: 'REQUESTS', value: (ip) => String(ip.requests) },
+  { header: 'LAST', value: (ip) => relativeTime(ip.last_at) },
+];

@@ -42,6 +42,8 @@ export const resourcesOperations = {
     auth: credential('projects:write'),
     body: CreateProjectBody,
     responses: { 201: ProjectSchema },
+    // A token limited to some projects (docs/tokens.md, "Restrictions") creates none.
+    errors: ['project_not_allowed'],
   },
   getProject: {
     method: 'GET',

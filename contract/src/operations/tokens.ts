@@ -8,6 +8,8 @@ import {
   ScopeListSchema,
   TokenListQuery,
   TokenSchema,
+  TokenUsageQuery,
+  TokenUsageSchema,
 } from '../schemas/tokens.js';
 
 /** The scope catalogue and the access-token lifecycle. */
@@ -66,6 +68,18 @@ export const tokensOperations = {
     auth: credential('tokens:write'),
     params: IdParams,
     responses: { 204: null },
+    errors: ['not_found'],
+  },
+  getTokenUsage: {
+    method: 'GET',
+    path: '/v1/tokens/{id}/usage',
+    summary:
+      'What the token did: requests, scopes exercised, narrower scopes that would have served, addresses',
+    tag: 'tokens',
+    auth: credential('tokens:read'),
+    params: IdParams,
+    query: TokenUsageQuery,
+    responses: { 200: TokenUsageSchema },
     errors: ['not_found'],
   },
   rotateToken: {

@@ -10,6 +10,53 @@ export type TokenOrigin = (typeof TOKEN_ORIGINS)[number];
 export const TOKEN_STATUSES = ['active', 'expired', 'revoked'] as const;
 export type TokenStatus = (typeof TOKEN_STATUSES)[number];
 
+/** Most addresses or CIDRs in `allowed_ips`, and most projects in `projects`. */
+export const MAX_ALLOWED_IPS = 50;
+export const MAX_RESTRICTED_PROJECTS = 100;
+
+/** `rate_limit`: at most `requests` per `per_seconds`, across every server process. */
+export const RateLimitSchema = Type.Object(
+  {
+    requests: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    per_seconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+  },
+  { additionalProperties: false, $id: 'TokenRateLimit' },
+);
+export type RateLimit = Static<typeof RateLimitSchema>;
+
+/** A rate limit or null, as `type: ["object", "null"]` (no `anyOf` for the serializer). */
+const NullableRateLimit = Type.Unsafe<RateLimit | null>({
+  type: ['object', 'null'],
+  properties: {
+    requests: { type: 'integer', minimum: 1, maximum: 100_000 },
+    per_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+  },
+  required: ['requests', 'per_seconds'],
+  additionalProperties: false,
+  description: 'At most `requests` per `per_seconds`, across every server process; null for none.',
+});
+
+/** A list of strings or null. */
+const NullableStrings = (description: string) =>
+  Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' }, description });
+
+/** The restrictions a token may carry, set on creation and rotation. */
+const RestrictionFields = {
+  allowed_ips: Type.Optional(
+    Type.Array(Type.String({ maxLength: 64 }), {
+      maxItems: MAX_ALLOWED_IPS,
+      description: 'IPv4/IPv6 addresses or CIDRs the token may be used from; absent or null: anywhere.',
+    }),
+  ),
+  rate_limit: Type.Optional(RateLimitSchema),
+  projects: Type.Optional(
+    Type.Array(Type.String({ maxLength: 64 }), {
+      maxItems: MAX_RESTRICTED_PROJECTS,
+      description: 'Project ids the token may see and act on; absent: every project.',
+    }),
+  ),
+};
+
 /** An access token; never its value. */
 export const TokenSchema = Type.Object(
   {
@@ -28,6 +75,13 @@ export const TokenSchema = Type.Object(
     client_id: NullableString({ description: 'The OAuth client the token was issued to.' }),
     replaces: NullableString({ description: 'The token this one replaced by rotation.' }),
     replaced_by: NullableString({ description: 'The token that replaced this one by rotation.' }),
+    revoke_on_first_use_of: NullableString({
+      description:
+        'Set on a token rotated with `revoke_old_on_first_use`: the replacement whose first successful use revokes this one.',
+    }),
+    allowed_ips: NullableStrings('IPv4/IPv6 addresses or CIDRs the token may be used from; null: anywhere.'),
+    rate_limit: NullableRateLimit,
+    projects: NullableStrings('Project ids the token may see and act on; null: every project.'),
   },
   { $id: 'Token', description: 'An access token; never its value.' },
 );
@@ -62,6 +116,7 @@ export const CreateTokenBody = Type.Object(
     name: Type.String({ description: '1 to 100 characters after trimming; unique among active tokens.' }),
     scopes: Type.Array(Type.String(), { maxItems: 100 }),
     ...ExpirationFields,
+    ...RestrictionFields,
   },
   { additionalProperties: false, $id: 'CreateTokenRequest' },
 );
@@ -75,6 +130,13 @@ export const RotateTokenBody = Type.Object(
     revoke_old_after_seconds: Type.Optional(
       Type.Integer({ description: `0 to ${MAX_REVOKE_OLD_AFTER_SECONDS}; absent keeps the old token.` }),
     ),
+    revoke_old_on_first_use: Type.Optional(
+      Type.Boolean({
+        description:
+          "The old token is revoked at the replacement's first successful use (not with revoke_old_after_seconds).",
+      }),
+    ),
+    ...RestrictionFields,
   },
   { additionalProperties: false, $id: 'RotateTokenRequest' },
 );
@@ -94,3 +156,31 @@ export const ScopeInfoSchema = Type.Object(
 export type ScopeInfo = Static<typeof ScopeInfoSchema>;
 
 export const ScopeListSchema = Type.Object({ data: Type.Array(ScopeInfoSchema) });
+
+export const TokenUsageQuery = Type.Object(
+  {
+    days: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 90, description: 'The window, in days; default 30.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type TokenUsageQuery = Static<typeof TokenUsageQuery>;
+
+/** What a token actually did in the last `window_days` days, from recorded use. */
+export const TokenUsageSchema = Type.Object(
+  {
+    window_days: Type.Integer(),
+    requests: Type.Integer({ description: 'Successful requests in the window.' }),
+    scopes_used: Type.Array(Type.String(), { description: 'The scopes those requests exercised.' }),
+    unused_scopes: Type.Array(Type.String(), { description: 'Scopes the token holds but never exercised.' }),
+    suggested_scopes: Type.Array(Type.String(), {
+      description: 'The narrowest set that would have served every request (a write covers its read).',
+    }),
+    ips: Type.Array(Type.Object({ ip: Type.String(), requests: Type.Integer(), last_at: Time }), {
+      description: 'Where the requests came from, most requests first.',
+    }),
+  },
+  { $id: 'TokenUsage' },
+);
+export type TokenUsage = Static<typeof TokenUsageSchema>;

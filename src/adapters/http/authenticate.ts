@@ -7,6 +7,7 @@ import type { AccessToken, RequestContext } from '../../core/model.js';
 import { type Principal, scopesOf } from '../../core/principal.js';
 import { authenticatedAtOf } from '../../core/reauthentication.js';
 import { hasScope, type Scope } from '../../core/scopes.js';
+import { type TokenRateLimitState, TokenRateLimitedError } from '../../core/token-restriction-guard.js';
 import type { Services } from './services.js';
 
 /** Name of the console session cookie. */
@@ -132,12 +133,50 @@ function apiKeyCaller(
     : { kind: 'api_key', accountId: verified.accountId, apiKey: verified };
 }
 
-/** The caller a verified token makes; a token near its expiry says so in a response header. */
-function tokenCaller(services: Services, reply: FastifyReply, token: AccessToken): Principal {
+/**
+ * The caller a verified token makes; a token near its expiry says so in a response header. A token
+ * with restrictions is admitted by the restriction guard first (one null check for the others).
+ */
+function tokenCaller(
+  services: Services,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: AccessToken,
+): Principal | Promise<Principal> {
   if (token.expiresAt !== null && token.expiresAt.getTime() - services.clock.now().getTime() < WEEK_MS) {
     void reply.header('skytells-token-expiration', token.expiresAt.toISOString());
   }
-  return { kind: 'token', accountId: token.accountId, token };
+  const principal: Principal = { kind: 'token', accountId: token.accountId, token };
+  if (token.restrictions === null) return principal;
+  const admitted = services.restrictions.admit(token, token.restrictions, contextOf(request));
+  if (admitted === undefined) return principal;
+  if (!(admitted instanceof Promise)) {
+    rateLimitHeaders(reply, admitted);
+    return principal;
+  }
+  return admitted.then(
+    (state) => {
+      rateLimitHeaders(reply, state);
+      return principal;
+    },
+    (error: unknown) => {
+      if (error instanceof TokenRateLimitedError) rateLimitHeaders(reply, error.state);
+      throw error;
+    },
+  );
+}
+
+/**
+ * The `RateLimit-*` headers of a rate-limited token's every response (draft-ietf-httpapi-ratelimit-headers):
+ * the limit, what remains of it, and the seconds until the window resets.
+ */
+function rateLimitHeaders(reply: FastifyReply, state: TokenRateLimitState): void {
+  void reply.headers({
+    'ratelimit-limit': String(state.limit),
+    'ratelimit-remaining': String(state.remaining),
+    'ratelimit-reset': String(state.retryAfterSeconds),
+    'ratelimit-policy': `${state.limit};w=${state.windowSeconds}`,
+  });
 }
 
 /**
@@ -162,8 +201,8 @@ function identify(
   if (value.startsWith(API_KEY_PREFIX)) return apiKeyCaller(services, request, value, acceptsApiKey);
   const verified = services.verifier.verify(value, contextOf(request));
   return verified instanceof Promise
-    ? verified.then((token) => tokenCaller(services, reply, token))
-    : tokenCaller(services, reply, verified);
+    ? verified.then((token) => tokenCaller(services, request, reply, token))
+    : tokenCaller(services, request, reply, verified);
 }
 
 async function sessionCaller(services: Services, request: FastifyRequest): Promise<Principal> {
@@ -241,9 +280,19 @@ export function authenticate(
     throw new Error(`An operation with ${requirement.kind} access takes no credential hook.`);
   }
   const acceptsApiKey = 'kind' in requirement && requirement.apiKey === true;
+  const scope = requirement.scope ?? null;
   const admit = (request: FastifyRequest, principal: Principal) => {
     assertMeets(principal, requirement);
     request.principal = principal;
+    // The scope this request exercised, counted in memory (docs/tokens.md, "Usage").
+    if (principal.kind === 'token') {
+      services.tokenUsage.recorder.record({
+        tokenId: principal.token.id,
+        scope,
+        ip: request.ip,
+        at: services.clock.now(),
+      });
+    }
   };
   // A callback hook rather than an async one: a cached token is admitted without a promise.
   return (request, reply, done) => {

@@ -42,12 +42,14 @@ export function problemCodesOf(operation: Operation): Map<number, ErrorCode[]> {
     if (auth.scope !== undefined) codes.add('insufficient_scope');
     if (auth.via === 'session') codes.add('session_required');
     if (auth.via === 'token') codes.add('token_required');
+    // A token's restrictions (docs/tokens.md, "Restrictions"), wherever a token is accepted.
+    if (auth.via !== 'session') codes.add('ip_not_allowed').add('token_rate_limited');
     if (auth.via !== 'token' && operation.method !== 'GET') codes.add('csrf_token_invalid');
   }
   if (auth.kind === 'client' && auth.scope !== undefined) {
     // A bearer token may stand in for the client (RFC 7662 §2.1); its refusals are problems.
     for (const code of AUTHENTICATION_ERROR_CODES) codes.add(code);
-    codes.add('insufficient_scope');
+    codes.add('insufficient_scope').add('ip_not_allowed').add('token_rate_limited');
   }
   // Form bodies (RFC 6749 §3.2) are refused in the OAuth format, not as problems.
   if (operation.form !== true) {

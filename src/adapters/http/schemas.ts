@@ -6,10 +6,12 @@ import type {
   Deployment as DeploymentJson,
   Project as ProjectJson,
   Token as TokenJson,
+  TokenUsage as TokenUsageJson,
 } from '@skytells/contract';
 import type { InferenceTotals, InferenceUsage } from '../../core/inference/inference-ports.js';
 import type { AccessToken, Account, ApiKey, AuditEvent, Deployment, Project } from '../../core/model.js';
 import { tokenStatus } from '../../core/model.js';
+import type { TokenUsageReport } from '../../core/token-usage-reports.js';
 import { isoTime } from './iso-time.js';
 
 /** Mappers from core's camelCase objects to the contract's snake_case wire shapes. */
@@ -21,6 +23,18 @@ export function pageLimit(limit: number | undefined): number {
 
 const iso = isoTime;
 const isoOrNull = (date: Date | null) => (date === null ? null : isoTime(date));
+
+/** A token's usage report as the contract's `TokenUsage` object. */
+export function tokenUsageJson(report: TokenUsageReport): TokenUsageJson {
+  return {
+    window_days: report.windowDays,
+    requests: report.requests,
+    scopes_used: report.scopesUsed,
+    unused_scopes: report.unusedScopes,
+    suggested_scopes: report.suggestedScopes,
+    ips: report.ips.map((ip) => ({ ip: ip.ip, requests: ip.requests, last_at: iso(ip.lastAt) })),
+  };
+}
 
 /** A token as the contract's `Token` object, its status taken at `now`. */
 export function tokenJson(token: AccessToken, now: Date): TokenJson {
@@ -40,6 +54,16 @@ export function tokenJson(token: AccessToken, now: Date): TokenJson {
     client_id: token.clientId,
     replaces: token.replaces,
     replaced_by: token.replacedBy,
+    revoke_on_first_use_of: token.revokeOnFirstUseOf,
+    allowed_ips: token.restrictions?.allowedIps ?? null,
+    rate_limit:
+      token.restrictions?.rateLimit == null
+        ? null
+        : {
+            requests: token.restrictions.rateLimit.requests,
+            per_seconds: token.restrictions.rateLimit.perSeconds,
+          },
+    projects: token.restrictions?.projects ?? null,
   };
 }
 

@@ -13,7 +13,10 @@ import type { PasskeyService } from '../../core/passkey-service.js';
 import type { ProjectService } from '../../core/project-service.js';
 import type { ProviderKeyService } from '../../core/providers/provider-key-service.js';
 import type { SessionService } from '../../core/session-service.js';
+import type { TokenRestrictionGuard } from '../../core/token-restriction-guard.js';
 import type { TokenService } from '../../core/token-service.js';
+import type { TokenUsageRecorder } from '../../core/token-usage-recorder.js';
+import type { TokenUsageReports } from '../../core/token-usage-reports.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
 import type { TwoFactorService } from '../../core/two-factor-service.js';
 
@@ -27,6 +30,8 @@ export interface Services {
   tokens: TokenService;
   apiKeys: ApiKeyService;
   verifier: TokenVerifier;
+  /** Enforces a verified token's `allowed_ips` and `rate_limit` on each request. */
+  restrictions: TokenRestrictionGuard;
   projects: ProjectService;
   /** The account's own provider keys (BYOK). */
   providerKeys: ProviderKeyService;
@@ -41,6 +46,8 @@ export interface Services {
   };
   /** The model-inference gateway and the usage it counts. */
   inference: { gateway: InferenceGateway; usage: InferenceUsageRecorder };
+  /** Which scopes and addresses each token's requests used, counted in memory, and reports of it. */
+  tokenUsage: { recorder: TokenUsageRecorder; reports: TokenUsageReports };
   /** Counters shared by every server process, for the HTTP rate limits. */
   limiter: RateLimiter;
   /** Whether the database answers, for `/readyz`. */

@@ -32,8 +32,9 @@ export class KyselyProjectStore implements ProjectStore {
       : { id: row.id, accountId: row.account_id, name: row.name, createdAt: toDate(row.created_at) };
   }
 
-  async listProjects(accountId: string, page: ListOptions): Promise<Project[]> {
+  async listProjects(accountId: string, page: ListOptions, only?: readonly string[]): Promise<Project[]> {
     let query = this.db.selectFrom('projects').selectAll().where('account_id', '=', accountId);
+    if (only !== undefined) query = query.where('id', 'in', only);
     if (page.after !== undefined) query = query.where(olderThan(page.after));
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).execute();
     return rows.map((row) => ({

@@ -29,14 +29,14 @@ export class KyselyRateLimiter implements RateLimiter {
     this.#clock = clock;
   }
 
-  async hit(key: string, window: RateLimitWindow): Promise<RateLimitState> {
+  async hit(key: string, window: RateLimitWindow, weight = 1): Promise<RateLimitState> {
     const now = this.#clock.now().getTime();
     const { rows } = await sql<{ count: number; reset_at_ms: number | string }>`
       insert into rate_limit_windows (key, count, reset_at_ms)
-      values (${digest(key)}, 1, ${now + window.windowMs})
+      values (${digest(key)}, ${weight}, ${now + window.windowMs})
       on conflict (key) do update set
-        count = case when rate_limit_windows.reset_at_ms <= ${now} then 1
-                     else rate_limit_windows.count + 1 end,
+        count = case when rate_limit_windows.reset_at_ms <= ${now} then ${weight}
+                     else rate_limit_windows.count + ${weight} end,
         reset_at_ms = case when rate_limit_windows.reset_at_ms <= ${now} then excluded.reset_at_ms
                            else rate_limit_windows.reset_at_ms end
       returning count, reset_at_ms`.execute(this.#db);

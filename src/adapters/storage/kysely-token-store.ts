@@ -1,5 +1,11 @@
 import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
-import type { AccessToken, RevocationReason, TokenOrigin, TokenStatus } from '../../core/model.js';
+import type {
+  AccessToken,
+  RevocationReason,
+  TokenOrigin,
+  TokenRestrictions,
+  TokenStatus,
+} from '../../core/model.js';
 import type { LastUse, ListOptions, TokenStore } from '../../core/ports.js';
 import type { Scope } from '../../core/scopes.js';
 import type { DialectName } from './migrations.js';
@@ -24,6 +30,20 @@ function toToken(row: Selectable<AccessTokensTable>): AccessToken {
     clientId: row.client_id,
     replaces: row.replaces,
     replacedBy: row.replaced_by,
+    revokeOnFirstUseOf: row.revoke_on_first_use_of,
+    restrictions: toRestrictions(row),
+  };
+}
+
+function toRestrictions(row: Selectable<AccessTokensTable>): TokenRestrictions | null {
+  if (row.allowed_ips === null && row.rate_limit_requests === null && row.projects === null) return null;
+  return {
+    allowedIps: row.allowed_ips === null ? null : (JSON.parse(row.allowed_ips) as string[]),
+    rateLimit:
+      row.rate_limit_requests === null || row.rate_limit_per_seconds === null
+        ? null
+        : { requests: Number(row.rate_limit_requests), perSeconds: Number(row.rate_limit_per_seconds) },
+    projects: row.projects === null ? null : (JSON.parse(row.projects) as string[]),
   };
 }
 
@@ -76,6 +96,12 @@ export class KyselyTokenStore implements TokenStore {
         client_id: token.clientId,
         replaces: token.replaces,
         replaced_by: token.replacedBy,
+        revoke_on_first_use_of: token.revokeOnFirstUseOf,
+        allowed_ips:
+          token.restrictions?.allowedIps == null ? null : JSON.stringify(token.restrictions.allowedIps),
+        rate_limit_requests: token.restrictions?.rateLimit?.requests ?? null,
+        rate_limit_per_seconds: token.restrictions?.rateLimit?.perSeconds ?? null,
+        projects: token.restrictions?.projects == null ? null : JSON.stringify(token.restrictions.projects),
       })
       .execute();
   }
@@ -150,10 +176,10 @@ export class KyselyTokenStore implements TokenStore {
     return result.numUpdatedRows > 0n;
   }
 
-  async setReplacedBy(id: string, replacedBy: string): Promise<void> {
+  async setReplacedBy(id: string, replacedBy: string, revokeOnFirstUse = false): Promise<void> {
     await this.db
       .updateTable('access_tokens')
-      .set({ replaced_by: replacedBy })
+      .set({ replaced_by: replacedBy, ...(revokeOnFirstUse ? { revoke_on_first_use_of: replacedBy } : {}) })
       .where('id', '=', id)
       .execute();
   }

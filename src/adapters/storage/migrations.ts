@@ -413,6 +413,49 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         await sql`drop table if exists inference_usage`.execute(db);
       },
     },
+    '0011_token_restrictions': {
+      async up(db: Kysely<unknown>) {
+        // Restrictions and rotation that finishes itself (docs/tokens.md): all null for existing tokens,
+        // which keeps them as they were.
+        await db.schema.alterTable('access_tokens').addColumn('revoke_on_first_use_of', 'text').execute();
+        await db.schema.alterTable('access_tokens').addColumn('allowed_ips', 'text').execute();
+        await db.schema.alterTable('access_tokens').addColumn('rate_limit_requests', 'integer').execute();
+        await db.schema.alterTable('access_tokens').addColumn('rate_limit_per_seconds', 'integer').execute();
+        await db.schema.alterTable('access_tokens').addColumn('projects', 'text').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const column of [
+          'revoke_on_first_use_of',
+          'allowed_ips',
+          'rate_limit_requests',
+          'rate_limit_per_seconds',
+          'projects',
+        ]) {
+          await db.schema.alterTable('access_tokens').dropColumn(column).execute();
+        }
+      },
+    },
+    '0012_token_usage': {
+      async up(db: Kysely<unknown>) {
+        // One row of counters per token, UTC day, scope ('' for none) and address, added to by the
+        // batched upserts of every process (docs/tokens.md, "Usage"); they go with the token.
+        await db.schema
+          .createTable('token_usage')
+          .addColumn('token_id', 'text', (c) =>
+            c.notNull().references('access_tokens.id').onDelete('cascade'),
+          )
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('ip', 'text', (c) => c.notNull())
+          .addColumn('requests', 'bigint', (c) => c.notNull())
+          .addColumn('last_at', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('token_usage_pk', ['token_id', 'day', 'scope', 'ip'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table if exists token_usage`.execute(db);
+      },
+    },
   };
 }
 

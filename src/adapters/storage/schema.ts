@@ -92,6 +92,13 @@ export interface AccessTokensTable {
   client_id: string | null;
   replaces: string | null;
   replaced_by: string | null;
+  revoke_on_first_use_of: string | null;
+  /** JSON array of addresses or CIDRs; null: anywhere. */
+  allowed_ips: string | null;
+  rate_limit_requests: number | null;
+  rate_limit_per_seconds: number | null;
+  /** JSON array of project ids; null: every project. */
+  projects: string | null;
 }
 
 /** Legacy API keys (`sk_live_…`): the keyed hash of the value, never the value. */
@@ -259,8 +266,21 @@ export interface InferenceUsageTable {
   completion_tokens: number | string;
 }
 
+/** Requests of one token per UTC day, scope and address (docs/tokens.md, "Usage"). */
+export interface TokenUsageTable {
+  token_id: string;
+  /** `YYYY-MM-DD`, UTC. */
+  day: string;
+  /** The scope exercised; '' for routes that need none. */
+  scope: string;
+  ip: string;
+  requests: number | string;
+  last_at: DbTime;
+}
+
 export interface Schema {
   inference_usage: InferenceUsageTable;
+  token_usage: TokenUsageTable;
   mail_outbox: MailOutboxTable;
   oauth_clients: OAuthClientsTable;
   oauth_codes: OAuthCodesTable;

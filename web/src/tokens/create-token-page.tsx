@@ -7,6 +7,12 @@ import { useNow, useScopes, useTitle } from '../ui/hooks';
 import { useReauth } from '../ui/reauth';
 import { ExpirationField, type ExpirationValue, expectedExpiry, expirationRequest } from './expiration-field';
 import { tokenFormErrors, type TokenFormErrors } from './problem-messages';
+import {
+  NO_RESTRICTIONS,
+  RestrictionsField,
+  restrictionsRequest,
+  type RestrictionsValue,
+} from './restrictions-field';
 import { ScopePicker } from './scope-picker';
 import { TokenReveal } from './token-reveal';
 import { TokenSummary } from './token-summary';
@@ -18,6 +24,7 @@ export function CreateTokenPage() {
   const [name, setName] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [expiration, setExpiration] = useState<ExpirationValue>({ choice: '30', customDay: '' });
+  const [restrictions, setRestrictions] = useState<RestrictionsValue>(NO_RESTRICTIONS);
   const [errors, setErrors] = useState<TokenFormErrors>({});
   const [busy, setBusy] = useState(false);
   const [issued, setIssued] = useState<IssuedToken | null>(null);
@@ -51,6 +58,8 @@ export function CreateTokenPage() {
     if (selected.size === 0) found.scopes = 'Select at least one scope.';
     const expires = expirationRequest(expiration, new Date());
     if (expires === null) found.expiration = 'Pick a day between tomorrow and a year from now.';
+    const restricted = restrictionsRequest(restrictions);
+    if (Object.keys(restricted.errors).length > 0) found.restrictions = restricted.errors;
     setErrors(found);
     if (Object.keys(found).length > 0 || expires === null || expires === undefined) {
       focusFirstInvalid(formRef.current);
@@ -60,7 +69,12 @@ export function CreateTokenPage() {
     try {
       setIssued(
         await withReauth(() =>
-          api.createToken({ name: name.trim(), scopes: minimalScopes(selected, catalogue), ...expires }),
+          api.createToken({
+            name: name.trim(),
+            scopes: minimalScopes(selected, catalogue),
+            ...expires,
+            ...restricted.request,
+          }),
         ),
       );
     } catch (failure) {
@@ -163,6 +177,16 @@ export function CreateTokenPage() {
 
           <ExpirationField value={expiration} onChange={setExpiration} now={now} error={errors.expiration} />
 
+          <RestrictionsField
+            value={restrictions}
+            onChange={(next) => {
+              setRestrictions(next);
+              // An edit answers the previous complaint; the field checks itself as it is typed.
+              setErrors(({ restrictions: _answered, ...rest }) => rest);
+            }}
+            errors={errors.restrictions ?? {}}
+          />
+
           {errors.form ? (
             <p className="alert alert-danger" role="alert">
               {errors.form}
@@ -185,6 +209,7 @@ export function CreateTokenPage() {
         {catalogue !== null ? (
           <aside className="form-aside">
             <TokenSummary
+              restrictions={restrictionsRequest(restrictions).request}
               name={name}
               scopes={selected}
               catalogue={catalogue}

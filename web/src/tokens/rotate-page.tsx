@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api';
-import { Link } from '../router';
+import { Link, usePath } from '../router';
 import { effectiveScopes, minimalScopes, sameGrant, successorName } from '../scopes';
 import type { IssuedToken, Token } from '../types';
 import { useNow, useScopes, useTitle } from '../ui/hooks';
@@ -8,6 +8,12 @@ import { useReauth } from '../ui/reauth';
 import { focusFirstInvalid } from './create-token-page';
 import { ExpirationField, type ExpirationValue, expectedExpiry, expirationRequest } from './expiration-field';
 import { tokenFormErrors, type TokenFormErrors } from './problem-messages';
+import {
+  RestrictionsField,
+  restrictionsOf,
+  restrictionsRequest,
+  type RestrictionsValue,
+} from './restrictions-field';
 import { ScopePicker } from './scope-picker';
 import { useToken } from './token-details-page';
 import { TokenReveal } from './token-reveal';
@@ -41,12 +47,20 @@ export function RotationSteps({ current }: { current: number }) {
   );
 }
 
-/** Revocation choices for the old token; seconds, or `null` for "when I revoke it". */
+/**
+ * Revocation choices for the old token: at the replacement's first use, when the user revokes it
+ * (`seconds: null`), or after a delay.
+ */
 const REVOKE_OLD = [
+  {
+    value: 'first-use',
+    seconds: null,
+    label: 'Revoke the old token as soon as the new one is used (recommended)',
+  },
   {
     value: 'manual',
     seconds: null,
-    label: 'When I revoke it, after checking the replacement works (recommended)',
+    label: 'Keep the old token until I revoke it, after checking the replacement works',
   },
   { value: '3600', seconds: 3600, label: 'Automatically in 1 hour' },
   { value: '86400', seconds: 86_400, label: 'Automatically in 24 hours' },
@@ -64,6 +78,7 @@ export function RotatePage({ id }: { id: string }) {
   const { scopes: catalogue } = useScopes();
   const { token: old, error: loadError } = useToken(id, 60_000);
   const [issued, setIssued] = useState<IssuedToken | null>(null);
+  const narrowTo = narrowedScopes(usePath());
   useTitle(old === null ? 'Rotate token' : `Rotate ${old.name}`);
 
   if (loadError !== null && old === null) {
@@ -103,7 +118,7 @@ export function RotatePage({ id }: { id: string }) {
       </header>
       <RotationSteps current={issued === null ? 0 : 1} />
       {issued === null ? (
-        <ReplacementForm old={old} catalogue={catalogue} now={now} onIssued={setIssued} />
+        <ReplacementForm old={old} catalogue={catalogue} now={now} narrowTo={narrowTo} onIssued={setIssued} />
       ) : (
         <TokenReveal
           token={issued.token}
@@ -117,29 +132,41 @@ export function RotatePage({ id }: { id: string }) {
   );
 }
 
+/** The scopes of `?scopes=a,b` ("Narrow to these scopes" on the details page), or `null`. */
+function narrowedScopes(path: string): string[] | null {
+  const scopes = new URLSearchParams(path.split('?')[1] ?? '').get('scopes');
+  return scopes === null ? null : scopes.split(',').filter((scope) => scope !== '');
+}
+
 function ReplacementForm({
   old,
   catalogue,
   now,
+  narrowTo,
   onIssued,
 }: {
   old: Token;
   catalogue: { name: string; description: string }[];
   now: Date;
+  /** Scopes to start from instead of the old token's. */
+  narrowTo: string[] | null;
   onIssued: (issued: IssuedToken) => void;
 }) {
   const id = useId();
   const withReauth = useReauth();
   const formRef = useRef<HTMLFormElement>(null);
   const [name, setName] = useState(() => successorName(old.name));
-  const [selected, setSelected] = useState<Set<string>>(
-    () => new Set(effectiveScopes(old.scopes, catalogue)),
+  const allowed = effectiveScopes(old.scopes, catalogue);
+  const [selected, setSelected] = useState<Set<string>>(() =>
+    narrowTo === null
+      ? new Set(allowed)
+      : new Set(effectiveScopes(narrowTo, catalogue).filter((scope) => allowed.includes(scope))),
   );
   const [expiration, setExpiration] = useState<ExpirationValue>({ choice: 'same', customDay: '' });
-  const [revokeOld, setRevokeOld] = useState<(typeof REVOKE_OLD)[number]['value']>('manual');
+  const [revokeOld, setRevokeOld] = useState<(typeof REVOKE_OLD)[number]['value']>('first-use');
+  const [restrictions, setRestrictions] = useState<RestrictionsValue>(() => restrictionsOf(old));
   const [errors, setErrors] = useState<TokenFormErrors>({});
   const [busy, setBusy] = useState(false);
-  const allowed = effectiveScopes(old.scopes, catalogue);
   const days = lifetimeDays(old);
   const sameAs = days === null ? null : new Date(now.getTime() + days * 86_400_000);
 
@@ -156,6 +183,8 @@ function ReplacementForm({
     if (selected.size === 0) found.scopes = 'Keep at least one scope.';
     const expires = expirationRequest(expiration, new Date());
     if (expires === null) found.expiration = 'Pick a day between tomorrow and a year from now.';
+    const restricted = restrictionsRequest(restrictions);
+    if (Object.keys(restricted.errors).length > 0) found.restrictions = restricted.errors;
     setErrors(found);
     if (Object.keys(found).length > 0 || expires === null) {
       focusFirstInvalid(formRef.current);
@@ -173,6 +202,8 @@ function ReplacementForm({
               : { scopes: minimalScopes(selected, catalogue) }),
             ...(expires ?? {}),
             ...(seconds === null ? {} : { revoke_old_after_seconds: seconds }),
+            ...(revokeOld === 'first-use' ? { revoke_old_on_first_use: true } : {}),
+            ...restricted.request,
           }),
         ),
       );
@@ -210,6 +241,12 @@ function ReplacementForm({
             </p>
           ) : null}
         </div>
+        {narrowTo !== null ? (
+          <p className="alert alert-info">
+            Only the scopes {old.name} used in the last 30 days are checked. Check more if the holder needs
+            them.
+          </p>
+        ) : null}
         <ScopePicker
           catalogue={catalogue}
           allowed={allowed}
@@ -229,6 +266,16 @@ function ReplacementForm({
           }
           sameAs={sameAs}
           error={errors.expiration}
+        />
+        <RestrictionsField
+          value={restrictions}
+          onChange={(next) => {
+            setRestrictions(next);
+            // An edit answers the previous complaint; the field checks itself as it is typed.
+            setErrors(({ restrictions: _answered, ...rest }) => rest);
+          }}
+          errors={errors.restrictions ?? {}}
+          hint="Filled in with the old token's restrictions. A part left empty keeps the old token's, so a replacement is never freer."
         />
         <fieldset className="field">
           <legend className="label">When should the old token stop working?</legend>
@@ -261,6 +308,7 @@ function ReplacementForm({
       </div>
       <aside className="form-aside">
         <TokenSummary
+          restrictions={restrictionsRequest(restrictions).request}
           name={name}
           scopes={selected}
           catalogue={catalogue}

@@ -178,6 +178,11 @@ export function RotationPage({ id }: { id: string }) {
                 working.
               </p>
             ) : null}
+            {old.revoke_on_first_use_of === fresh.id ? (
+              <p className="alert alert-info">
+                It will be revoked automatically as soon as {fresh.name} is first used.
+              </p>
+            ) : null}
             {scheduled !== null ? (
               <p className="alert alert-info">
                 It will be revoked automatically {relativeTime(new Date(scheduled), now)} (

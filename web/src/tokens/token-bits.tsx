@@ -1,6 +1,7 @@
 import { describeExpiry, exactDay, exactTime, relativeTime, shortUserAgent } from '../format';
-import type { Token } from '../types';
+import type { RateLimit, Token } from '../types';
 import { Time } from '../ui/time';
+import { RATE_PERIODS } from './restrictions-field';
 
 /** Active / Expired / Revoked, with a scheduled revocation or a replacement noted. */
 export function StatusBadge({ token, now }: { token: Token; now: Date }) {
@@ -15,6 +16,10 @@ export function StatusBadge({ token, now }: { token: Token; now: Date }) {
           title={`Revoked automatically on ${exactTime(new Date(token.revoked_at))}`}
         >
           Revokes {relativeTime(new Date(token.revoked_at), now)}
+        </span>
+      ) : token.revoke_on_first_use_of !== null ? (
+        <span className="badge badge-info" title="Revoked as soon as its replacement is first used">
+          Revokes at first use
         </span>
       ) : token.replaced_by !== null ? (
         <span className="badge badge-info">Replaced</span>
@@ -107,4 +112,47 @@ export function originLabel(origin: Token['created_via']): string {
     case 'oauth':
       return 'OAuth';
   }
+}
+
+/** "100 per minute" for a rate limit. */
+export function rateLimitText(limit: RateLimit): string {
+  const period = RATE_PERIODS.find((candidate) => candidate.seconds === limit.per_seconds);
+  return period === undefined
+    ? `${limit.requests} per ${limit.per_seconds} seconds`
+    : `${limit.requests} per ${period.value}`;
+}
+
+/** The token's restrictions as compact badges; nothing when it has none. */
+export function RestrictionBadges({ token }: { token: Token }) {
+  const badges: { key: string; text: string; title: string }[] = [];
+  if (token.allowed_ips !== null) {
+    const count = token.allowed_ips.length;
+    badges.push({
+      key: 'ips',
+      text: count === 1 ? `IP ${token.allowed_ips[0] ?? ''}` : `${count} IP ranges`,
+      title: `Only from ${token.allowed_ips.join(', ')}`,
+    });
+  }
+  if (token.rate_limit !== null) {
+    const text = rateLimitText(token.rate_limit);
+    badges.push({ key: 'rate', text, title: `At most ${text}` });
+  }
+  if (token.projects !== null) {
+    const count = token.projects.length;
+    badges.push({
+      key: 'projects',
+      text: count === 1 ? '1 project' : `${count} projects`,
+      title: `Only ${token.projects.join(', ')}`,
+    });
+  }
+  if (badges.length === 0) return null;
+  return (
+    <ul className="chips restriction-badges" aria-label="Restrictions">
+      {badges.map((badge) => (
+        <li key={badge.key} className="badge badge-muted" title={badge.title}>
+          {badge.text}
+        </li>
+      ))}
+    </ul>
+  );
 }

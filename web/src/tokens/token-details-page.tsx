@@ -8,7 +8,8 @@ import { usePolling, useNow, useScopes, useTitle } from '../ui/hooks';
 import { Time } from '../ui/time';
 import { useClientNames } from './client-names';
 import { RevokeDialog } from './revoke-dialog';
-import { Expiry, LastUsed, originLabel, StatusBadge } from './token-bits';
+import { Expiry, LastUsed, originLabel, rateLimitText, StatusBadge } from './token-bits';
+import { TokenUsageCard } from './token-usage';
 
 /** Loads one token and keeps it fresh while the page is visible. */
 export function useToken(id: string | null, refreshMs: number) {
@@ -128,7 +129,18 @@ export function TokenDetailsPage({ id }: { id: string }) {
         </div>
       </header>
 
-      {isActive && token.replaced_by !== null ? (
+      {isActive && token.revoke_on_first_use_of !== null ? (
+        <p className="alert alert-info" role="status">
+          Will be revoked when its replacement is first used.{' '}
+          <Link to={`/settings/tokens/${token.revoke_on_first_use_of}/rotation`}>Follow the rotation</Link>
+        </p>
+      ) : token.status === 'revoked' && token.revoke_on_first_use_of !== null && token.revoked_at !== null ? (
+        <p className="alert alert-success" role="status">
+          Revoked when its replacement was first used, {exactTime(new Date(token.revoked_at))} (
+          <Time at={token.revoked_at} now={now} />
+          ).
+        </p>
+      ) : isActive && token.replaced_by !== null ? (
         <p className="alert alert-info">
           This token was replaced during a rotation.{' '}
           <Link to={`/settings/tokens/${token.replaced_by}/rotation`}>Continue the rotation</Link> to check
@@ -170,6 +182,39 @@ export function TokenDetailsPage({ id }: { id: string }) {
                 </li>
               ))}
             </ul>
+          </Fact>
+          <Fact term="Only from">
+            {token.allowed_ips === null ? (
+              <span className="muted">Any address</span>
+            ) : (
+              <ul className="plain-list">
+                {token.allowed_ips.map((entry) => (
+                  <li key={entry} className="mono">
+                    {entry}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Fact>
+          <Fact term="Rate limit">
+            {token.rate_limit === null ? (
+              <span className="muted">None</span>
+            ) : (
+              `At most ${rateLimitText(token.rate_limit)}`
+            )}
+          </Fact>
+          <Fact term="Projects">
+            {token.projects === null ? (
+              <span className="muted">Every project</span>
+            ) : (
+              <ul className="plain-list">
+                {token.projects.map((project) => (
+                  <li key={project} className="mono">
+                    {project}
+                  </li>
+                ))}
+              </ul>
+            )}
           </Fact>
           <Fact term="Created">
             <Exact at={token.created_at} now={now} />
@@ -240,6 +285,8 @@ export function TokenDetailsPage({ id }: { id: string }) {
           </Fact>
         </dl>
       </section>
+
+      <TokenUsageCard token={token} catalogue={catalogue} canRotate={canRotate} now={now} />
 
       {revoking ? (
         <RevokeDialog

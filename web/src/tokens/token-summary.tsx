@@ -1,5 +1,7 @@
 import { exactDay, relativeTime } from '../format';
 import { type ScopeDefinition, summarize } from '../scopes';
+import type { RestrictionsRequest } from './restrictions-field';
+import { rateLimitText } from './token-bits';
 
 /** Props of {@link TokenSummary}. */
 export interface TokenSummaryProps {
@@ -8,11 +10,29 @@ export interface TokenSummaryProps {
   catalogue: readonly ScopeDefinition[];
   expiry: Date | null | undefined;
   now: Date;
+  /** The restrictions as they would be sent; none by default. */
+  restrictions?: RestrictionsRequest;
+}
+
+/** "Only from 3 addresses", "At most 100 per minute", "Only 1 project". */
+function restrictionLines(restrictions: RestrictionsRequest): string[] {
+  const lines: string[] = [];
+  const ips = restrictions.allowed_ips;
+  if (ips !== undefined)
+    lines.push(
+      ips.length === 1 ? `Only from ${ips[0] ?? ''}` : `Only from ${ips.length} addresses or ranges`,
+    );
+  if (restrictions.rate_limit !== undefined) lines.push(`At most ${rateLimitText(restrictions.rate_limit)}`);
+  const projects = restrictions.projects;
+  if (projects !== undefined)
+    lines.push(projects.length === 1 ? 'Only 1 project' : `Only ${projects.length} projects`);
+  return lines;
 }
 
 /** What the token being made will be able to do, in plain words. */
-export function TokenSummary({ name, scopes, catalogue, expiry, now }: TokenSummaryProps) {
+export function TokenSummary({ name, scopes, catalogue, expiry, now, restrictions = {} }: TokenSummaryProps) {
   const { can, untouched } = summarize(scopes, catalogue);
+  const restricted = restrictionLines(restrictions);
   const who = name.trim() === '' ? 'This token' : name.trim();
   return (
     <section className="summary card" aria-labelledby="summary-heading">
@@ -41,6 +61,13 @@ export function TokenSummary({ name, scopes, catalogue, expiry, now }: TokenSumm
           )}
         </>
       )}
+      {restricted.length > 0 ? (
+        <ul className="capabilities" aria-label="Restrictions">
+          {restricted.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      ) : null}
       <p>
         {expiry instanceof Date ? (
           <>

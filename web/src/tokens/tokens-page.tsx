@@ -5,8 +5,9 @@ import type { Token } from '../types';
 import { usePolling, useNow, useTitle } from '../ui/hooks';
 import { Time } from '../ui/time';
 import { clientLabel, useClientNames } from './client-names';
+import { ExpiringSoon } from './expiring-soon';
 import { RevokeDialog } from './revoke-dialog';
-import { Expiry, LastUsed, ScopeChips, StatusBadge } from './token-bits';
+import { Expiry, LastUsed, RestrictionBadges, ScopeChips, StatusBadge } from './token-bits';
 
 const FILTERS: { value: TokenFilter; label: string }[] = [
   { value: 'active', label: 'Active' },
@@ -141,6 +142,8 @@ export function TokensPage() {
         )}
       </header>
 
+      {tokens !== null ? <ExpiringSoon tokens={tokens} now={now} /> : null}
+
       <fieldset className="segmented">
         <legend className="visually-hidden">Show tokens</legend>
         {FILTERS.map((option) => (
@@ -240,6 +243,7 @@ function TokenRow({ token, client, now, onRevoke }: TokenRowProps) {
       </th>
       <td data-label="Scopes">
         <ScopeChips scopes={token.scopes} />
+        <RestrictionBadges token={token} />
       </td>
       <td data-label="Created">
         <Time at={token.created_at} now={now} />

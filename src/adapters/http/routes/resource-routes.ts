@@ -30,7 +30,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     ...routeOf(operations.listProjects),
     onRequest: authenticate(services, operations.listProjects.auth),
     handler: async (request) => {
-      const page = await services.projects.listProjects(principalOf(request).accountId, {
+      const page = await services.projects.listProjects(principalOf(request), {
         limit: pageLimit(request.query.limit),
         ...cursorOf(request.query.cursor),
       });
@@ -55,7 +55,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     ...routeOf(operations.getProject),
     onRequest: authenticate(services, operations.getProject.auth),
     handler: async (request) =>
-      projectJson(await services.projects.getProject(principalOf(request).accountId, request.params.id)),
+      projectJson(await services.projects.getProject(principalOf(request), request.params.id)),
   });
 
   app.route({
@@ -71,14 +71,10 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> =
     ...routeOf(operations.listDeployments),
     onRequest: authenticate(services, operations.listDeployments.auth),
     handler: async (request) => {
-      const page = await services.projects.listDeployments(
-        principalOf(request).accountId,
-        request.params.id,
-        {
-          limit: pageLimit(request.query.limit),
-          ...cursorOf(request.query.cursor),
-        },
-      );
+      const page = await services.projects.listDeployments(principalOf(request), request.params.id, {
+        limit: pageLimit(request.query.limit),
+        ...cursorOf(request.query.cursor),
+      });
       return { data: page.items.map(deploymentJson), next_cursor: page.nextCursor };
     },
   });

@@ -4,7 +4,7 @@ import { ApiError } from '../../../core/errors.js';
 import { SCOPE_CATALOGUE } from '../../../core/scopes.js';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
 import { routeOf } from '../route-of.js';
-import { pageLimit, tokenJson } from '../schemas.js';
+import { pageLimit, tokenJson, tokenUsageJson } from '../schemas.js';
 import type { Services } from '../services.js';
 
 function expiration(body: { expires_in_days?: number; expires_at?: string; expires?: 'never' }) {
@@ -12,6 +12,21 @@ function expiration(body: { expires_in_days?: number; expires_at?: string; expir
     ...(body.expires_in_days === undefined ? {} : { expiresInDays: body.expires_in_days }),
     ...(body.expires_at === undefined ? {} : { expiresAt: body.expires_at }),
     ...(body.expires === undefined ? {} : { expires: body.expires }),
+  };
+}
+
+/** The restrictions a create or rotate body gives, in core's words; absent parts stay absent. */
+function restrictions(body: {
+  allowed_ips?: string[];
+  rate_limit?: { requests: number; per_seconds: number };
+  projects?: string[];
+}) {
+  return {
+    ...(body.allowed_ips === undefined ? {} : { allowedIps: body.allowed_ips }),
+    ...(body.rate_limit === undefined
+      ? {}
+      : { rateLimit: { requests: body.rate_limit.requests, perSeconds: body.rate_limit.per_seconds } }),
+    ...(body.projects === undefined ? {} : { projects: body.projects }),
   };
 }
 
@@ -47,7 +62,7 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       const { name, scopes } = request.body;
       const issued = await services.tokens.create(
         principalOf(request),
-        { name, scopes, ...expiration(request.body) },
+        { name, scopes, ...expiration(request.body), ...restrictions(request.body) },
         contextOf(request),
       );
       return reply.code(201).send({ ...tokenJson(issued.token, now()), token: issued.value });
@@ -74,6 +89,19 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   });
 
   app.route({
+    ...routeOf(operations.getTokenUsage),
+    onRequest: authenticate(services, operations.getTokenUsage.auth),
+    handler: async (request) =>
+      tokenUsageJson(
+        await services.tokenUsage.reports.report(
+          principalOf(request).accountId,
+          request.params.id,
+          request.query.days,
+        ),
+      ),
+  });
+
+  app.route({
     ...routeOf(operations.revokeToken),
     onRequest: authenticate(services, operations.revokeToken.auth),
     handler: async (request, reply) => {
@@ -96,7 +124,11 @@ export const tokenRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
           ...(body.revoke_old_after_seconds === undefined
             ? {}
             : { revokeOldAfterSeconds: body.revoke_old_after_seconds }),
+          ...(body.revoke_old_on_first_use === undefined
+            ? {}
+            : { revokeOldOnFirstUse: body.revoke_old_on_first_use }),
           ...expiration(body),
+          ...restrictions(body),
         },
         contextOf(request),
       );

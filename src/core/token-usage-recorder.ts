@@ -1,0 +1,90 @@
+import type { TokenUsageCount, TokenUsageStore } from './ports.js';
+
+/** One successful request of a token, as authentication notes it. */
+export interface TokenRequest {
+  tokenId: string;
+  /** The scope the route required; null for a route that needs none. */
+  scope: string | null;
+  ip: string;
+  at: Date;
+}
+
+/** `YYYY-MM-DD` of `at`, in UTC. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/**
+ * Counts each token's requests per UTC day, scope and address in memory, so that a request never
+ * waits on a database write: {@link flush} adds the counts to the store in one batch; the owner calls
+ * it on the last-used timer and at shutdown. Counts are lost only if the process dies between flushes.
+ */
+export class TokenUsageRecorder {
+  /** Token id → counter key → count: {@link pending} reads one token's counts without a scan. */
+  #pending = new Map<string, Map<string, TokenUsageCount>>();
+  #size = 0;
+  readonly #store: Pick<TokenUsageStore, 'add'>;
+
+  constructor(store: Pick<TokenUsageStore, 'add'>) {
+    this.#store = store;
+  }
+
+  /** Adds one request to its counter. */
+  record(request: TokenRequest): void {
+    const day = utcDay(request.at);
+    const key = `${day}\u0000${request.scope ?? ''}\u0000${request.ip}`;
+    let counts = this.#pending.get(request.tokenId);
+    if (counts === undefined) {
+      counts = new Map();
+      this.#pending.set(request.tokenId, counts);
+    }
+    const count = counts.get(key);
+    if (count === undefined) {
+      const { tokenId, scope, ip, at } = request;
+      counts.set(key, { tokenId, day, scope, ip, requests: 1, lastAt: at });
+      this.#size += 1;
+    } else {
+      count.requests += 1;
+      if (request.at > count.lastAt) count.lastAt = request.at;
+    }
+  }
+
+  /** The counts of `tokenId` not yet written, so that reads show them at once. */
+  pending(tokenId: string): TokenUsageCount[] {
+    return [...(this.#pending.get(tokenId)?.values() ?? [])];
+  }
+
+  /** Number of counters with unwritten counts. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /**
+   * Writes every pending count. On failure they are kept, and added to, for the next flush.
+   * @returns how many counters were written.
+   */
+  async flush(): Promise<number> {
+    if (this.#size === 0) return 0;
+    const batch = this.#pending;
+    const size = this.#size;
+    this.#pending = new Map();
+    this.#size = 0;
+    const counts = [...batch.values()].flatMap((byKey) => [...byKey.values()]);
+    try {
+      await this.#store.add(counts);
+      return size;
+    } catch (error) {
+      for (const count of counts) this.#restore(count);
+      throw error;
+    }
+  }
+
+  /** Puts back a count a failed flush did not write, adding it to any newer one. */
+  #restore(count: TokenUsageCount): void {
+    this.record({ ...count, at: count.lastAt });
+    const key = `${count.day}\u0000${count.scope ?? ''}\u0000${count.ip}`;
+    const merged = this.#pending.get(count.tokenId)?.get(key);
+    // record() counted one request: the rest of the batch's count goes on top.
+    if (merged !== undefined) merged.requests += count.requests - 1;
+  }
+}
