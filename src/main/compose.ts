@@ -7,6 +7,7 @@ import { AccountNotices } from '../core/account-notices.js';
 import { AccountService } from '../core/account-service.js';
 import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { ExpiryWarnings } from '../core/expiry-warnings.js';
 import { InferenceGateway } from '../core/inference/inference-gateway.js';
 import { InferenceUsageRecorder } from '../core/inference/inference-usage-recorder.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
@@ -125,6 +126,8 @@ export interface Platform {
   mail: MailDelivery;
   /** The transport `mail` sends with; closed at shutdown. */
   mailer: Mailer;
+  /** Warns owners of tokens nearing or past their expiry; the server runs it on an interval. */
+  expiryWarnings: ExpiryWarnings;
   app: FastifyInstance;
 }
 
@@ -228,6 +231,18 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
         : logger.warn(
             { reason: error instanceof Error ? error.message : String(error) },
             'mail outbox unreachable',
+          ),
+  });
+  const expiryWarnings = new ExpiryWarnings({
+    uow,
+    clock,
+    notices,
+    onRunError: (error) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            { reason: error instanceof Error ? error.message : String(error) },
+            'token expiry warnings not sent; will retry',
           ),
   });
   const sessions = new SessionService({ uow, hasher, clock, random, audit, notices });
@@ -359,5 +374,5 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
-  return { services, database, lastUse, inferenceUsage, mail, mailer, app };
+  return { services, database, lastUse, inferenceUsage, mail, mailer, expiryWarnings, app };
 }

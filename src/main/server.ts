@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { DatabaseUnavailableError, StorageFullError } from '../core/storage-errors.js';
+import { EXPIRY_CHECK_INTERVAL_MS } from '../core/expiry-warnings.js';
 import { composePlatform, type Platform } from './compose.js';
 
 /** How often the outbox is checked for account e-mail to send. */
@@ -34,6 +35,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const timer = setInterval(() => void flush(), config.lastUsedFlushMs);
   timer.unref();
   platform.mail.start(MAIL_POLL_MS);
+  platform.expiryWarnings.start(EXPIRY_CHECK_INTERVAL_MS);
 
   const url = await platform.app.listen({ host: config.host, port: config.port });
   logger.info({ url, database: platform.database.dialect }, 'skytells server listening');
@@ -44,6 +46,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearInterval(timer);
       await platform.app.close();
       // A message being sent is finished; the rest stay in the outbox for the next start.
+      await platform.expiryWarnings.stop();
       await platform.mail.stop();
       platform.mailer.close();
       await flush();

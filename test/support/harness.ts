@@ -118,6 +118,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     responseMismatches: mismatches,
     close: async () => {
       await platform.app.close();
+      await platform.expiryWarnings.stop();
       await platform.mail.stop();
       platform.mailer.close();
       await platform.database.close();

@@ -4,6 +4,7 @@ import { KyselyAccountStore } from './kysely-account-store.js';
 import { KyselyApiKeyStore } from './kysely-api-key-store.js';
 import { KyselyOAuthStore } from './kysely-oauth-store.js';
 import { KyselyAuditStore } from './kysely-audit-store.js';
+import { KyselyExpiryWarningStore } from './kysely-expiry-warning-store.js';
 import { KyselyMailOutboxStore } from './kysely-mail-outbox-store.js';
 import { KyselyKeyEncryptionKeyStore } from './kysely-key-encryption-key-store.js';
 import { KyselyPasskeyStore } from './kysely-passkey-store.js';
@@ -32,6 +33,7 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
       dialect === 'postgres' ? new PostgresTokenInvalidations(db) : new SqliteTokenInvalidations(),
     providerKeys: new KyselyProviderKeyStore(db),
     keyEncryptionKeys: new KyselyKeyEncryptionKeyStore(db),
+    expiryWarnings: new KyselyExpiryWarningStore(db, dialect),
   };
 }
 

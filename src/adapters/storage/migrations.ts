@@ -435,6 +435,30 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0014_token_expiry_warnings': {
+      async up(db: Kysely<unknown>) {
+        // Once per token and threshold (docs/tokens.md, "Expiry warnings"): the key refuses a second.
+        await db.schema
+          .createTable('token_expiry_warnings')
+          .addColumn('token_id', 'text', (c) =>
+            c.notNull().references('access_tokens.id').onDelete('cascade'),
+          )
+          .addColumn('threshold', 'text', (c) => c.notNull())
+          .addColumn('warned_at', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('token_expiry_warnings_pk', ['token_id', 'threshold'])
+          .execute();
+        // The scheduler looks for tokens by expiry every half minute.
+        await db.schema
+          .createIndex('access_tokens_expires')
+          .on('access_tokens')
+          .column('expires_at')
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop index if exists access_tokens_expires`.execute(db);
+        await sql`drop table if exists token_expiry_warnings`.execute(db);
+      },
+    },
   };
 }
 

@@ -229,6 +229,14 @@ export interface MailOutboxTable {
   failed_at: DbTime | null;
 }
 
+/** Which expiry warnings went out (docs/tokens.md, "Expiry warnings"): one row per token and threshold. */
+export interface TokenExpiryWarningsTable {
+  token_id: string;
+  /** `7d`, `1d` or `expired`. */
+  threshold: string;
+  warned_at: DbTime;
+}
+
 /** The salts of the key-encryption keys that wrap provider keys' data keys; never a key. */
 export interface KeyEncryptionKeysTable {
   /** `kek_…`. */
@@ -269,6 +277,7 @@ export interface InferenceUsageTable {
 export interface Schema {
   inference_usage: InferenceUsageTable;
   mail_outbox: MailOutboxTable;
+  token_expiry_warnings: TokenExpiryWarningsTable;
   oauth_clients: OAuthClientsTable;
   oauth_codes: OAuthCodesTable;
   oauth_device_codes: OAuthDeviceCodesTable;
