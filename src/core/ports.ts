@@ -1,5 +1,6 @@
 import type { OAuthStore } from './oauth/oauth-store.js';
 import type { KeyEncryptionKeyStore, ProviderKeyStore } from './providers/provider-key-store.js';
+import type { WebhookStore } from './webhooks/webhook-store.js';
 import type {
   AccessToken,
   ApiKey,
@@ -339,6 +340,7 @@ export interface Stores {
   invalidations: TokenInvalidations;
   providerKeys: ProviderKeyStore;
   keyEncryptionKeys: KeyEncryptionKeyStore;
+  webhooks: WebhookStore;
 }
 
 /**

@@ -12,6 +12,7 @@ import { KyselyProviderKeyStore } from './kysely-provider-key-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
 import { KyselyTwoFactorStore } from './kysely-two-factor-store.js';
+import { KyselyWebhookStore } from './kysely-webhook-store.js';
 import { PostgresTokenInvalidations, SqliteTokenInvalidations } from './kysely-token-invalidations.js';
 import type { DialectName } from './migrations.js';
 import type { Schema } from './schema.js';
@@ -32,6 +33,7 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
       dialect === 'postgres' ? new PostgresTokenInvalidations(db) : new SqliteTokenInvalidations(),
     providerKeys: new KyselyProviderKeyStore(db),
     keyEncryptionKeys: new KyselyKeyEncryptionKeyStore(db),
+    webhooks: new KyselyWebhookStore(db, dialect),
   };
 }
 
