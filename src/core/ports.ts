@@ -1,5 +1,6 @@
 import type { OAuthStore } from './oauth/oauth-store.js';
 import type { KeyEncryptionKeyStore, ProviderKeyStore } from './providers/provider-key-store.js';
+import type { WebhookStore } from './webhooks/webhook-store.js';
 import type {
   AccessToken,
   ApiKey,
@@ -367,6 +368,7 @@ export interface Stores {
   providerKeys: ProviderKeyStore;
   keyEncryptionKeys: KeyEncryptionKeyStore;
   expiryWarnings: ExpiryWarningStore;
+  webhooks: WebhookStore;
 }
 
 /**

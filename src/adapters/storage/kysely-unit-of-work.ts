@@ -13,6 +13,7 @@ import { KyselyProviderKeyStore } from './kysely-provider-key-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
 import { KyselyTwoFactorStore } from './kysely-two-factor-store.js';
+import { KyselyWebhookStore } from './kysely-webhook-store.js';
 import { PostgresTokenInvalidations, SqliteTokenInvalidations } from './kysely-token-invalidations.js';
 import type { DialectName } from './migrations.js';
 import type { Schema } from './schema.js';
@@ -34,6 +35,7 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     providerKeys: new KyselyProviderKeyStore(db),
     keyEncryptionKeys: new KyselyKeyEncryptionKeyStore(db),
     expiryWarnings: new KyselyExpiryWarningStore(db, dialect),
+    webhooks: new KyselyWebhookStore(db, dialect),
   };
 }
 

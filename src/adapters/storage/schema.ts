@@ -246,6 +246,38 @@ export interface KeyEncryptionKeysTable {
   created_at: DbTime;
 }
 
+/** Webhooks; the signing secret sealed, never in plain. */
+export interface WebhooksTable {
+  id: string;
+  account_id: string;
+  url: string;
+  /** A JSON array of event names. */
+  events: string;
+  secret_sealed: string;
+  created_at: DbTime;
+}
+
+/** The webhook outbox: one row per event and webhook. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  account_id: string;
+  type: string;
+  body: string;
+  status: string;
+  attempts: number;
+  response_status: number | null;
+  error: string | null;
+  created_at: DbTime;
+  last_attempt_at: DbTime | null;
+  /** Due time; while claimed, the lease's end; null once delivered or failed. */
+  next_attempt_at: DbTime | null;
+  delivered_at: DbTime | null;
+  /** Set by the process that claimed the delivery until its lease (`next_attempt_at`) ends. */
+  claim_id: string | null;
+}
+
 /** Provider keys (BYOK), sealed by envelope encryption: never in plain. */
 export interface ProviderKeysTable {
   /** `pk_…`; new on every save. */
@@ -295,6 +327,8 @@ export interface Schema {
   rate_limit_windows: RateLimitWindowsTable;
   key_encryption_keys: KeyEncryptionKeysTable;
   provider_keys: ProviderKeysTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** Converts a stored time to a Date. */
