@@ -2,6 +2,7 @@ import type { AccountNotices } from './account-notices.js';
 import type { Clock } from './clock.js';
 import type { AccessToken } from './model.js';
 import type { ExpiryThreshold, Stores, UnitOfWork } from './ports.js';
+import type { WebhookEvents } from './webhooks/webhook-events.js';
 
 const DAY_MS = 86_400_000;
 
@@ -29,21 +30,12 @@ export interface ExpiryWarningsDeps {
   uow: UnitOfWork;
   clock: Clock;
   notices: AccountNotices;
-  /**
-   * Told of each warning inside its transaction, for events that commit with it (webhooks).
-   * A throw rolls the warning back; the next run tries again.
-   */
-  onWarning?: (stores: Stores, warning: ExpiryWarning) => Promise<void>;
+  /** Publishes `token.expiring` and `token.expired` in the transaction of each warning. */
+  events: WebhookEvents;
   /** Told of a run that failed, e.g. with the database unreachable. */
   onRunError?: (error: unknown) => void;
   /** Tokens warned per transaction. Default 100. */
   batchSize?: number;
-}
-
-/** One warning as it goes out. */
-export interface ExpiryWarning {
-  token: AccessToken & { expiresAt: Date };
-  threshold: ExpiryThreshold;
 }
 
 /**
@@ -114,14 +106,31 @@ export class ExpiryWarnings {
       for (const token of due) {
         if (token.expiresAt === null) continue;
         if (!(await stores.expiryWarnings.record(token.id, threshold, now))) continue;
-        const warning: ExpiryWarning = { token: { ...token, expiresAt: token.expiresAt }, threshold };
-        await this.#deps.notices.toOwnerOf(stores, token.accountId, (account) =>
-          this.#deps.notices.tokenExpiry(stores, account, warning.token, threshold),
-        );
-        await this.#deps.onWarning?.(stores, warning);
+        await this.#warn(stores, { ...token, expiresAt: token.expiresAt }, threshold);
         warned += 1;
       }
     }
     return warned;
+  }
+
+  /** The e-mail and the event of one warning, through the stores of its transaction. */
+  async #warn(
+    stores: Stores,
+    token: AccessToken & { expiresAt: Date },
+    threshold: ExpiryThreshold,
+  ): Promise<void> {
+    const { notices, events } = this.#deps;
+    await notices.toOwnerOf(stores, token.accountId, (account) =>
+      notices.tokenExpiry(stores, account, token, threshold),
+    );
+    // docs/webhooks.md: the token named by id, name and masked value, never by its value.
+    const data = {
+      id: token.id,
+      name: token.name,
+      masked: token.masked,
+      expires_at: token.expiresAt.toISOString(),
+    };
+    if (threshold === 'expired') await events.publish(stores, token.accountId, 'token.expired', data);
+    else await events.publish(stores, token.accountId, 'token.expiring', { ...data, threshold });
   }
 }

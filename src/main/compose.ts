@@ -8,6 +8,7 @@ import { AccountService } from '../core/account-service.js';
 import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { ExpiryWarnings } from '../core/expiry-warnings.js';
+import { OutboxWebhookEvents } from '../core/webhooks/webhook-events.js';
 import { InferenceGateway } from '../core/inference/inference-gateway.js';
 import { InferenceUsageRecorder } from '../core/inference/inference-usage-recorder.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
@@ -233,10 +234,12 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
             'mail outbox unreachable',
           ),
   });
+  const webhookEvents = new OutboxWebhookEvents({ clock, random });
   const expiryWarnings = new ExpiryWarnings({
     uow,
     clock,
     notices,
+    events: webhookEvents,
     onRunError: (error) =>
       logger === false
         ? undefined

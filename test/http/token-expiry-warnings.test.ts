@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { WebhookEvent } from '@skytells/contract';
 import { loadConfig } from '../../src/config/config.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { KyselyUnitOfWork } from '../../src/adapters/storage/kysely-unit-of-work.js';
@@ -154,6 +155,78 @@ describeEachDialect('token expiry warnings', (dialect) => {
       clock.advance(DAY_MS);
     }
     expect(await outboxRows(platform, user.accountId)).toEqual([]);
+  });
+});
+
+describeEachDialect('token expiry events', (dialect) => {
+  let clock: ManualClock;
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    clock = new ManualClock('2026-03-01T09:00:00.000Z');
+    platform = await createTestPlatform({ dialect, clock });
+  });
+  afterAll(async () => platform.close());
+
+  /** Subscribes a webhook of `accountId` to `events`, as the webhook routes store one. */
+  async function subscribe(accountId: string, events: WebhookEvent[]): Promise<string> {
+    const id = `whk_${randomBytes(8).toString('hex')}`;
+    await new KyselyUnitOfWork(platform.database.db, dialect).stores.webhooks.insert({
+      id,
+      accountId,
+      url: 'https://hooks.example.test/skytells',
+      events,
+      sealedSecret: 'sealed',
+      createdAt: clock.now(),
+    });
+    return id;
+  }
+
+  /** The bodies of the deliveries written for `webhookId`, oldest first. */
+  async function deliveries(webhookId: string) {
+    const rows = await platform.database.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('webhook_id', '=', webhookId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      type: row.type,
+      body: JSON.parse(row.body) as { id: string; type: string; data: Record<string, unknown> },
+    }));
+  }
+
+  it('publishes token.expiring at 7 days and 1 day and token.expired at expiry to subscribed webhooks, once each', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const subscribed = await subscribe(user.accountId, ['token.expiring', 'token.expired']);
+    const createdOnly = await subscribe(user.accountId, ['token.created']);
+    const token = await createToken(platform.app, user, { name: 'nightly', expires_in_days: 8 });
+    const expiresAt = new Date(clock.now().getTime() + 8 * DAY_MS).toISOString();
+
+    clock.advance(DAY_MS + MINUTE_MS);
+    await platform.expiryWarnings.runOnce();
+    clock.advance(6 * DAY_MS);
+    await platform.expiryWarnings.runOnce();
+    await platform.expiryWarnings.runOnce();
+    clock.advance(DAY_MS);
+    await platform.expiryWarnings.runOnce();
+    await platform.expiryWarnings.runOnce();
+
+    const sent = await deliveries(subscribed);
+    expect(sent.map((delivery) => delivery.type)).toEqual([
+      'token.expiring',
+      'token.expiring',
+      'token.expired',
+    ]);
+    const identity = { id: token.id, name: 'nightly', masked: token.masked, expires_at: expiresAt };
+    expect(sent.map((delivery) => delivery.body.data)).toEqual([
+      { ...identity, threshold: '7d' },
+      { ...identity, threshold: '1d' },
+      identity,
+    ]);
+    expect(JSON.stringify(sent)).not.toContain(token.token);
+    expect(await deliveries(createdOnly)).toEqual([]);
   });
 });
 
