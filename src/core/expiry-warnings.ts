@@ -123,7 +123,7 @@ export class ExpiryWarnings {
     await notices.toOwnerOf(stores, token.accountId, (account) =>
       notices.tokenExpiry(stores, account, token, threshold),
     );
-    // docs/webhooks.md: the token named by id, name and masked value, never by its value.
+    // docs/tokens.md, "Expiry warnings": the token named by id, name and masked value, never by its value.
     const data = {
       id: token.id,
       name: token.name,
