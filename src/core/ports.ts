@@ -337,8 +337,8 @@ export interface ExpiryWarningStore {
    */
   tryLock(): Promise<boolean>;
   /**
-   * Tokens owed the `threshold` warning: never revoked (nor scheduled to be), made in the console or
-   * through the API, expiring after `after` and at or before `until`, not yet warned of `threshold`;
+   * Tokens owed the `threshold` warning: never revoked (nor scheduled to be) nor rotated, made in the
+   * console or through the API, expiring after `after` and at or before `until`, not yet warned of `threshold`;
    * soonest expiry first.
    */
   findDue(

@@ -140,8 +140,16 @@ describeEachDialect('token expiry warnings', (dialect) => {
     expect(rows[0]!.subject).toBe('Your Skytells token "short" expires in 12 hours');
   });
 
-  it('never warns about a revoked token, nor one that never expires', async () => {
+  it('never warns about a revoked token, a rotated one, nor one that never expires', async () => {
     const revoked = await createToken(platform.app, user, { name: 'gone', expires_in_days: 3 });
+    const rotated = await createToken(platform.app, user, { name: 'old', expires_in_days: 3 });
+    const rotation = await platform.app.inject({
+      method: 'POST',
+      url: `/v1/tokens/${rotated.id}/rotate`,
+      headers: user.headers,
+      payload: { name: 'new', expires_in_days: 30 },
+    });
+    expect(rotation.statusCode).toBe(201);
     await createToken(platform.app, user, { name: 'forever', expires: 'never', expires_in_days: undefined });
     const response = await platform.app.inject({
       method: 'DELETE',

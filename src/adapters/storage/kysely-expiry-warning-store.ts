@@ -32,6 +32,7 @@ export class KyselyExpiryWarningStore implements ExpiryWarningStore {
       .where('expires_at', '>', window.after.toISOString())
       .where('expires_at', '<=', window.until.toISOString())
       .where('revoked_at', 'is', null)
+      .where('replaced_by', 'is', null)
       .where('created_via', 'in', ['console', 'api'])
       .where((eb) =>
         eb.not(
