@@ -119,6 +119,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     close: async () => {
       await platform.app.close();
       await platform.mail.stop();
+      await platform.webhooks.stop();
       platform.mailer.close();
       await platform.database.close();
       await database.dispose();

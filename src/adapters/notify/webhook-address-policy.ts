@@ -22,7 +22,6 @@ for (const [network, prefix] of [
 }
 for (const [network, prefix] of [
   ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible addresses (RFC 4291 §2.5)
-  ['::ffff:0:0', 96], // IPv4-mapped: the embedded IPv4 address would go unchecked
   ['fc00::', 7], // unique local (RFC 4193)
   ['fe80::', 10], // link-local
   ['ff00::', 8], // multicast
@@ -30,7 +29,10 @@ for (const [network, prefix] of [
   NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
 }
 
-/** Whether `address` (an IPv4 or IPv6 literal) is a public address a webhook may reach. */
+/**
+ * Whether `address` (an IPv4 or IPv6 literal) is a public address a webhook may reach. An IPv4-mapped
+ * IPv6 address (`::ffff:127.0.0.1`) is checked as the IPv4 address it carries, by `BlockList` itself.
+ */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
