@@ -341,6 +341,83 @@ describeEachDialect('Webhook delivery', (dialect) => {
     expect(receiver.received[0]!.body).not.toContain(key.json<{ key: string }>().key);
   });
 
+  it('delivers token.rotated, token.leak_reported, api_key.rolled and api_key.revoked, never with a value', async () => {
+    const user = await signUpAndSignIn(first.app);
+    await addWebhook(first.app, user, receiverUrl, [
+      'token.rotated',
+      'token.leak_reported',
+      'api_key.rolled',
+      'api_key.revoked',
+    ]);
+    const rotated = await createToken(first.app, user, { name: 'ci' });
+    const rotation = await first.app.inject({
+      method: 'POST',
+      url: `/v1/tokens/${rotated.id}/rotate`,
+      headers: user.headers,
+      payload: {},
+    });
+    expect(rotation.statusCode, rotation.body).toBe(201);
+    const leaked = await createToken(first.app, user, { name: 'leaked' });
+    const report = await first.app.inject({
+      method: 'POST',
+      url: '/v1/credentials/revoke',
+      payload: { credentials: [leaked.token] },
+    });
+    expect(report.statusCode, report.body).toBe(202);
+    const key = await first.app.inject({
+      method: 'POST',
+      url: '/v1/api-keys',
+      headers: user.headers,
+      payload: { name: 'legacy' },
+    });
+    const keyId = key.json<{ id: string }>().id;
+    const rolled = await first.app.inject({
+      method: 'POST',
+      url: `/v1/api-keys/${keyId}/roll`,
+      headers: user.headers,
+      payload: { grace_seconds: 3600 },
+    });
+    expect(rolled.statusCode, rolled.body).toBe(201);
+    const revoked = await first.app.inject({
+      method: 'DELETE',
+      url: `/v1/api-keys/${rolled.json<{ id: string }>().id}`,
+      headers: user.headers,
+    });
+    expect(revoked.statusCode).toBe(204);
+
+    await first.webhooks.deliverDue();
+    const events = receiver.received.map(
+      (request) => JSON.parse(request.body) as { type: string; data: object },
+    );
+    const byType = new Map(events.map((event) => [event.type, event.data]));
+    expect([...byType.keys()].sort()).toEqual([
+      'api_key.revoked',
+      'api_key.rolled',
+      'token.leak_reported',
+      'token.rotated',
+    ]);
+    expect(byType.get('token.rotated')).toMatchObject({
+      token_id: rotated.id,
+      replaced_by: rotation.json<{ id: string }>().id,
+    });
+    expect(byType.get('token.leak_reported')).toMatchObject({ token_id: leaked.id, masked: leaked.masked });
+    expect(byType.get('api_key.rolled')).toMatchObject({
+      api_key_id: keyId,
+      replaced_by: rolled.json<{ id: string }>().id,
+    });
+    expect(byType.get('api_key.revoked')).toMatchObject({ reason: 'revoked' });
+    const everything = receiver.received.map((request) => request.body).join('\n');
+    for (const value of [
+      rotated.token,
+      rotation.json<{ token: string }>().token,
+      leaked.token,
+      key.json<{ key: string }>().key,
+      rolled.json<{ key: string }>().key,
+    ]) {
+      expect(everything).not.toContain(value);
+    }
+  });
+
   it('retries a delivery the receiver refused, after a back-off of at most a minute, with the same event id', async () => {
     const user = await signUpAndSignIn(first.app);
     const webhook = await addWebhook(first.app, user, receiverUrl);
