@@ -2,6 +2,7 @@ import type { AccountNotices } from './account-notices.js';
 import type { Clock } from './clock.js';
 import type { AccessToken } from './model.js';
 import type { ExpiryThreshold, Stores, UnitOfWork } from './ports.js';
+import { tokenEventData } from './token-lifecycle.js';
 import type { WebhookEvents } from './webhooks/webhook-events.js';
 
 const DAY_MS = 86_400_000;
@@ -123,13 +124,8 @@ export class ExpiryWarnings {
     await notices.toOwnerOf(stores, token.accountId, (account) =>
       notices.tokenExpiry(stores, account, token, threshold),
     );
-    // docs/tokens.md, "Expiry warnings": the token named by id, name and masked value, never by its value.
-    const data = {
-      id: token.id,
-      name: token.name,
-      masked: token.masked,
-      expires_at: token.expiresAt.toISOString(),
-    };
+    // docs/webhooks.md, "Events": what token.created says, never the value.
+    const data = tokenEventData(token);
     if (threshold === 'expired') await events.publish(stores, token.accountId, 'token.expired', data);
     else await events.publish(stores, token.accountId, 'token.expiring', { ...data, threshold });
   }

@@ -30,7 +30,7 @@ import {
   successorName,
   type TokenPolicy,
 } from './token-rules.js';
-import type { IssuedToken, TokenLifecycle } from './token-lifecycle.js';
+import { type IssuedToken, tokenEventData, type TokenLifecycle } from './token-lifecycle.js';
 
 export type { IssuedToken } from './token-lifecycle.js';
 
@@ -117,6 +117,7 @@ export class TokenService {
           expires_at: expiresAt?.toISOString() ?? null,
         },
       });
+      await changes.publish(principal.accountId, 'token.created', tokenEventData(issued.token));
       return issued;
     });
   }
@@ -249,6 +250,13 @@ export class TokenService {
           old_revoked_at: revokeAt?.toISOString() ?? null,
         },
       });
+      await changes.publish(principal.accountId, 'token.rotated', {
+        ...tokenEventData(old),
+        replaced_by: fresh.token.id,
+        new_masked: fresh.token.masked,
+        new_scopes: scopes,
+        old_revoked_at: revokeAt?.toISOString() ?? null,
+      });
       return fresh;
     });
   }
@@ -279,6 +287,7 @@ export class TokenService {
           context,
           details: { name: token.name, masked: token.masked, reason: 'leaked' },
         });
+        await changes.publish(token.accountId, 'token.leak_reported', tokenEventData(token));
         await this.#deps.notices.toOwnerOf(changes.stores, token.accountId, (account) =>
           this.#deps.notices.tokenLeaked(changes.stores, account, token, context),
         );

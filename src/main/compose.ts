@@ -8,7 +8,6 @@ import { AccountService } from '../core/account-service.js';
 import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
 import { ExpiryWarnings } from '../core/expiry-warnings.js';
-import { OutboxWebhookEvents } from '../core/webhooks/webhook-events.js';
 import { InferenceGateway } from '../core/inference/inference-gateway.js';
 import { InferenceUsageRecorder } from '../core/inference/inference-usage-recorder.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
@@ -38,6 +37,10 @@ import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
 import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
+import { NodeWebhookTransport } from '../adapters/notify/node-webhook-transport.js';
+import { WebhookDelivery } from '../core/webhooks/webhook-delivery.js';
+import { OutboxWebhookEvents } from '../core/webhooks/webhook-events.js';
+import { WebhookService } from '../core/webhooks/webhook-service.js';
 import { describeDevice } from '../adapters/describe-device.js';
 import { AnthropicMessagesProvider } from '../adapters/inference/anthropic-messages-provider.js';
 import { OpenAiChatProvider } from '../adapters/inference/openai-chat-provider.js';
@@ -129,6 +132,8 @@ export interface Platform {
   mailer: Mailer;
   /** Warns owners of tokens nearing or past their expiry; the server runs it on an interval. */
   expiryWarnings: ExpiryWarnings;
+  /** Delivers webhook events from their outbox; the server runs it on an interval. */
+  webhooks: WebhookDelivery;
   app: FastifyInstance;
 }
 
@@ -259,8 +264,38 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     twoFactor,
     notices,
   });
+  const webhookBox = new AesGcmSecretBox(secret, 'webhook-secret');
+  const webhookTransport = new NodeWebhookTransport({ allowPrivate: config.webhookAllowPrivate });
+  const webhookDelivery = new WebhookDelivery({
+    store: uow.stores.webhooks,
+    transport: webhookTransport,
+    box: webhookBox,
+    clock,
+    random,
+    // Never the body or the URL: the ids and the reason are enough to investigate.
+    onFailure: (failure) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            {
+              event: failure.eventId,
+              webhook: failure.webhookId,
+              attempts: failure.attempts,
+              reason: failure.error,
+            },
+            failure.givenUp ? 'webhook delivery given up' : 'webhook not delivered; will retry',
+          ),
+    onRunError: (error) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            { reason: error instanceof Error ? error.message : String(error) },
+            'webhook outbox unreachable',
+          ),
+  });
   // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
   const lifecycle = new TokenLifecycle({
+    webhooks: webhookEvents,
     uow,
     hasher,
     clock,
@@ -345,6 +380,16 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     }),
     projects: new ProjectService({ uow, clock, random, audit }),
     providerKeys,
+    webhooks: new WebhookService({
+      uow,
+      clock,
+      random,
+      audit,
+      box: webhookBox,
+      transport: webhookTransport,
+      events: webhookEvents,
+      onEnqueued: () => webhookDelivery.nudge(),
+    }),
     oauth: {
       issuer,
       server: new AuthorizationServer({ uow, hasher, clock, random, audit, clientTokens, clients }),
@@ -377,5 +422,15 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
-  return { services, database, lastUse, inferenceUsage, mail, mailer, expiryWarnings, app };
+  return {
+    services,
+    database,
+    lastUse,
+    inferenceUsage,
+    mail,
+    mailer,
+    webhooks: webhookDelivery,
+    expiryWarnings,
+    app,
+  };
 }

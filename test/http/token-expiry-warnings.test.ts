@@ -227,14 +227,22 @@ describeEachDialect('token expiry events', (dialect) => {
       'token.expiring',
       'token.expired',
     ]);
-    const identity = { id: token.id, name: 'nightly', masked: token.masked, expires_at: expiresAt };
+    const identity = {
+      token_id: token.id,
+      name: 'nightly',
+      masked: token.masked,
+      scopes: token.scopes,
+      expires_at: expiresAt,
+      created_via: 'console',
+      client_id: null,
+    };
     expect(sent.map((delivery) => delivery.body.data)).toEqual([
       { ...identity, threshold: '7d' },
       { ...identity, threshold: '1d' },
       identity,
     ]);
     expect(JSON.stringify(sent)).not.toContain(token.token);
-    expect(await deliveries(createdOnly)).toEqual([]);
+    expect((await deliveries(createdOnly)).map((delivery) => delivery.type)).toEqual(['token.created']);
   });
 });
 

@@ -120,6 +120,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
       await platform.app.close();
       await platform.expiryWarnings.stop();
       await platform.mail.stop();
+      await platform.webhooks.stop();
       platform.mailer.close();
       await platform.database.close();
       await database.dispose();

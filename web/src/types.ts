@@ -21,6 +21,10 @@ export type {
   ScopeInfo,
   Token,
   TokenStatus,
+  CreatedWebhook,
+  Webhook,
+  WebhookDelivery,
+  WebhookEvent,
 } from '@skytells/contract';
 
 /** A token together with its value, from the one response that creates it. */

@@ -16,6 +16,7 @@ import type { SessionService } from '../../core/session-service.js';
 import type { TokenService } from '../../core/token-service.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
 import type { TwoFactorService } from '../../core/two-factor-service.js';
+import type { WebhookService } from '../../core/webhooks/webhook-service.js';
 
 /** The use cases the HTTP API exposes; composed in `main`. */
 export interface Services {
@@ -30,6 +31,8 @@ export interface Services {
   projects: ProjectService;
   /** The account's own provider keys (BYOK). */
   providerKeys: ProviderKeyService;
+  /** The account's webhooks and their deliveries. */
+  webhooks: WebhookService;
   audit: AuditLog;
   oauth: {
     server: AuthorizationServer;
