@@ -1,5 +1,6 @@
 import { ApiClient } from './api-client.js';
-import { configDirectory, CredentialStore } from './credential-store.js';
+import { configDirectory, CredentialStore, type HostLogin } from './credential-store.js';
+import { relativeTime } from './format.js';
 import type { AuthSituation } from './errors.js';
 import { loginCommandFor, type ResolvedHost, resolveHost } from './hosts.js';
 import { type OutputStream, Renderer } from './render.js';
@@ -27,6 +28,29 @@ export interface CliProcess {
   version: string;
   /** Aborted when the user presses Ctrl-C. */
   signal: AbortSignal;
+}
+
+/** "Warning: this token expires on 2027-01-02 (in 3 days). <fix>" */
+export function expiryWarning(expiresAt: string, fix: string, now: Date = new Date()): string {
+  const time = new Date(expiresAt);
+  const day = Number.isNaN(time.getTime()) ? expiresAt : time.toISOString().slice(0, 10);
+  return `Warning: this token expires on ${day} (${relativeTime(expiresAt, now)}). ${fix}`;
+}
+
+/**
+ * What to do about a token that expires soon: rotate it, by its id when the CLI knows it; a token
+ * `skytells login` obtained through OAuth is replaced by logging in again.
+ */
+function fixFor(
+  resolved: ResolvedHost,
+  tokenSource: AuthSituation['tokenSource'],
+  login: HostLogin | undefined,
+): string {
+  if (tokenSource === 'env')
+    return 'Rotate it: skytells tokens rotate ID (its ID is in `skytells auth status`), then replace SKYTELLS_TOKEN.';
+  if (login?.obtainedBy === 'oauth') return `Run \`${loginCommandFor(resolved)}\` for a new one.`;
+  if (login !== undefined) return `Rotate it: skytells tokens rotate ${login.tokenId}`;
+  return `Run \`${loginCommandFor(resolved)}\` for a new one.`;
 }
 
 /** Options every command shares. */
@@ -85,14 +109,15 @@ export class CliContext {
   }
 
   /**
-   * An API client for `host`, sending `token` if given. It warns once when the server says the
-   * token expires within 7 days, unless the command reports expiry itself (`warnOnExpiry: false`).
+   * An API client for `host`, sending `token` if given. It warns once, on stderr, when the server
+   * says the token expires within 7 days (docs/cli.md, "Expiry warning"), unless the command reports
+   * expiry itself (`warnOnExpiry: false`). `login` is the stored login the token comes from, if any.
    */
   api(
     resolved: ResolvedHost,
     token: string | undefined,
     tokenSource: AuthSituation['tokenSource'],
-    options: { warnOnExpiry?: boolean } = {},
+    options: { warnOnExpiry?: boolean; login?: HostLogin } = {},
   ): ApiClient {
     const warn = options.warnOnExpiry ?? true;
     return new ApiClient({
@@ -103,8 +128,7 @@ export class CliContext {
       signal: this.signal,
       onTokenExpiring: (expiresAt) => {
         if (!warn) return;
-        const fix = tokenSource === 'env' ? 'Replace SKYTELLS_TOKEN' : `Run \`${loginCommandFor(resolved)}\``;
-        this.render.warn(`This token expires ${expiresAt.slice(0, 10)}. ${fix} before then.`);
+        this.render.alert(expiryWarning(expiresAt, fixFor(resolved, tokenSource, options.login)));
       },
     });
   }

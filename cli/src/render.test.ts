@@ -29,6 +29,23 @@ describe('Renderer', () => {
     expect(pipe.err.text).toBe('! careful\n');
   });
 
+  it('keeps an alert on stderr under --json, uncoloured with NO_COLOR, and leaves stdout alone', () => {
+    const tty = streams(true);
+    const render = new Renderer({ stdout: tty.out, stderr: tty.err, env: {}, json: true });
+    render.warn('dropped under --json');
+    render.alert('this token expires soon');
+    expect(tty.err.text).toContain(ESC);
+    expect(tty.err.text).toContain('this token expires soon');
+    expect(tty.err.text).not.toContain('dropped');
+    expect(tty.out.text).toBe('');
+
+    const noColor = streams(true);
+    new Renderer({ stdout: noColor.out, stderr: noColor.err, env: { NO_COLOR: '1' }, json: true }).alert(
+      'this token expires soon',
+    );
+    expect(noColor.err.text).toBe('! this token expires soon\n');
+  });
+
   it('prints an error as one sentence and its fix, or as JSON under --json, never a stack', () => {
     const error = new CliError('This token was revoked.', {
       exitCode: ExitCode.auth,

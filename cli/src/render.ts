@@ -92,6 +92,14 @@ export class Renderer {
     this.info(`${this.style('yellow', '!')} ${line}`);
   }
 
+  /**
+   * A one-line warning on stderr even under `--json`, for what a script's operator must see (a token
+   * about to expire); stdout stays machine-readable.
+   */
+  alert(line: string): void {
+    this.#stderr.write(`${this.style('yellow', '!')} ${line}\n`);
+  }
+
   /** A prompt on stderr, without a newline. */
   prompt(text: string): void {
     this.#stderr.write(text);

@@ -60,6 +60,6 @@ export async function requireSession(
     token: stored.token,
     source: stored.storage,
     stored,
-    api: ctx.api(resolved, stored.token, 'stored', options),
+    api: ctx.api(resolved, stored.token, 'stored', { ...options, login: stored }),
   };
 }

@@ -1,7 +1,7 @@
 import { type MailContent, renderHtml, renderText } from './account-mail.js';
 import type { Clock } from './clock.js';
 import type { Account, RequestContext } from './model.js';
-import type { Stores } from './ports.js';
+import type { ExpiryThreshold, Stores } from './ports.js';
 import { newId, type Random } from './random.js';
 
 /** Dependencies of {@link AccountNotices}. */
@@ -24,6 +24,18 @@ export interface NoticeToken {
 /** `2026-12-01 12:14:13 UTC`. */
 function formatTime(at: Date): string {
   return `${at.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** "7 days", "1 day", "12 hours": what is left of `ms`, as a reader counts it. */
+function timeLeft(ms: number): string {
+  if (ms > 22 * HOUR_MS) {
+    const days = Math.max(1, Math.round(ms / (24 * HOUR_MS)));
+    return days === 1 ? '1 day' : `${days} days`;
+  }
+  const hours = Math.max(1, Math.round(ms / HOUR_MS));
+  return hours === 1 ? '1 hour' : `${hours} hours`;
 }
 
 /**
@@ -233,6 +245,54 @@ export class AccountNotices {
         'Create a new key and update the programs that used it. Find where the key was published ' +
         'and remove it; check the audit log for use you do not recognise.',
       action: { label: 'Open API keys', url: this.#url('/settings/api-keys') },
+    });
+  }
+
+  /**
+   * "Token expiring" or "Token expired": the account's token crossed `threshold` of its expiry;
+   * says when it stops working and how to replace it.
+   */
+  async tokenExpiry(
+    stores: Pick<Stores, 'outbox'>,
+    account: Account,
+    token: NoticeToken & { expiresAt: Date },
+    threshold: ExpiryThreshold,
+  ): Promise<void> {
+    const label = `"${token.name}" (${token.masked})`;
+    const facts = [
+      { label: 'Token', value: `${token.name} (${token.masked})` },
+      { label: 'ID', value: token.id },
+      { label: threshold === 'expired' ? 'Expired' : 'Expires', value: formatTime(token.expiresAt) },
+    ];
+    const action = {
+      label: 'Open the token',
+      url: this.#url(`/settings/tokens/${encodeURIComponent(token.id)}`),
+    };
+    if (threshold === 'expired') {
+      await this.#enqueue(stores, account, 'token_expired', {
+        subject: `Your Skytells token "${token.name}" has expired`,
+        summary:
+          `Your access token ${label} expired on ${formatTime(token.expiresAt)}: ` +
+          'requests made with it are refused.',
+        facts,
+        advice:
+          'If it is still needed, create a new token in the console or with `skytells tokens create`, ' +
+          'and update the programs that used it. If not, there is nothing to do.',
+        action,
+      });
+      return;
+    }
+    const left = timeLeft(token.expiresAt.getTime() - this.#deps.clock.now().getTime());
+    await this.#enqueue(stores, account, `token_expiring_${threshold}`, {
+      subject: `Your Skytells token "${token.name}" expires in ${left}`,
+      summary:
+        `Your access token ${label} expires on ${formatTime(token.expiresAt)}, in ${left}; ` +
+        'after that, requests made with it are refused.',
+      facts,
+      advice:
+        `If it is still needed, rotate it before then: in the console, or with \`skytells tokens rotate ${token.id}\`, ` +
+        'and update the programs that use it with the new value. If not, let it expire.',
+      action,
     });
   }
 

@@ -2,6 +2,7 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import type { KeyedHasher } from './keyed-hash.js';
 import type { LastUseRecorder } from './last-use-recorder.js';
+import type { WebhookEvent } from '@skytells/contract';
 import type { Actor, ApiKey, ApiKeyRevocationReason, RequestContext } from './model.js';
 import type { Stores } from './ports.js';
 import { newId, type Random } from './random.js';
@@ -20,6 +21,11 @@ export interface ApiKeyRevocation {
   reason: ApiKeyRevocationReason;
   actor: Actor;
   context: RequestContext;
+}
+
+/** What an API key's webhook events say of it: id, name, masked value; never the value. */
+export function apiKeyEventData(key: ApiKey): Record<string, unknown> {
+  return { api_key_id: key.id, name: key.name, masked: key.masked };
 }
 
 /** Dependencies of {@link ApiKeyLifecycle}. */
@@ -122,7 +128,16 @@ export class ApiKeyChanges {
       context: revocation.context,
       details: { name: key.name, masked: key.masked, reason: revocation.reason },
     });
+    await this.#changes.publish(key.accountId, 'api_key.revoked', {
+      ...apiKeyEventData(key),
+      reason: revocation.reason,
+    });
     return true;
+  }
+
+  /** Publishes the webhook event `type` of `accountId` in this transaction (see {@link TokenChanges.publish}). */
+  publish(accountId: string, type: WebhookEvent, data: Record<string, unknown>): Promise<void> {
+    return this.#changes.publish(accountId, type, data);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { MAX_API_KEY_GRACE_SECONDS } from '@skytells/contract';
 import type { AccountNotices } from './account-notices.js';
-import type { ApiKeyLifecycle, IssuedApiKey } from './api-key-lifecycle.js';
+import { apiKeyEventData, type ApiKeyLifecycle, type IssuedApiKey } from './api-key-lifecycle.js';
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { decodeCursor, toPage } from './cursor.js';
@@ -51,6 +51,7 @@ export class ApiKeyService {
         context,
         details: { name: parsed, masked: issued.key.masked },
       });
+      await changes.publish(principal.accountId, 'api_key.created', apiKeyEventData(issued.key));
       return issued;
     });
   }
@@ -144,6 +145,12 @@ export class ApiKeyService {
           grace_seconds: graceSeconds,
           old_expires_at: (endsAt ?? now).toISOString(),
         },
+      });
+      await changes.publish(principal.accountId, 'api_key.rolled', {
+        ...apiKeyEventData(old),
+        replaced_by: fresh.key.id,
+        new_masked: fresh.key.masked,
+        old_expires_at: (endsAt ?? now).toISOString(),
       });
       return fresh;
     });

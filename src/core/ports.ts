@@ -1,5 +1,6 @@
 import type { OAuthStore } from './oauth/oauth-store.js';
 import type { KeyEncryptionKeyStore, ProviderKeyStore } from './providers/provider-key-store.js';
+import type { WebhookStore } from './webhooks/webhook-store.js';
 import type {
   AccessToken,
   ApiKey,
@@ -354,6 +355,33 @@ export interface TokenInvalidations {
   publish(tokenIds: readonly string[]): Promise<void>;
 }
 
+/** A point before a token's expiry that its owner is warned of once (docs/tokens.md, "Expiry warnings"). */
+export type ExpiryThreshold = '7d' | '1d' | 'expired';
+
+/** Which expiry warnings went out: one row per token and threshold. */
+export interface ExpiryWarningStore {
+  /**
+   * Takes the expiry scheduler's lock until the enclosing transaction ends, unless another
+   * transaction holds it; never waits. Always taken where one process owns the database.
+   * @returns whether this transaction holds the lock.
+   */
+  tryLock(): Promise<boolean>;
+  /**
+   * Tokens owed the `threshold` warning: never revoked (nor scheduled to be) nor rotated, made in the
+   * console or through the API, expiring after `after` and at or before `until`, not yet warned of `threshold`;
+   * soonest expiry first.
+   */
+  findDue(
+    threshold: ExpiryThreshold,
+    window: { after: Date; until: Date; limit: number },
+  ): Promise<AccessToken[]>;
+  /**
+   * Records that the token was warned of `threshold` at `at`, unless it already was.
+   * @returns false when it already was: the warning must not go out again.
+   */
+  record(tokenId: string, threshold: ExpiryThreshold, at: Date): Promise<boolean>;
+}
+
 /** Every store, bound to one connection or transaction. */
 export interface Stores {
   oauth: OAuthStore;
@@ -369,6 +397,8 @@ export interface Stores {
   invalidations: TokenInvalidations;
   providerKeys: ProviderKeyStore;
   keyEncryptionKeys: KeyEncryptionKeyStore;
+  expiryWarnings: ExpiryWarningStore;
+  webhooks: WebhookStore;
 }
 
 /**

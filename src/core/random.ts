@@ -40,7 +40,11 @@ export type IdPrefix =
   | 'key'
   // Provider keys (BYOK) and the key-encryption keys that wrap their data keys.
   | 'pk'
-  | 'kek';
+  | 'kek'
+  // Webhooks, their events and each event's delivery to one webhook.
+  | 'whk'
+  | 'evt'
+  | 'whd';
 
 /**
  * A new identifier: prefix, 9 base62 characters of the creation time (so ids sort by age), then

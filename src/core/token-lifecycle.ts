@@ -15,6 +15,8 @@ import { newId, type Random } from './random.js';
 import { generateTokenValue, maskToken } from './token-format.js';
 import type { UnknownTokenCache } from './unknown-token-cache.js';
 import type { VerifiedTokenCache } from './verified-token-cache.js';
+import type { WebhookEvent } from '@skytells/contract';
+import type { WebhookEvents } from './webhooks/webhook-events.js';
 
 /** A token together with its value, which exists only in this one response. */
 export interface IssuedToken {
@@ -55,6 +57,21 @@ export interface TokenLifecycleDeps {
   cache?: VerifiedTokenCache;
   /** The verifier's recently unknown hashes: a token issued here is never refused as unknown. */
   unknown?: UnknownTokenCache;
+  /** The account's webhooks: each change here publishes its event in the same transaction. */
+  webhooks?: WebhookEvents;
+}
+
+/** What a token's webhook events say of it: ids, name, masked value, scopes; never the value. */
+export function tokenEventData(token: AccessToken): Record<string, unknown> {
+  return {
+    token_id: token.id,
+    name: token.name,
+    masked: token.masked,
+    scopes: token.scopes,
+    expires_at: token.expiresAt?.toISOString() ?? null,
+    created_via: token.createdVia,
+    client_id: token.clientId,
+  };
 }
 
 /**
@@ -127,6 +144,16 @@ export class TokenLifecycle {
     });
   }
 
+  /** Publishes the webhook event `type` of `accountId` inside a transaction the caller already holds. */
+  publishIn(
+    stores: Stores,
+    accountId: string,
+    type: WebhookEvent,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    return new TokenChanges(this.#deps, stores, new Set()).publish(accountId, type, data);
+  }
+
   /** `token` as a reader should see it now: with last-use data not yet written applied. */
   present(token: AccessToken): AccessToken {
     const use = this.#deps.lastUse.pending(token.id);
@@ -154,6 +181,14 @@ export class TokenChanges {
    */
   invalidate(id: string): void {
     this.#touched.add(id);
+  }
+
+  /**
+   * Publishes the webhook event `type` of `accountId` in this transaction: it is delivered only if
+   * the change commits.
+   */
+  async publish(accountId: string, type: WebhookEvent, data: Record<string, unknown>): Promise<void> {
+    await this.#deps.webhooks?.publish(this.stores, accountId, type, data);
   }
 
   /** Mints a value for `spec` and stores the token under the value's keyed hash. */
@@ -200,6 +235,10 @@ export class TokenChanges {
       target: { type: 'token', id: token.id },
       context: revocation.context,
       details: { name: token.name, masked: token.masked, reason: revocation.reason },
+    });
+    await this.publish(token.accountId, 'token.revoked', {
+      ...tokenEventData(token),
+      reason: revocation.reason,
     });
     return true;
   }

@@ -31,13 +31,13 @@ import {
   successorName,
   type TokenPolicy,
 } from './token-rules.js';
-import type { IssuedToken, TokenLifecycle } from './token-lifecycle.js';
 import {
   assertNarrower,
   parseRestrictions,
   resolveRestrictions,
   type RestrictionsInput,
 } from './token-restrictions.js';
+import { type IssuedToken, tokenEventData, type TokenLifecycle } from './token-lifecycle.js';
 
 export type { IssuedToken } from './token-lifecycle.js';
 
@@ -132,6 +132,7 @@ export class TokenService {
           ...restrictionDetails(restrictions),
         },
       });
+      await changes.publish(principal.accountId, 'token.created', tokenEventData(issued.token));
       return issued;
     });
   }
@@ -279,6 +280,13 @@ export class TokenService {
           revoke_old_on_first_use: onFirstUse,
         },
       });
+      await changes.publish(principal.accountId, 'token.rotated', {
+        ...tokenEventData(old),
+        replaced_by: fresh.token.id,
+        new_masked: fresh.token.masked,
+        new_scopes: scopes,
+        old_revoked_at: revokeAt?.toISOString() ?? null,
+      });
       return fresh;
     });
   }
@@ -309,6 +317,7 @@ export class TokenService {
           context,
           details: { name: token.name, masked: token.masked, reason: 'leaked' },
         });
+        await changes.publish(token.accountId, 'token.leak_reported', tokenEventData(token));
         await this.#deps.notices.toOwnerOf(changes.stores, token.accountId, (account) =>
           this.#deps.notices.tokenLeaked(changes.stores, account, token, context),
         );

@@ -7,6 +7,7 @@ import { AccountNotices } from '../core/account-notices.js';
 import { AccountService } from '../core/account-service.js';
 import { AuditLog } from '../core/audit.js';
 import { type Clock, systemClock } from '../core/clock.js';
+import { ExpiryWarnings } from '../core/expiry-warnings.js';
 import { InferenceGateway } from '../core/inference/inference-gateway.js';
 import { InferenceUsageRecorder } from '../core/inference/inference-usage-recorder.js';
 import { KeyedHasher } from '../core/keyed-hash.js';
@@ -41,6 +42,10 @@ import { UnknownTokenCache } from '../core/unknown-token-cache.js';
 import { VerifiedTokenCache } from '../core/verified-token-cache.js';
 import { AesGcmEnvelopeCipher } from '../adapters/crypto/aes-gcm-envelope-cipher.js';
 import { AesGcmSecretBox } from '../adapters/crypto/aes-gcm-secret-box.js';
+import { NodeWebhookTransport } from '../adapters/notify/node-webhook-transport.js';
+import { WebhookDelivery } from '../core/webhooks/webhook-delivery.js';
+import { OutboxWebhookEvents } from '../core/webhooks/webhook-events.js';
+import { WebhookService } from '../core/webhooks/webhook-service.js';
 import { describeDevice } from '../adapters/describe-device.js';
 import { AnthropicMessagesProvider } from '../adapters/inference/anthropic-messages-provider.js';
 import { OpenAiChatProvider } from '../adapters/inference/openai-chat-provider.js';
@@ -132,6 +137,10 @@ export interface Platform {
   mail: MailDelivery;
   /** The transport `mail` sends with; closed at shutdown. */
   mailer: Mailer;
+  /** Warns owners of tokens nearing or past their expiry; the server runs it on an interval. */
+  expiryWarnings: ExpiryWarnings;
+  /** Delivers webhook events from their outbox; the server runs it on an interval. */
+  webhooks: WebhookDelivery;
   app: FastifyInstance;
 }
 
@@ -237,6 +246,20 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
             'mail outbox unreachable',
           ),
   });
+  const webhookEvents = new OutboxWebhookEvents({ clock, random });
+  const expiryWarnings = new ExpiryWarnings({
+    uow,
+    clock,
+    notices,
+    events: webhookEvents,
+    onRunError: (error) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            { reason: error instanceof Error ? error.message : String(error) },
+            'token expiry warnings not sent; will retry',
+          ),
+  });
   const sessions = new SessionService({ uow, hasher, clock, random, audit, notices });
   const passkeys = new PasskeyService({
     uow,
@@ -248,8 +271,38 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     twoFactor,
     notices,
   });
+  const webhookBox = new AesGcmSecretBox(secret, 'webhook-secret');
+  const webhookTransport = new NodeWebhookTransport({ allowPrivate: config.webhookAllowPrivate });
+  const webhookDelivery = new WebhookDelivery({
+    store: uow.stores.webhooks,
+    transport: webhookTransport,
+    box: webhookBox,
+    clock,
+    random,
+    // Never the body or the URL: the ids and the reason are enough to investigate.
+    onFailure: (failure) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            {
+              event: failure.eventId,
+              webhook: failure.webhookId,
+              attempts: failure.attempts,
+              reason: failure.error,
+            },
+            failure.givenUp ? 'webhook delivery given up' : 'webhook not delivered; will retry',
+          ),
+    onRunError: (error) =>
+      logger === false
+        ? undefined
+        : logger.warn(
+            { reason: error instanceof Error ? error.message : String(error) },
+            'webhook outbox unreachable',
+          ),
+  });
   // The one owner of issuing, revoking and evicting tokens, for every path that changes one.
   const lifecycle = new TokenLifecycle({
+    webhooks: webhookEvents,
     uow,
     hasher,
     clock,
@@ -348,6 +401,16 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     restrictions: new TokenRestrictionGuard({ uow, clock, audit, limiter }),
     projects: new ProjectService({ uow, clock, random, audit }),
     providerKeys,
+    webhooks: new WebhookService({
+      uow,
+      clock,
+      random,
+      audit,
+      box: webhookBox,
+      transport: webhookTransport,
+      events: webhookEvents,
+      onEnqueued: () => webhookDelivery.nudge(),
+    }),
     oauth: {
       issuer,
       server: new AuthorizationServer({ uow, hasher, clock, random, audit, clientTokens, clients }),
@@ -384,5 +447,16 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
   });
-  return { services, database, lastUse, inferenceUsage, tokenUsage, mail, mailer, app };
+  return {
+    services,
+    database,
+    lastUse,
+    inferenceUsage,
+    tokenUsage,
+    mail,
+    mailer,
+    webhooks: webhookDelivery,
+    expiryWarnings,
+    app,
+  };
 }

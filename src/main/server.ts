@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { DatabaseUnavailableError, StorageFullError } from '../core/storage-errors.js';
+import { EXPIRY_CHECK_INTERVAL_MS } from '../core/expiry-warnings.js';
 import { composePlatform, type Platform } from './compose.js';
 
 /** How often the outbox is checked for account e-mail to send. */
 const MAIL_POLL_MS = 2_000;
+
+/** How often the webhook outbox is checked for deliveries due; a test event is sent at once. */
+const WEBHOOK_POLL_MS = 2_000;
 
 /** A listening server and how to stop it cleanly. */
 export interface RunningServer {
@@ -35,6 +39,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const timer = setInterval(() => void flush(), config.lastUsedFlushMs);
   timer.unref();
   platform.mail.start(MAIL_POLL_MS);
+  platform.expiryWarnings.start(EXPIRY_CHECK_INTERVAL_MS);
+  platform.webhooks.start(WEBHOOK_POLL_MS);
 
   const url = await platform.app.listen({ host: config.host, port: config.port });
   logger.info({ url, database: platform.database.dialect }, 'skytells server listening');
@@ -45,7 +51,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearInterval(timer);
       await platform.app.close();
       // A message being sent is finished; the rest stay in the outbox for the next start.
+      await platform.expiryWarnings.stop();
       await platform.mail.stop();
+      await platform.webhooks.stop();
       platform.mailer.close();
       await flush();
       await platform.database.close();

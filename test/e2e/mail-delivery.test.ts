@@ -59,4 +59,47 @@ describe('a running server', () => {
       expect(server.output()).not.toContain('a different passphrase');
     },
   );
+
+  it(
+    'e-mails the 1-day warning of a token created with hours left within a minute, by itself',
+    { timeout: 120_000 },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'skytells-expiry-e2e-'));
+      dirs.push(dir);
+      const server = await startServerProcess({
+        env: {
+          SKYTELLS_DATA_DIR: dir,
+          SKYTELLS_SECRET: 'x'.repeat(40),
+          SKYTELLS_PUBLIC_URL: 'https://access.example.test',
+        },
+      });
+      const session = await signUpOn(server, 'correct horse battery staple');
+      const created = await call(server, 'POST', '/v1/tokens', {
+        headers: session,
+        json: {
+          name: 'nightly',
+          scopes: ['tokens:read'],
+          expires_at: new Date(Date.now() + 12 * 3_600_000).toISOString(),
+        },
+      });
+      expect(created.status).toBe(201);
+
+      // docs/tokens.md: within a minute of crossing the threshold.
+      const deadline = Date.now() + 60_000;
+      while (emlFiles(dir).length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const files = emlFiles(dir);
+      expect(files).toHaveLength(1);
+      const message = readFileSync(join(dir, 'outbox', files[0]!), 'utf8');
+      // The subject is RFC 2047-encoded for its quotes: "Your Skytells token "nightly" expires in 12 hours".
+      const subject = /^Subject: (.*(?:\n .*)*)$/m.exec(message)?.[1] ?? '';
+      const decoded = subject
+        .replace(/=\?UTF-8\?Q\?|\?=\s*/g, '')
+        .replace(/_/g, ' ')
+        .replace(/=22/g, '"');
+      expect(decoded).toBe('Your Skytells token "nightly" expires in 12 hours');
+      expect(await server.stop()).toEqual({ code: 0, signal: null });
+    },
+  );
 });

@@ -458,6 +458,7 @@ suite(suiteName, () => {
         'API Keys',
         'Providers',
         'Security',
+        'Webhooks',
         'Applications',
         'Audit log',
       ]);

@@ -118,7 +118,9 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     responseMismatches: mismatches,
     close: async () => {
       await platform.app.close();
+      await platform.expiryWarnings.stop();
       await platform.mail.stop();
+      await platform.webhooks.stop();
       platform.mailer.close();
       await platform.database.close();
       await database.dispose();

@@ -193,4 +193,10 @@ export const api = {
     call('saveProvider', { params: { provider }, body }),
   deleteProvider: (provider: ProviderName) => call('deleteProvider', { params: { provider } }),
   billing: () => call('getBilling', {}),
+  listWebhooks: () => call('listWebhooks', {}),
+  createWebhook: (body: BodyOf<'createWebhook'>) => call('createWebhook', { body }),
+  deleteWebhook: (id: string) => call('deleteWebhook', { params: { id } }),
+  listWebhookDeliveries: (id: string) =>
+    call('listWebhookDeliveries', { params: { id }, query: { limit: 20 } }),
+  testWebhook: (id: string) => call('testWebhook', { params: { id } }),
 };

@@ -19,6 +19,7 @@ import { BrandMark } from './ui/brand';
 import { ConfirmDialog } from './ui/dialog';
 import { ReauthProvider } from './ui/reauth';
 import { SecurityPage } from './security/security-page';
+import { WebhooksPage } from './webhooks/webhooks-page';
 
 /** The Settings sections, in the rail's order. */
 const SETTINGS_SECTIONS = [
@@ -26,6 +27,7 @@ const SETTINGS_SECTIONS = [
   { to: '/settings/api-keys', label: 'API Keys' },
   { to: '/settings/providers', label: 'Providers' },
   { to: '/settings/security', label: 'Security' },
+  { to: '/settings/webhooks', label: 'Webhooks' },
   { to: '/settings/applications', label: 'Applications' },
   { to: '/settings/audit', label: 'Audit log' },
 ] as const;
@@ -119,6 +121,7 @@ function SettingsRoutes({ pathname }: { pathname: string }) {
   else if (matchPath('/settings/api-keys', pathname)) page = <ApiKeysPage />;
   else if (matchPath('/settings/providers', pathname)) page = <ProvidersPage />;
   else if (matchPath('/settings/security', pathname)) page = <SecurityPage />;
+  else if (matchPath('/settings/webhooks', pathname)) page = <WebhooksPage />;
   else if (matchPath('/settings/audit', pathname)) page = <AuditPage />;
   else
     page = (

@@ -23,6 +23,10 @@ export type {
   Token,
   TokenStatus,
   TokenUsage,
+  CreatedWebhook,
+  Webhook,
+  WebhookDelivery,
+  WebhookEvent,
 } from '@skytells/contract';
 
 /** A token together with its value, from the one response that creates it. */

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import type { SecretBox } from '../../core/secret-box.js';
 
 /** What a box's key is for; each purpose gets its own key from the server secret. */
-export type SecretBoxPurpose = 'totp-secret' | 'provider-key';
+export type SecretBoxPurpose = 'totp-secret' | 'provider-key' | 'webhook-secret';
 
 const VERSION = 'v1';
 const NONCE_BYTES = 12;

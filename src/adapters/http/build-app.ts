@@ -27,6 +27,7 @@ import { resourceRoutes } from './routes/resource-routes.js';
 import { securityRoutes } from './routes/security-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 import type { Services } from './services.js';
 
 /** How the HTTP app is set up; everything else comes from the services. */
@@ -149,6 +150,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(inferenceRoutes, { services });
   await app.register(credentialRoutes, { services });
   await app.register(providerRoutes, { services });
+  await app.register(webhookRoutes, { services });
   await app.register(opsRoutes, {
     services,
     registry: options.metrics.registry,

@@ -19,6 +19,7 @@ import type { TokenUsageRecorder } from '../../core/token-usage-recorder.js';
 import type { TokenUsageReports } from '../../core/token-usage-reports.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
 import type { TwoFactorService } from '../../core/two-factor-service.js';
+import type { WebhookService } from '../../core/webhooks/webhook-service.js';
 
 /** The use cases the HTTP API exposes; composed in `main`. */
 export interface Services {
@@ -35,6 +36,8 @@ export interface Services {
   projects: ProjectService;
   /** The account's own provider keys (BYOK). */
   providerKeys: ProviderKeyService;
+  /** The account's webhooks and their deliveries. */
+  webhooks: WebhookService;
   audit: AuditLog;
   oauth: {
     server: AuthorizationServer;

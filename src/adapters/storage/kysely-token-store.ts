@@ -12,7 +12,8 @@ import type { DialectName } from './migrations.js';
 import { olderThan } from './paging.js';
 import { type AccessTokensTable, type Schema, toDate, toDateOrNull } from './schema.js';
 
-function toToken(row: Selectable<AccessTokensTable>): AccessToken {
+/** The domain token of an `access_tokens` row. */
+export function toToken(row: Selectable<AccessTokensTable>): AccessToken {
   return {
     id: row.id,
     accountId: row.account_id,

@@ -4,6 +4,7 @@ import { KyselyAccountStore } from './kysely-account-store.js';
 import { KyselyApiKeyStore } from './kysely-api-key-store.js';
 import { KyselyOAuthStore } from './kysely-oauth-store.js';
 import { KyselyAuditStore } from './kysely-audit-store.js';
+import { KyselyExpiryWarningStore } from './kysely-expiry-warning-store.js';
 import { KyselyMailOutboxStore } from './kysely-mail-outbox-store.js';
 import { KyselyKeyEncryptionKeyStore } from './kysely-key-encryption-key-store.js';
 import { KyselyPasskeyStore } from './kysely-passkey-store.js';
@@ -12,6 +13,7 @@ import { KyselyProviderKeyStore } from './kysely-provider-key-store.js';
 import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
 import { KyselyTwoFactorStore } from './kysely-two-factor-store.js';
+import { KyselyWebhookStore } from './kysely-webhook-store.js';
 import { PostgresTokenInvalidations, SqliteTokenInvalidations } from './kysely-token-invalidations.js';
 import type { DialectName } from './migrations.js';
 import type { Schema } from './schema.js';
@@ -32,6 +34,8 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
       dialect === 'postgres' ? new PostgresTokenInvalidations(db) : new SqliteTokenInvalidations(),
     providerKeys: new KyselyProviderKeyStore(db),
     keyEncryptionKeys: new KyselyKeyEncryptionKeyStore(db),
+    expiryWarnings: new KyselyExpiryWarningStore(db, dialect),
+    webhooks: new KyselyWebhookStore(db, dialect),
   };
 }
 

@@ -456,6 +456,83 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         await sql`drop table if exists token_usage`.execute(db);
       },
     },
+    '0013_webhooks': {
+      async up(db: Kysely<unknown>) {
+        // Webhooks (docs/webhooks.md): the signing secret is sealed, never in plain.
+        await db.schema
+          .createTable('webhooks')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('url', 'text', (c) => c.notNull())
+          // A JSON array of event names.
+          .addColumn('events', 'text', (c) => c.notNull())
+          .addColumn('secret_sealed', 'text', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('webhooks_account')
+          .on('webhooks')
+          .columns(['account_id', 'created_at'])
+          .execute();
+
+        // The outbox: one row per event and webhook, written in the transaction of the change it reports.
+        await db.schema
+          .createTable('webhook_deliveries')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('event_id', 'text', (c) => c.notNull())
+          .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
+          .addColumn('account_id', 'text', (c) => c.notNull())
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('response_status', 'integer')
+          .addColumn('error', 'text')
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('last_attempt_at', time)
+          // When the next try is due; a claim moves it ahead by the lease. Null once settled.
+          .addColumn('next_attempt_at', time)
+          .addColumn('delivered_at', time)
+          .addColumn('claim_id', 'text')
+          .addUniqueConstraint('webhook_deliveries_event_webhook', ['event_id', 'webhook_id'])
+          .execute();
+        await db.schema
+          .createIndex('webhook_deliveries_webhook')
+          .on('webhook_deliveries')
+          .columns(['webhook_id', 'created_at'])
+          .execute();
+        await sql`create index webhook_deliveries_due on webhook_deliveries (next_attempt_at)
+          where next_attempt_at is not null`.execute(db);
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop table if exists webhook_deliveries`.execute(db);
+        await sql`drop table if exists webhooks`.execute(db);
+      },
+    },
+    '0014_token_expiry_warnings': {
+      async up(db: Kysely<unknown>) {
+        // Once per token and threshold (docs/tokens.md, "Expiry warnings"): the key refuses a second.
+        await db.schema
+          .createTable('token_expiry_warnings')
+          .addColumn('token_id', 'text', (c) =>
+            c.notNull().references('access_tokens.id').onDelete('cascade'),
+          )
+          .addColumn('threshold', 'text', (c) => c.notNull())
+          .addColumn('warned_at', time, (c) => c.notNull())
+          .addPrimaryKeyConstraint('token_expiry_warnings_pk', ['token_id', 'threshold'])
+          .execute();
+        // The scheduler looks for tokens by expiry every half minute.
+        await db.schema
+          .createIndex('access_tokens_expires')
+          .on('access_tokens')
+          .column('expires_at')
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await sql`drop index if exists access_tokens_expires`.execute(db);
+        await sql`drop table if exists token_expiry_warnings`.execute(db);
+      },
+    },
   };
 }
 

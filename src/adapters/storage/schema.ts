@@ -229,6 +229,14 @@ export interface MailOutboxTable {
   failed_at: DbTime | null;
 }
 
+/** Which expiry warnings went out (docs/tokens.md, "Expiry warnings"): one row per token and threshold. */
+export interface TokenExpiryWarningsTable {
+  token_id: string;
+  /** `7d`, `1d` or `expired`. */
+  threshold: string;
+  warned_at: DbTime;
+}
+
 /** The salts of the key-encryption keys that wrap provider keys' data keys; never a key. */
 export interface KeyEncryptionKeysTable {
   /** `kek_…`. */
@@ -236,6 +244,38 @@ export interface KeyEncryptionKeysTable {
   /** 32 random bytes, base64url: with SKYTELLS_SECRET, the HKDF input of the key. */
   salt: string;
   created_at: DbTime;
+}
+
+/** Webhooks; the signing secret sealed, never in plain. */
+export interface WebhooksTable {
+  id: string;
+  account_id: string;
+  url: string;
+  /** A JSON array of event names. */
+  events: string;
+  secret_sealed: string;
+  created_at: DbTime;
+}
+
+/** The webhook outbox: one row per event and webhook. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  account_id: string;
+  type: string;
+  body: string;
+  status: string;
+  attempts: number;
+  response_status: number | null;
+  error: string | null;
+  created_at: DbTime;
+  last_attempt_at: DbTime | null;
+  /** Due time; while claimed, the lease's end; null once delivered or failed. */
+  next_attempt_at: DbTime | null;
+  delivered_at: DbTime | null;
+  /** Set by the process that claimed the delivery until its lease (`next_attempt_at`) ends. */
+  claim_id: string | null;
 }
 
 /** Provider keys (BYOK), sealed by envelope encryption: never in plain. */
@@ -282,6 +322,7 @@ export interface Schema {
   inference_usage: InferenceUsageTable;
   token_usage: TokenUsageTable;
   mail_outbox: MailOutboxTable;
+  token_expiry_warnings: TokenExpiryWarningsTable;
   oauth_clients: OAuthClientsTable;
   oauth_codes: OAuthCodesTable;
   oauth_device_codes: OAuthDeviceCodesTable;
@@ -299,6 +340,8 @@ export interface Schema {
   rate_limit_windows: RateLimitWindowsTable;
   key_encryption_keys: KeyEncryptionKeysTable;
   provider_keys: ProviderKeysTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** Converts a stored time to a Date. */

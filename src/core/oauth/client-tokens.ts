@@ -2,7 +2,7 @@ import type { AuditLog } from '../audit.js';
 import type { Clock } from '../clock.js';
 import type { AccessToken, RequestContext, RevocationReason } from '../model.js';
 import type { Stores, UnitOfWork } from '../ports.js';
-import type { IssuedToken, TokenLifecycle } from '../token-lifecycle.js';
+import { type IssuedToken, tokenEventData, type TokenLifecycle } from '../token-lifecycle.js';
 import { parseTokenName, type TokenPolicy } from '../token-rules.js';
 
 /** Dependencies of {@link ClientTokens}. */
@@ -70,6 +70,12 @@ export class ClientTokens {
       context: spec.context,
       details: { name, masked: issued.token.masked, scopes: spec.scopes, client_id: spec.client.id },
     });
+    await this.#deps.lifecycle.publishIn(
+      stores,
+      spec.accountId,
+      'token.created',
+      tokenEventData(issued.token),
+    );
     return issued;
   }
 
