@@ -192,9 +192,14 @@ process.on('message', (message) => {
 });
 process.on('message', (message) => {
   if (message !== 'warm') return;
-  // Every written value verified once, as a server in steady state has seen its tokens before.
+  // Every written value verified once, as a server in steady state has seen its tokens before; a
+  // restricted one also admitted once, so that this process holds a block of its rate limit.
   void (async () => {
-    for (const value of values) await platform.services.verifier.verify(value, context);
+    for (const value of values) {
+      const token = await platform.services.verifier.verify(value, context);
+      if (token.restrictions !== null)
+        await platform.services.restrictions.admit(token, token.restrictions, context);
+    }
     process.send?.({ warm: values.length });
   })();
 });

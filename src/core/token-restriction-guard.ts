@@ -61,8 +61,7 @@ export class TokenRateLimitedError extends ApiError {
 /**
  * Enforces a verified token's restrictions on one request (docs/tokens.md, "Restrictions"): the
  * client address against `allowed_ips`, then the token's `rate_limit`, counted in a shared counter
- * that this process draws on in blocks ({@link rateLimitBlock}). Project
- * restrictions are enforced where projects are read and changed (`ProjectService`).
+ * that this process draws on in blocks ({@link rateLimitBlock}). Project restrictions are enforced where projects are read and changed (`ProjectService`).
  */
 export class TokenRestrictionGuard {
   readonly #deps: TokenRestrictionGuardDeps;
@@ -77,8 +76,8 @@ export class TokenRestrictionGuard {
    * rate limit or while this process holds requests taken from the shared counter ({@link
    * rateLimitBlock}), else once the counter has given it another block.
    * @returns the rate-limit window after this request, when the token has a rate limit.
-   * @throws ApiError `ip_not_allowed` (audited each time), {@link TokenRateLimitedError} (audited
-   * once per token and window: on the first refused request of the window).
+   * @throws ApiError `ip_not_allowed` (audited each time), {@link TokenRateLimitedError} (audited at
+   * most once per token and window: by the process whose block first passed the limit).
    */
   admit(
     token: AccessToken,
