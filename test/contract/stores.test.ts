@@ -24,6 +24,7 @@ import type {
   StoredProviderKey,
 } from '../../src/core/providers/provider-key-store.js';
 import { MemoryRateLimiter, type RateLimiter } from '../../src/core/rate-limiter.js';
+import type { StoredWebhook, WebhookDeliveryRecord } from '../../src/core/webhooks/webhook-store.js';
 import { migrateToLatest, type OpenDatabase, openDatabase } from '../../src/adapters/storage/database.js';
 import { KyselyRateLimiter } from '../../src/adapters/storage/kysely-rate-limiter.js';
 import { KyselyUnitOfWork } from '../../src/adapters/storage/kysely-unit-of-work.js';
@@ -962,6 +963,155 @@ describe.each(dialects)('%s store contract', (dialect) => {
       });
       expect(due.find((item) => item.id === retried.id)?.attempts).toBe(2);
       expect(due.map((item) => item.id)).not.toContain(givenUp.id);
+    });
+  });
+
+  describe('WebhookStore', () => {
+    const aWebhook = (accountId: string, events: StoredWebhook['events']): StoredWebhook => ({
+      id: unique('whk'),
+      accountId,
+      url: 'https://example.com/hooks',
+      events,
+      sealedSecret: 'v1.sealed',
+      createdAt: T0,
+    });
+    const aDelivery = (webhook: StoredWebhook, createdAt: Date): WebhookDeliveryRecord => ({
+      id: unique('whd'),
+      eventId: unique('evt'),
+      webhookId: webhook.id,
+      accountId: webhook.accountId,
+      type: 'token.created',
+      body: '{"id":"evt","data":{"name":"é"}}',
+      status: 'pending',
+      attempts: 0,
+      responseStatus: null,
+      error: null,
+      createdAt,
+      lastAttemptAt: null,
+      nextAttemptAt: createdAt,
+      deliveredAt: null,
+    });
+
+    it('lists webhooks subscribed to an event in their account only, with their newest delivery', async () => {
+      const account = await givenAccount();
+      const other = await givenAccount();
+      const tokens = aWebhook(account.id, ['token.created', 'token.revoked']);
+      const keys = aWebhook(account.id, ['api_key.created']);
+      await uow.stores.webhooks.insert(tokens);
+      await uow.stores.webhooks.insert(keys);
+      await uow.stores.webhooks.insert(aWebhook(other.id, ['token.created']));
+      expect(
+        (await uow.stores.webhooks.listSubscribed(account.id, 'token.created')).map((w) => w.id),
+      ).toEqual([tokens.id]);
+      expect(await uow.stores.webhooks.findById(other.id, tokens.id)).toBeUndefined();
+      await uow.stores.webhooks.enqueue([aDelivery(tokens, at(1_000))]);
+      expect(await uow.stores.webhooks.findById(account.id, tokens.id)).toEqual({
+        ...tokens,
+        lastDeliveryAt: at(1_000),
+        lastDeliveryStatus: 'pending',
+      });
+      expect(await uow.stores.webhooks.delete(other.id, tokens.id)).toBe(false);
+      expect(await uow.stores.webhooks.delete(account.id, tokens.id)).toBe(true);
+      expect(await uow.stores.webhooks.listDeliveries(tokens.id, { limit: 10 })).toEqual([]);
+    });
+
+    it('claims a due delivery once per lease; only the claim holder records it, and a delivered one is never claimed again', async () => {
+      const account = await givenAccount();
+      const webhook = aWebhook(account.id, ['token.created']);
+      await uow.stores.webhooks.insert(webhook);
+      const delivery = aDelivery(webhook, at(-DAY));
+      await uow.stores.webhooks.enqueue([delivery]);
+      const mine = <T extends { id: string }>(claimed: T[]) =>
+        claimed.filter((item) => item.id === delivery.id);
+
+      const first = await uow.stores.webhooks.claim({
+        now: at(0),
+        leaseUntil: at(60_000),
+        claimId: 'one',
+        limit: 1000,
+      });
+      expect(mine(first)).toEqual([
+        {
+          ...delivery,
+          attempts: 1,
+          nextAttemptAt: at(60_000),
+          url: webhook.url,
+          sealedSecret: 'v1.sealed',
+          claimId: 'one',
+        },
+      ]);
+      const during = await uow.stores.webhooks.claim({
+        now: at(59_999),
+        leaseUntil: at(120_000),
+        claimId: 'two',
+        limit: 1000,
+      });
+      expect(mine(during)).toEqual([]);
+      // The lease ended: another process takes it over, and the first one's claim is void.
+      const after = await uow.stores.webhooks.claim({
+        now: at(60_000),
+        leaseUntil: at(120_000),
+        claimId: 'three',
+        limit: 1000,
+      });
+      expect(mine(after).map((item) => item.attempts)).toEqual([2]);
+      const result = { at: at(60_001), responseStatus: 200, error: null };
+      expect(await uow.stores.webhooks.markDelivered(delivery.id, 'one', result)).toBe(false);
+      expect(await uow.stores.webhooks.markDelivered(delivery.id, 'three', result)).toBe(true);
+      const later = await uow.stores.webhooks.claim({
+        now: at(DAY),
+        leaseUntil: at(DAY + 1),
+        claimId: 'four',
+        limit: 1000,
+      });
+      expect(mine(later)).toEqual([]);
+      expect(await uow.stores.webhooks.listDeliveries(webhook.id, { limit: 10 })).toEqual([
+        expect.objectContaining({
+          status: 'delivered',
+          attempts: 2,
+          responseStatus: 200,
+          nextAttemptAt: null,
+          deliveredAt: at(60_001),
+        }),
+      ]);
+    });
+
+    it('makes a failed delivery due again at its retry time as retrying, or never once failed', async () => {
+      const account = await givenAccount();
+      const webhook = aWebhook(account.id, ['token.created']);
+      await uow.stores.webhooks.insert(webhook);
+      const retried = aDelivery(webhook, at(-DAY));
+      const givenUp = aDelivery(webhook, at(-DAY));
+      await uow.stores.webhooks.enqueue([retried, givenUp]);
+      const claim = { now: at(0), leaseUntil: at(60_000), claimId: 'c', limit: 1000 };
+      await uow.stores.webhooks.claim(claim);
+      const failure = { at: at(1), responseStatus: 500, error: 'the receiver answered 500' };
+      expect(await uow.stores.webhooks.markFailed(retried.id, 'c', { ...failure, retryAt: at(30_000) })).toBe(
+        true,
+      );
+      expect(await uow.stores.webhooks.markFailed(givenUp.id, 'c', { ...failure, retryAt: null })).toBe(true);
+      const ids = (claimed: { id: string }[]) => claimed.map((item) => item.id);
+
+      expect(ids(await uow.stores.webhooks.claim({ ...claim, now: at(29_999), claimId: 'd' }))).not.toContain(
+        retried.id,
+      );
+      const due = await uow.stores.webhooks.claim({
+        ...claim,
+        now: at(30_000),
+        leaseUntil: at(90_000),
+        claimId: 'e',
+      });
+      expect(due.find((item) => item.id === retried.id)).toMatchObject({
+        status: 'retrying',
+        attempts: 2,
+        responseStatus: 500,
+      });
+      expect(ids(due)).not.toContain(givenUp.id);
+      const listed = await uow.stores.webhooks.listDeliveries(webhook.id, { limit: 10 });
+      expect(listed.find((item) => item.id === givenUp.id)).toMatchObject({
+        status: 'failed',
+        nextAttemptAt: null,
+      });
     });
   });
 

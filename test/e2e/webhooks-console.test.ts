@@ -91,9 +91,14 @@ suite(suiteName, () => {
     await page.getByRole('button', { name: 'Add webhook', exact: true }).click();
     await page.getByRole('alert').getByText('Choose at least one event.').waitFor();
     await page.getByRole('checkbox', { name: 'token.created', exact: true }).check();
-    await page.getByRole('checkbox', { name: 'token.revoked', exact: true }).check();
+    // From the keyboard: Space ticks the focused event, Enter in the URL field submits.
+    const revokedBox = page.getByRole('checkbox', { name: 'token.revoked', exact: true });
+    await revokedBox.focus();
+    await page.keyboard.press('Space');
+    expect(await revokedBox.isChecked()).toBe(true);
     await expectAccessible(page, 'the add-webhook form');
-    await page.getByRole('button', { name: 'Add webhook', exact: true }).click();
+    await page.getByLabel('URL', { exact: true }).focus();
+    await page.keyboard.press('Enter');
 
     await page.getByRole('heading', { name: 'Copy the signing secret' }).waitFor();
     const secret = await page.getByLabel('Signing secret', { exact: true }).inputValue();
@@ -113,7 +118,8 @@ suite(suiteName, () => {
     // A test event: queued, announced, delivered to the receiver, and shown delivered in the log.
     const card = page.getByRole('region', { name: receiverUrl });
     await card.getByText('No deliveries yet.').waitFor();
-    await card.getByRole('button', { name: 'Send test event' }).click();
+    await card.getByRole('button', { name: 'Send test event' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'queued' }).waitFor();
     const row = card.locator('tbody tr', { hasText: 'webhook.test' });
     await row.getByText('Delivered').waitFor();

@@ -190,16 +190,21 @@ describeEachDialect('Webhook registration', (dialect) => {
     await addWebhook(open.app, allowedUser, url);
   });
 
-  it('refuses a URL that is not http or https', async () => {
+  it('refuses a URL that is not http or https, or that carries a password', async () => {
     const user = await signUpAndSignIn(open.app);
-    for (const url of ['ftp://example.com/hooks', 'file:///etc/passwd', 'not a url']) {
+    for (const url of [
+      'ftp://example.com/hooks',
+      'file:///etc/passwd',
+      'not a url',
+      'https://user:secret@example.com/hooks',
+    ]) {
       const refused = await open.app.inject({
         method: 'POST',
         url: '/v1/webhooks',
         headers: user.headers,
         payload: { url, events: ['token.created'] },
       });
-      expectProblem(refused, 400, 'validation_failed');
+      expectProblem(refused, 400, 'webhook_url_not_allowed');
     }
   });
 

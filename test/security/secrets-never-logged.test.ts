@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/main/logger.js';
@@ -225,6 +228,51 @@ describe('secrets never reach the logs', () => {
       }
     } finally {
       await mailing.close();
+    }
+  });
+
+  it('a webhook signing secret and the signature of a failed delivery are not logged', async () => {
+    const webhookLog = new MemoryLog();
+    const hooks = await createTestPlatform({
+      logger: createLogger('trace', webhookLog),
+      env: { SKYTELLS_WEBHOOK_ALLOW_PRIVATE: 'true' },
+    });
+    const signatures: string[] = [];
+    const statuses = [500, 200];
+    const receiver = createServer((request, response) => {
+      signatures.push(String(request.headers['skytells-signature']));
+      request.resume();
+      request.on('end', () => response.writeHead(statuses.shift() ?? 200).end());
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    try {
+      const user = await signUpAndSignIn(hooks.app);
+      const created = await hooks.app.inject({
+        method: 'POST',
+        url: '/v1/webhooks',
+        headers: user.headers,
+        payload: {
+          url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+          events: ['token.created'],
+        },
+      });
+      const { id, secret } = created.json<{ id: string; secret: string }>();
+      await hooks.app.inject({ method: 'POST', url: `/v1/webhooks/${id}/test`, headers: user.headers });
+      await hooks.webhooks.deliverDue();
+      expect(signatures).toHaveLength(1);
+      expect(webhookLog.text).toContain('webhook not delivered; will retry');
+      for (const needle of [
+        secret,
+        secret.slice(6),
+        ...signatures.map((header) => header.split('v1=')[1] ?? ''),
+      ]) {
+        expect(needle.length).toBeGreaterThan(7);
+        expect(webhookLog.lines.filter((line) => line.includes(needle))).toEqual([]);
+      }
+    } finally {
+      receiver.close();
+      await hooks.close();
     }
   });
 

@@ -2,7 +2,7 @@ import type { CreateWebhookBody, WebhookEvent } from '@skytells/contract';
 import type { AuditLog } from '../audit.js';
 import type { Clock } from '../clock.js';
 import { decodeCursor, toPage } from '../cursor.js';
-import { ApiError, invalidField } from '../errors.js';
+import { ApiError } from '../errors.js';
 import type { Page, RequestContext } from '../model.js';
 import type { UnitOfWork } from '../ports.js';
 import { actorOf, type Principal } from '../principal.js';
@@ -48,8 +48,7 @@ export class WebhookService {
    * Registers a webhook for the caller's account and records `webhook.created`. Its URL is checked
    * here and again before every delivery. No re-authentication: a webhook receives ids, names and
    * masked values only, and the account's owner sees it and its deliveries in the console.
-   * @throws ApiError `validation_failed` (not an http(s) URL), `webhook_url_not_allowed` (an address
-   * that may not be used).
+   * @throws ApiError `webhook_url_not_allowed` (not an http(s) URL, or an address that may not be used).
    */
   async create(
     principal: Principal,
@@ -158,20 +157,22 @@ export class WebhookService {
 
 /**
  * `raw` as an absolute http(s) URL, in its normal form.
- * @throws ApiError `validation_failed` for anything else, or a URL with credentials in it.
+ * @throws ApiError `webhook_url_not_allowed` for anything else, or a URL with credentials in it
+ * (docs/errors.md).
  */
 export function parseWebhookUrl(raw: string): string {
+  const refuse = (detail: string) => new ApiError('webhook_url_not_allowed', { detail });
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw invalidField('url', 'must be an absolute http or https URL');
+    throw refuse('The URL must be an absolute http or https URL.');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalidField('url', 'must be an http or https URL');
-  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw refuse('The URL must be an http or https URL.');
   // Credentials in a URL end up in logs and in the console: the signature authenticates deliveries.
-  if (url.username !== '' || url.password !== '') throw invalidField('url', 'must not contain credentials');
+  if (url.username !== '' || url.password !== '')
+    throw refuse('The URL must not contain a user name or password.');
   return url.href;
 }
 
