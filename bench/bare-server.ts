@@ -23,6 +23,10 @@ const body = {
   client_id: null,
   replaces: null,
   replaced_by: null,
+  revoke_on_first_use_of: null,
+  allowed_ips: null,
+  rate_limit: null,
+  projects: null,
 };
 app.get('/v1/tokens/self', async () => body);
 await profileOnRequest();

@@ -106,6 +106,10 @@ app.get(
       client_id: null,
       replaces: null,
       replaced_by: null,
+      revoke_on_first_use_of: null,
+      allowed_ips: null,
+      rate_limit: null,
+      projects: null,
     };
   },
 );

@@ -14,6 +14,13 @@ export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
+const DAY_MS = 86_400_000;
+
+/** A counter's key: the UTC day's number (formatting a date is for new counters only), scope, address. */
+function keyOf(at: Date, scope: string | null, ip: string): string {
+  return `${Math.floor(at.getTime() / DAY_MS)}\u0000${scope ?? ''}\u0000${ip}`;
+}
+
 /**
  * Counts each token's requests per UTC day, scope and address in memory, so that a request never
  * waits on a database write: {@link flush} adds the counts to the store in one batch; the owner calls
@@ -31,8 +38,7 @@ export class TokenUsageRecorder {
 
   /** Adds one request to its counter. */
   record(request: TokenRequest): void {
-    const day = utcDay(request.at);
-    const key = `${day}\u0000${request.scope ?? ''}\u0000${request.ip}`;
+    const key = keyOf(request.at, request.scope, request.ip);
     let counts = this.#pending.get(request.tokenId);
     if (counts === undefined) {
       counts = new Map();
@@ -41,7 +47,7 @@ export class TokenUsageRecorder {
     const count = counts.get(key);
     if (count === undefined) {
       const { tokenId, scope, ip, at } = request;
-      counts.set(key, { tokenId, day, scope, ip, requests: 1, lastAt: at });
+      counts.set(key, { tokenId, day: utcDay(at), scope, ip, requests: 1, lastAt: at });
       this.#size += 1;
     } else {
       count.requests += 1;
@@ -82,7 +88,7 @@ export class TokenUsageRecorder {
   /** Puts back a count a failed flush did not write, adding it to any newer one. */
   #restore(count: TokenUsageCount): void {
     this.record({ ...count, at: count.lastAt });
-    const key = `${count.day}\u0000${count.scope ?? ''}\u0000${count.ip}`;
+    const key = keyOf(count.lastAt, count.scope, count.ip);
     const merged = this.#pending.get(count.tokenId)?.get(key);
     // record() counted one request: the rest of the batch's count goes on top.
     if (merged !== undefined) merged.requests += count.requests - 1;

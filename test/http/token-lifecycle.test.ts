@@ -11,6 +11,7 @@ import {
 import { DAY_MS, describeEachDialect, expectProblem, listAudit, listTokens } from '../support/http.js';
 
 const TOKEN_FIELDS = [
+  'allowed_ips',
   'client_id',
   'created_at',
   'created_via',
@@ -21,8 +22,11 @@ const TOKEN_FIELDS = [
   'last_used_user_agent',
   'masked',
   'name',
+  'projects',
+  'rate_limit',
   'replaced_by',
   'replaces',
+  'revoke_on_first_use_of',
   'revoked_at',
   'scopes',
   'status',
@@ -82,6 +86,10 @@ describeEachDialect('token lifecycle over HTTP', (dialect) => {
       revoked_at: null,
       replaces: null,
       replaced_by: null,
+      revoke_on_first_use_of: null,
+      allowed_ips: null,
+      rate_limit: null,
+      projects: null,
     });
     expect(body.created_at).toBe(clock.now().toISOString());
     expect(body.expires_at).toBe(new Date(clock.now().getTime() + 30 * DAY_MS).toISOString());
