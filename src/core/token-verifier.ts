@@ -7,6 +7,7 @@ import type { LastUseRecorder } from './last-use-recorder.js';
 import { type AccessToken, type ApiKey, type RequestContext, tokenStatus } from './model.js';
 import type { CredentialKind, Stores, UnitOfWork } from './ports.js';
 import { isWellFormedApiKey, isWellFormedToken, maskApiKey, maskToken } from './token-format.js';
+import type { TokenRateLimitState, TokenRestrictionGuard } from './token-restriction-guard.js';
 import type { UnknownTokenCache } from './unknown-token-cache.js';
 import type { CredentialOfKind, VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -33,6 +34,8 @@ export interface TokenVerifierDeps {
   observe?: VerificationObserver;
   /** Revokes a replaced token at its replacement's first use; omit where no rotation asks for it. */
   firstUse?: FirstUseRevocations;
+  /** Enforces a token's restrictions (address, rate) before its use is counted; omit for none. */
+  restrictions?: TokenRestrictionGuard;
 }
 
 const CODE_OF: Record<Exclude<VerificationResult, 'valid'>, ErrorCode> = {
@@ -95,8 +98,12 @@ export class TokenVerifier {
    * promise. A failure of a known (expired or revoked) token is audited on its account, with the
    * masked value only.
    */
-  verify(value: string, context: RequestContext): AccessToken | Promise<AccessToken> {
-    return this.#verify(TOKEN_RULES, value, context);
+  verify(
+    value: string,
+    context: RequestContext,
+    onRateLimit?: (state: TokenRateLimitState) => void,
+  ): AccessToken | Promise<AccessToken> {
+    return this.#verify(TOKEN_RULES, value, context, onRateLimit);
   }
 
   /**
@@ -111,16 +118,17 @@ export class TokenVerifier {
     rules: KindRules<K>,
     value: string,
     context: RequestContext,
+    onRateLimit?: (state: TokenRateLimitState) => void,
   ): CredentialOfKind[K] | Promise<CredentialOfKind[K]> {
     const started = performance.now();
     if (!rules.isWellFormed(value)) return this.#fail('malformed', value, undefined, context, started);
     const hash = this.#deps.hasher.hash(rules.purpose, value);
     const cached = this.#deps.cache?.get(hash, rules.kind);
-    if (cached !== undefined) return this.#check(rules.kind, cached, value, context, started);
+    if (cached !== undefined) return this.#check(rules.kind, cached, value, context, started, onRateLimit);
     if (this.#deps.unknown?.isKnownUnknown(hash) === true) {
       return this.#fail('invalid', value, undefined, context, started);
     }
-    return this.#verifyFromStore(rules, hash, value, context, started);
+    return this.#verifyFromStore(rules, hash, value, context, started, onRateLimit);
   }
 
   async #verifyFromStore<K extends CredentialKind>(
@@ -129,6 +137,7 @@ export class TokenVerifier {
     value: string,
     context: RequestContext,
     started: number,
+    onRateLimit?: (state: TokenRateLimitState) => void,
   ): Promise<CredentialOfKind[K]> {
     const { cache, unknown } = this.#deps;
     const generation = cache?.generation;
@@ -139,7 +148,7 @@ export class TokenVerifier {
     }
     if ('scopes' in credential) await this.#deps.firstUse?.load(credential);
     cache?.setCredential(hash, rules.kind, credential, generation);
-    return this.#check(rules.kind, credential, value, context, started);
+    return this.#check(rules.kind, credential, value, context, started, onRateLimit);
   }
 
   /** `credential` if it is active now (its use noted for last-used data), else the failure. */
@@ -149,10 +158,37 @@ export class TokenVerifier {
     value: string,
     context: RequestContext,
     started: number,
+    onRateLimit?: (state: TokenRateLimitState) => void,
   ): CredentialOfKind[K] | Promise<CredentialOfKind[K]> {
     const now = this.#deps.clock.now();
     const status = tokenStatus(credential, now);
     if (status !== 'active') return this.#fail(status, value, credential, context, started);
+    // A token's restrictions (address, rate) come before anything that counts it as used: a refused
+    // request is neither its last use nor the first use that ends a predecessor's rotation.
+    const restrictions = 'scopes' in credential ? credential.restrictions : null;
+    const guard = this.#deps.restrictions;
+    if (restrictions === null || guard === undefined) {
+      return this.#use(kind, credential, context, started, now);
+    }
+    const admitted = guard.admit(credential as AccessToken, restrictions, context);
+    if (!(admitted instanceof Promise)) {
+      if (admitted !== undefined) onRateLimit?.(admitted);
+      return this.#use(kind, credential, context, started, now);
+    }
+    return admitted.then((state) => {
+      onRateLimit?.(state);
+      return this.#use(kind, credential, context, started, now);
+    });
+  }
+
+  /** Notes the admitted use for last-used data, and ends a predecessor waiting for it. */
+  #use<K extends CredentialKind>(
+    kind: K,
+    credential: CredentialOfKind[K],
+    context: RequestContext,
+    started: number,
+    now: Date,
+  ): CredentialOfKind[K] | Promise<CredentialOfKind[K]> {
     this.#deps.lastUse.record({
       kind,
       id: credential.id,

@@ -366,6 +366,7 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
     },
     usage: inferenceUsage,
   });
+  const restrictions = new TokenRestrictionGuard({ uow, clock, audit, limiter });
   const services: Services = {
     clock,
     audit,
@@ -396,9 +397,10 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       observe: metrics.observeVerification,
       unknown,
       firstUse,
+      restrictions,
       ...(cache ? { cache } : {}),
     }),
-    restrictions: new TokenRestrictionGuard({ uow, clock, audit, limiter }),
+    restrictions,
     projects: new ProjectService({ uow, clock, random, audit }),
     providerKeys,
     webhooks: new WebhookService({

@@ -80,6 +80,35 @@ describeEachDialect('token restrictions', (dialect) => {
       expect(JSON.stringify(failure)).not.toContain(token.token);
     });
 
+    it('counts a refused request as no use: neither last used nor the first use that ends a rotation', async () => {
+      const old = await createToken(platform.app, user, {
+        name: `guarded ${randomBytes(4).toString('hex')}`,
+        allowed_ips: ['203.0.113.0/24'],
+      });
+      const rotated = await platform.app.inject({
+        method: 'POST',
+        url: `/v1/tokens/${old.id}/rotate`,
+        headers: user.headers,
+        payload: { name: `${old.name} replacement`, revoke_old_on_first_use: true },
+      });
+      expect(rotated.statusCode).toBe(201);
+      const replacement = rotated.json<{ id: string; token: string }>();
+
+      expectProblem(await callSelf(platform.app, replacement.token, '198.51.100.1'), 403, 'ip_not_allowed');
+
+      const details = await platform.app.inject({
+        method: 'GET',
+        url: `/v1/tokens/${replacement.id}`,
+        headers: user.headers,
+      });
+      expect(details.json()).toMatchObject({ last_used_at: null });
+      expect((await callSelf(platform.app, old.token, '203.0.113.9')).statusCode).toBe(200);
+
+      // Its first admitted use ends the old token.
+      expect((await callSelf(platform.app, replacement.token, '203.0.113.9')).statusCode).toBe(200);
+      expectProblem(await callSelf(platform.app, old.token, '203.0.113.9'), 401, 'token_revoked');
+    });
+
     it('admits a request from inside an IPv6 CIDR and refuses one from outside', async () => {
       const token = await createToken(platform.app, user, { allowed_ips: ['2001:db8::/32', '192.0.2.7'] });
       expect((await callSelf(platform.app, token.token, '2001:db8:1::5')).statusCode).toBe(200);

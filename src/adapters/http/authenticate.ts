@@ -133,37 +133,12 @@ function apiKeyCaller(
     : { kind: 'api_key', accountId: verified.accountId, apiKey: verified };
 }
 
-/**
- * The caller a verified token makes; a token near its expiry says so in a response header. A token
- * with restrictions is admitted by the restriction guard first (one null check for the others).
- */
-function tokenCaller(
-  services: Services,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  token: AccessToken,
-): Principal | Promise<Principal> {
+/** The caller a verified token makes; a token near its expiry says so in a response header. */
+function tokenCaller(services: Services, reply: FastifyReply, token: AccessToken): Principal {
   if (token.expiresAt !== null && token.expiresAt.getTime() - services.clock.now().getTime() < WEEK_MS) {
     void reply.header('skytells-token-expiration', token.expiresAt.toISOString());
   }
-  const principal: Principal = { kind: 'token', accountId: token.accountId, token };
-  if (token.restrictions === null) return principal;
-  const admitted = services.restrictions.admit(token, token.restrictions, contextOf(request));
-  if (admitted === undefined) return principal;
-  if (!(admitted instanceof Promise)) {
-    rateLimitHeaders(reply, admitted);
-    return principal;
-  }
-  return admitted.then(
-    (state) => {
-      rateLimitHeaders(reply, state);
-      return principal;
-    },
-    (error: unknown) => {
-      if (error instanceof TokenRateLimitedError) rateLimitHeaders(reply, error.state);
-      throw error;
-    },
-  );
+  return { kind: 'token', accountId: token.accountId, token };
 }
 
 /**
@@ -199,10 +174,12 @@ function identify(
   if (header === undefined) return sessionCaller(services, request);
   const value = parseBearer(header);
   if (value.startsWith(API_KEY_PREFIX)) return apiKeyCaller(services, request, value, acceptsApiKey);
-  const verified = services.verifier.verify(value, contextOf(request));
+  const verified = services.verifier.verify(value, contextOf(request), (state) =>
+    rateLimitHeaders(reply, state),
+  );
   return verified instanceof Promise
-    ? verified.then((token) => tokenCaller(services, request, reply, token))
-    : tokenCaller(services, request, reply, verified);
+    ? verified.then((token) => tokenCaller(services, reply, token))
+    : tokenCaller(services, reply, verified);
 }
 
 async function sessionCaller(services: Services, request: FastifyRequest): Promise<Principal> {
@@ -305,7 +282,7 @@ export function authenticate(
         return;
       }
     } catch (error) {
-      done(error as Error);
+      refuse(reply, error, done);
       return;
     }
     caller.then(
@@ -318,9 +295,15 @@ export function authenticate(
         }
         done();
       },
-      (error: unknown) => done(error as Error),
+      (error: unknown) => refuse(reply, error, done),
     );
   };
+}
+
+/** Passes a refusal on to the error handler; a token over its rate limit still says where it stands. */
+function refuse(reply: FastifyReply, error: unknown, done: (error: Error) => void): void {
+  if (error instanceof TokenRateLimitedError) rateLimitHeaders(reply, error.state);
+  done(error as Error);
 }
 
 /** The credential behind a request that {@link authenticate} admitted. */
