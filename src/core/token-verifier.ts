@@ -96,7 +96,10 @@ export class TokenVerifier {
    * @throws ApiError `token_malformed` (bad format or checksum, no database access), `token_invalid`,
    * `token_expired` or `token_revoked`: at once when no database was needed, else as a rejected
    * promise. A failure of a known (expired or revoked) token is audited on its account, with the
-   * masked value only.
+   * masked value only. A token with restrictions is refused `ip_not_allowed` or, past its rate limit,
+   * `token_rate_limited` (a `TokenRateLimitedError`, which carries the window) before its use is
+   * counted anywhere.
+   * @param onRateLimit receives the window after this request, for a token with a rate limit.
    */
   verify(
     value: string,
