@@ -5,20 +5,18 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { composePlatform, type Platform } from '../../src/main/compose.js';
+import type { Platform } from '../../src/main/compose.js';
 import {
   bearer,
   type ConsoleUser,
-  createTestDatabase,
   createTestPlatform,
   createToken,
   signUpAndSignIn,
   TEST_DATABASE_URL,
-  TEST_SCRYPT,
-  type TestDatabase,
   type TestPlatform,
+  platformsSharingOneDatabase,
+  type SharedDatabasePlatforms,
 } from '../support/harness.js';
 import { describeEachDialect, expectFieldError, expectProblem, listAudit } from '../support/http.js';
 
@@ -338,26 +336,14 @@ describeEachDialect('token restrictions', (dialect) => {
 const describeOnPostgres = TEST_DATABASE_URL === undefined ? describe.skip : describe;
 
 describeOnPostgres('a token rate limit shared by two processes on one PostgreSQL schema', () => {
-  let database: TestDatabase;
+  let shared: SharedDatabasePlatforms | undefined;
   let platforms: Platform[] = [];
   beforeAll(async () => {
-    database = await createTestDatabase('postgres');
-    const config = loadConfig({ SKYTELLS_SECRET: randomBytes(32).toString('hex') });
-    for (let i = 0; i < 2; i++) {
-      platforms.push(
-        await composePlatform({ config, target: database.target, logger: false, scrypt: TEST_SCRYPT }),
-      );
-    }
+    shared = await platformsSharingOneDatabase(2);
+    platforms = shared.platforms;
   });
   afterAll(async () => {
-    for (const platform of platforms) {
-      await platform.app.close();
-      await platform.mail.stop();
-      platform.mailer.close();
-      await platform.database.close();
-    }
-    platforms = [];
-    await database?.dispose();
+    await shared?.close();
   });
 
   it('allows the limit across both processes together, not the limit in each', async () => {

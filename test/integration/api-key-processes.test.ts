@@ -4,15 +4,12 @@
  * one is refused by the other, though the other had it cached. Lives in test/ because it crosses
  * every layer.
  */
-import { randomBytes } from 'node:crypto';
 import { operations } from '@skytells/contract';
 import { afterEach, expect, it } from 'vitest';
 import { authenticate } from '../../src/adapters/http/authenticate.js';
-import { loadConfig } from '../../src/config/config.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { composePlatform, type Platform } from '../../src/main/compose.js';
-import { createTestDatabase, TEST_DATABASE_URL, TEST_SCRYPT } from '../support/harness.js';
-import { signUpAndSignIn } from '../support/harness.js';
+import { platformsSharingOneDatabase, signUpAndSignIn, TEST_DATABASE_URL } from '../support/harness.js';
+import type { Platform } from '../../src/main/compose.js';
 
 const itOnPostgres = TEST_DATABASE_URL === undefined ? it.skip : it;
 const POSTGRES_NOTE = TEST_DATABASE_URL === undefined ? ' (skipped: TEST_DATABASE_URL not set)' : '';
@@ -27,32 +24,16 @@ afterEach(async () => {
 
 /** Two platforms on one fresh schema with one secret and one clock, each guarding a stand-in inference route. */
 async function twoPlatforms(clock: ManualClock): Promise<[Platform, Platform]> {
-  const database = await createTestDatabase('postgres');
-  cleanups.push(() => database.dispose());
-  const config = loadConfig({ SKYTELLS_SECRET: randomBytes(32).toString('hex') });
-  const platforms: Platform[] = [];
-  for (let i = 0; i < 2; i += 1) {
-    const platform = await composePlatform({
-      config,
-      target: database.target,
-      logger: false,
-      scrypt: TEST_SCRYPT,
-      clock,
-    });
+  const shared = await platformsSharingOneDatabase(2, { clock });
+  cleanups.push(() => shared.close());
+  for (const platform of shared.platforms) {
     platform.app.post(
       INFERENCE,
       { onRequest: authenticate(platform.services, operations.createChatCompletion.auth) },
       async () => ({ ok: true }),
     );
-    cleanups.push(async () => {
-      await platform.app.close();
-      await platform.mail.stop();
-      platform.mailer.close();
-      await platform.database.close();
-    });
-    platforms.push(platform);
   }
-  return [platforms[0]!, platforms[1]!];
+  return [shared.platforms[0]!, shared.platforms[1]!];
 }
 
 const use = async (platform: Platform, key: string) => {

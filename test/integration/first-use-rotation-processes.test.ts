@@ -4,19 +4,16 @@
  * The replacement's first use in one process revokes the old token in both, and first uses seen by
  * both at once revoke it once, with one audit event. Lives in test/ because it crosses every layer.
  */
-import { randomBytes } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { composePlatform, type Platform } from '../../src/main/compose.js';
+import type { Platform } from '../../src/main/compose.js';
 import {
   bearer,
-  createTestDatabase,
   createToken,
   signUpAndSignIn,
   TEST_DATABASE_URL,
-  TEST_SCRYPT,
   type ConsoleUser,
+  platformsSharingOneDatabase,
 } from '../support/harness.js';
 import { listAudit } from '../support/http.js';
 
@@ -32,27 +29,9 @@ afterEach(async () => {
 
 /** Two platforms on one fresh schema with one secret and one clock. */
 async function twoPlatforms(clock: ManualClock): Promise<[Platform, Platform]> {
-  const database = await createTestDatabase('postgres');
-  cleanups.push(() => database.dispose());
-  const config = loadConfig({ SKYTELLS_SECRET: randomBytes(32).toString('hex') });
-  const platforms: Platform[] = [];
-  for (let i = 0; i < 2; i += 1) {
-    const platform = await composePlatform({
-      config,
-      target: database.target,
-      logger: false,
-      scrypt: TEST_SCRYPT,
-      clock,
-    });
-    cleanups.push(async () => {
-      await platform.app.close();
-      await platform.mail.stop();
-      platform.mailer.close();
-      await platform.database.close();
-    });
-    platforms.push(platform);
-  }
-  return [platforms[0]!, platforms[1]!];
+  const shared = await platformsSharingOneDatabase(2, { clock });
+  cleanups.push(() => shared.close());
+  return [shared.platforms[0]!, shared.platforms[1]!];
 }
 
 const use = async (platform: Platform, token: string) => {

@@ -117,18 +117,61 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     target: database.target,
     responseMismatches: mismatches,
     close: async () => {
-      await platform.app.close();
-      await platform.expiryWarnings.stop();
-      await platform.mail.stop();
-      await platform.webhooks.stop();
-      platform.mailer.close();
-      await platform.database.close();
+      await stopPlatform(platform);
       await database.dispose();
       if (mismatches.length > 0) {
         throw new Error(
           `Responses that /openapi.json does not describe:\n${[...new Set(mismatches)].join('\n')}`,
         );
       }
+    },
+  };
+}
+
+/** Stops everything a composed platform runs and closes its database connections. */
+export async function stopPlatform(platform: Platform): Promise<void> {
+  await platform.app.close();
+  await platform.expiryWarnings.stop();
+  await platform.mail.stop();
+  await platform.webhooks.stop();
+  platform.mailer.close();
+  await platform.database.close();
+}
+
+/** Server processes sharing one database: composed platforms with one secret (and one clock). */
+export interface SharedDatabasePlatforms {
+  platforms: Platform[];
+  /** Stops every platform, then drops the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * `count` platforms on one fresh database of `dialect` with one server secret, as several
+ * `skytells-server` processes share PostgreSQL, optionally on one `clock`.
+ */
+export async function platformsSharingOneDatabase(
+  count: number,
+  options: { dialect?: 'sqlite' | 'postgres'; clock?: Clock } = {},
+): Promise<SharedDatabasePlatforms> {
+  const database = await createTestDatabase(options.dialect ?? 'postgres');
+  const config = loadConfig({ SKYTELLS_SECRET: randomBytes(32).toString('hex') });
+  const platforms: Platform[] = [];
+  for (let i = 0; i < count; i += 1) {
+    platforms.push(
+      await composePlatform({
+        config,
+        target: database.target,
+        logger: false,
+        scrypt: TEST_SCRYPT,
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+      }),
+    );
+  }
+  return {
+    platforms,
+    close: async () => {
+      for (const platform of platforms) await stopPlatform(platform);
+      await database.dispose();
     },
   };
 }
