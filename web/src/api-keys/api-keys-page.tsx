@@ -9,13 +9,7 @@ import { type ApiKeyFilter, ApiKeyTable } from './api-key-table';
 import { CreateApiKeyForm } from './create-api-key-form';
 import { RevokeApiKeyDialog } from './revoke-api-key-dialog';
 import { RollApiKeyDialog } from './roll-api-key-dialog';
-
-const FILTERS: { value: ApiKeyFilter; label: string }[] = [
-  { value: 'active', label: 'Active' },
-  { value: 'expired', label: 'Expired' },
-  { value: 'revoked', label: 'Revoked' },
-  { value: 'all', label: 'All' },
-];
+import { StatusFilter } from '../ui/status-filter';
 
 const PAGE_SIZE = 50;
 
@@ -147,21 +141,7 @@ export function ApiKeysPage() {
         {notice}
       </p>
 
-      <fieldset className="segmented">
-        <legend className="visually-hidden">Show API keys</legend>
-        {FILTERS.map((option) => (
-          <label key={option.value} className="segment">
-            <input
-              type="radio"
-              name="api-key-status"
-              value={option.value}
-              checked={filter === option.value}
-              onChange={() => setFilter(option.value)}
-            />
-            <span>{option.label}</span>
-          </label>
-        ))}
-      </fieldset>
+      <StatusFilter legend="Show API keys" name="api-key-status" value={filter} onChange={setFilter} />
 
       {error !== null ? (
         <p className="alert alert-danger" role="alert">

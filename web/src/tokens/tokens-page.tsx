@@ -8,13 +8,7 @@ import { clientLabel, useClientNames } from './client-names';
 import { ExpiringSoon } from './expiring-soon';
 import { RevokeDialog } from './revoke-dialog';
 import { Expiry, LastUsed, RestrictionBadges, ScopeChips, StatusBadge } from './token-bits';
-
-const FILTERS: { value: TokenFilter; label: string }[] = [
-  { value: 'active', label: 'Active' },
-  { value: 'expired', label: 'Expired' },
-  { value: 'revoked', label: 'Revoked' },
-  { value: 'all', label: 'All' },
-];
+import { isStatusFilterValue, StatusFilter } from '../ui/status-filter';
 
 const PAGE_SIZE = 50;
 /** How often the list refreshes while visible, so "last used" follows real use. */
@@ -22,7 +16,7 @@ const REFRESH_MS = 5_000;
 
 function filterOf(path: string): TokenFilter {
   const value = new URLSearchParams(path.split('?')[1] ?? '').get('status');
-  return FILTERS.some((filter) => filter.value === value) ? (value as TokenFilter) : 'active';
+  return isStatusFilterValue(value) ? value : 'active';
 }
 
 function newestFirst(a: Token, b: Token): number {
@@ -144,21 +138,7 @@ export function TokensPage() {
 
       {tokens !== null ? <ExpiringSoon tokens={tokens} now={now} /> : null}
 
-      <fieldset className="segmented">
-        <legend className="visually-hidden">Show tokens</legend>
-        {FILTERS.map((option) => (
-          <label key={option.value} className="segment">
-            <input
-              type="radio"
-              name="token-status"
-              value={option.value}
-              checked={filter === option.value}
-              onChange={() => chooseFilter(option.value)}
-            />
-            <span>{option.label}</span>
-          </label>
-        ))}
-      </fieldset>
+      <StatusFilter legend="Show tokens" name="token-status" value={filter} onChange={chooseFilter} />
 
       {error !== null ? (
         <p className="alert alert-danger" role="alert">
