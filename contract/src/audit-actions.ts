@@ -41,6 +41,9 @@ export const AUDIT_ACTIONS = [
   'provider.deleted',
   'webhook.created',
   'webhook.deleted',
+  'workload.created',
+  'workload.deleted',
+  'workload.exchange_refused',
 ] as const;
 
 /** An action of the audit log, `resource.verb`. */

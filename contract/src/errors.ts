@@ -138,6 +138,7 @@ export const OAUTH_ERROR_CATALOGUE = {
   slow_down: 400,
   expired_token: 400,
   unsupported_token_type: 400,
+  invalid_target: 400,
 } as const satisfies Record<string, number>;
 
 /** An OAuth 2 error code. */

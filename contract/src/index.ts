@@ -26,3 +26,4 @@ export * from './schemas/sessions.js';
 export * from './schemas/tokens.js';
 export * from './schemas/webhooks.js';
 export * from './schemas/webauthn.js';
+export * from './schemas/workloads.js';

@@ -10,6 +10,7 @@ import { securityOperations } from './operations/security.js';
 import { sessionsOperations } from './operations/sessions.js';
 import { tokensOperations } from './operations/tokens.js';
 import { webhooksOperations } from './operations/webhooks.js';
+import { workloadsOperations } from './operations/workloads.js';
 
 export type { Operation, OperationAuth } from './operation.js';
 
@@ -24,6 +25,7 @@ export const operations = {
   ...tokensOperations,
   ...apiKeysOperations,
   ...webhooksOperations,
+  ...workloadsOperations,
   ...resourcesOperations,
   ...securityOperations,
   ...appsOperations,

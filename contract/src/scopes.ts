@@ -19,6 +19,8 @@ export const SCOPE_CATALOGUE = {
   'webhooks:read': 'List webhooks and their deliveries.',
   'webhooks:write': 'Add, test and delete webhooks.',
   'inference:use': "Call the model-inference gateway with the account's provider keys.",
+  'workloads:read': 'List and inspect trusted workloads.',
+  'workloads:write': 'Trust and stop trusting workloads (CI jobs exchanging their OIDC ID token).',
 } as const;
 
 /** A scope name, `resource:access`. */

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       providerBaseUrls: { openai: 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com' },
       providerTimeoutMs: 120_000,
       webhookAllowPrivate: false,
+      workloadAllowInsecureIssuer: false,
     });
   });
 
@@ -70,6 +71,7 @@ describe('loadConfig', () => {
         SKYTELLS_ANTHROPIC_BASE_URL: 'http://127.0.0.1:9100',
         SKYTELLS_PROVIDER_TIMEOUT_MS: '30000',
         SKYTELLS_WEBHOOK_ALLOW_PRIVATE: 'true',
+        SKYTELLS_WORKLOAD_ALLOW_INSECURE_ISSUER: 'true',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -91,6 +93,7 @@ describe('loadConfig', () => {
       },
       providerTimeoutMs: 30_000,
       webhookAllowPrivate: true,
+      workloadAllowInsecureIssuer: true,
     });
   });
 

@@ -66,6 +66,11 @@ export interface Config {
    * (tests, a receiver on the same network). Default `false`: refused, at creation and at delivery.
    */
   readonly webhookAllowPrivate: boolean;
+  /**
+   * `SKYTELLS_WORKLOAD_ALLOW_INSECURE_ISSUER`: `true` accepts `http://` OIDC issuers on loopback for
+   * trusted workloads (tests, private CI); every other issuer must be `https://`.
+   */
+  readonly workloadAllowInsecureIssuer: boolean;
 }
 
 /** pino's levels. */
@@ -227,5 +232,6 @@ export function loadConfig(env: Env): Config {
     }),
     providerTimeoutMs: integer(env, 'SKYTELLS_PROVIDER_TIMEOUT_MS', 120_000, 1000, 600_000),
     webhookAllowPrivate: boolean(env, 'SKYTELLS_WEBHOOK_ALLOW_PRIVATE', false),
+    workloadAllowInsecureIssuer: boolean(env, 'SKYTELLS_WORKLOAD_ALLOW_INSECURE_ISSUER', false),
   });
 }

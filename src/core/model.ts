@@ -15,7 +15,7 @@ export interface AccountRecord extends Account {
 }
 
 /** How a token came to be. */
-export type TokenOrigin = 'console' | 'api' | 'oauth';
+export type TokenOrigin = 'console' | 'api' | 'oauth' | 'workload';
 
 /** Why a token was revoked. */
 export type RevocationReason = 'revoked' | 'rotated' | 'replaced' | 'leaked' | 'code_reused' | 'app_removed';
@@ -39,6 +39,8 @@ export interface AccessToken {
   revokedReason: RevocationReason | null;
   createdVia: TokenOrigin;
   clientId: string | null;
+  /** The trusted workload whose token exchange issued it (docs/workloads.md). */
+  workloadId: string | null;
   replaces: string | null;
   replacedBy: string | null;
   /** Set on a token rotated with "revoke on first use": the replacement whose first use revokes it. */

@@ -34,6 +34,8 @@ export interface TokenSpec {
   now: Date;
   replaces?: string;
   clientId?: string;
+  /** The trusted workload whose token exchange issues it. */
+  workloadId?: string;
   /** Where, how often and on which projects the token may be used; absent: no restriction. */
   restrictions?: TokenRestrictions | null;
 }
@@ -71,6 +73,7 @@ export function tokenEventData(token: AccessToken): Record<string, unknown> {
     expires_at: token.expiresAt?.toISOString() ?? null,
     created_via: token.createdVia,
     client_id: token.clientId,
+    workload_id: token.workloadId,
   };
 }
 
@@ -209,6 +212,7 @@ export class TokenChanges {
       revokedReason: null,
       createdVia: spec.origin,
       clientId: spec.clientId ?? null,
+      workloadId: spec.workloadId ?? null,
       replaces: spec.replaces ?? null,
       replacedBy: null,
       revokeOnFirstUseOf: null,

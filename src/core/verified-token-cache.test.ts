@@ -18,6 +18,7 @@ function aToken(id: string): AccessToken {
     revokedReason: null,
     createdVia: 'api',
     clientId: null,
+    workloadId: null,
     replaces: null,
     replacedBy: null,
     revokeOnFirstUseOf: null,

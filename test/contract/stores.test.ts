@@ -97,6 +97,7 @@ function aToken(accountId: string, overrides: Partial<AccessToken> = {}): Access
     revokedReason: null,
     createdVia: 'api',
     clientId: null,
+    workloadId: null,
     replaces: null,
     replacedBy: null,
     revokeOnFirstUseOf: null,

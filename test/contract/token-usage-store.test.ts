@@ -63,6 +63,7 @@ describeEachDialect('KyselyTokenUsageStore contract', (dialect) => {
       revokedReason: null,
       createdVia: 'api',
       clientId: null,
+      workloadId: null,
       replaces: null,
       replacedBy: null,
       revokeOnFirstUseOf: null,

@@ -34,6 +34,7 @@ const LABELS: Record<ScopeResource, string> = {
   providers: 'Model providers',
   webhooks: 'Webhooks',
   inference: 'Model inference',
+  workloads: 'Trusted workloads',
 };
 
 /** The resource part of `resource:access`. */

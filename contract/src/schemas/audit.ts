@@ -10,7 +10,8 @@ export const AuditEventSchema = Type.Object(
     action: StringEnum(AUDIT_ACTIONS),
     actor: Type.Object({
       type: Type.String({
-        description: 'Who acted: `session`, `token`, `account`, `client`, `anonymous` or `system`.',
+        description:
+          'Who acted: `session`, `token`, `api_key`, `account`, `client`, `workload`, `anonymous` or `system`.',
       }),
       id: NullableString(),
       label: Type.Optional(Type.String()),

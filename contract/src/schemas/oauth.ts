@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { TOKEN_EXCHANGE_GRANT } from './workloads.js';
 
 /** RFC 8628 §3.4: the device code grant type. */
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -14,14 +15,22 @@ const ClientParams = {
   client_secret: Param('A confidential client’s secret, when not sent by HTTP Basic.'),
 };
 
-/** `POST /oauth/token`, form-encoded (RFC 6749 §4.1.3, RFC 8628 §3.4). */
+/** `POST /oauth/token`, form-encoded (RFC 6749 §4.1.3, RFC 8628 §3.4, RFC 8693 §2.1). */
 export const TokenRequestSchema = Type.Object(
   {
-    grant_type: Type.String({ description: `\`authorization_code\` or \`${DEVICE_CODE_GRANT}\`.` }),
+    grant_type: Type.String({
+      description: `\`authorization_code\`, \`${DEVICE_CODE_GRANT}\` or \`${TOKEN_EXCHANGE_GRANT}\`.`,
+    }),
     code: Param('authorization_code: the code from the redirect.'),
     redirect_uri: Param('authorization_code: the redirect URI of the authorization request.'),
     code_verifier: Param('authorization_code: the PKCE verifier (RFC 7636).'),
     device_code: Param('device_code: the device code.'),
+    subject_token: Param('token-exchange: the OIDC ID token of the workload (a JWT).'),
+    subject_token_type: Param('token-exchange: `urn:ietf:params:oauth:token-type:id_token`.'),
+    audience: Param('token-exchange: the workload, by id or name.'),
+    resource: Param('token-exchange: the workload, by id or name, when `audience` is not given.'),
+    scope: Param("token-exchange: space-separated scopes, at most the workload's; default all of them."),
+    requested_token_type: Param('token-exchange: `urn:ietf:params:oauth:token-type:access_token` or absent.'),
     ...ClientParams,
   },
   { $id: 'OAuthTokenRequest' },
@@ -31,6 +40,9 @@ export const TokenRequestSchema = Type.Object(
 export const TokenResponseSchema = Type.Object(
   {
     access_token: Type.String(),
+    issued_token_type: Type.Optional(
+      Type.String({ description: 'token-exchange: `urn:ietf:params:oauth:token-type:access_token`.' }),
+    ),
     token_type: Type.Literal('Bearer'),
     expires_in: Type.Integer(),
     scope: Type.String(),

@@ -3,7 +3,7 @@ import { MAX_REVOKE_OLD_AFTER_SECONDS, MAX_TOKEN_LIFETIME_DAYS } from '../token-
 import { NullableString, NullableTime, PageQuery, StringEnum, Time } from './common.js';
 
 /** How a token came to be. */
-export const TOKEN_ORIGINS = ['console', 'api', 'oauth'] as const;
+export const TOKEN_ORIGINS = ['console', 'api', 'oauth', 'workload'] as const;
 export type TokenOrigin = (typeof TOKEN_ORIGINS)[number];
 
 /** Where a token stands. */
@@ -73,6 +73,7 @@ export const TokenSchema = Type.Object(
     revoked_at: NullableTime,
     created_via: StringEnum(TOKEN_ORIGINS),
     client_id: NullableString({ description: 'The OAuth client the token was issued to.' }),
+    workload_id: NullableString({ description: 'The trusted workload whose token exchange issued it.' }),
     replaces: NullableString({ description: 'The token this one replaced by rotation.' }),
     replaced_by: NullableString({ description: 'The token that replaced this one by rotation.' }),
     revoke_on_first_use_of: NullableString({

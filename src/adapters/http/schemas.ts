@@ -52,6 +52,7 @@ export function tokenJson(token: AccessToken, now: Date): TokenJson {
     revoked_at: isoOrNull(token.revokedAt),
     created_via: token.createdVia,
     client_id: token.clientId,
+    workload_id: token.workloadId,
     replaces: token.replaces,
     replaced_by: token.replacedBy,
     revoke_on_first_use_of: token.revokeOnFirstUseOf,

@@ -533,6 +533,50 @@ export function migrationsFor(dialect: DialectName): Record<string, Migration> {
         await sql`drop table if exists token_expiry_warnings`.execute(db);
       },
     },
+    '0015_workloads': {
+      async up(db: Kysely<unknown>) {
+        // Trusted workloads (docs/workloads.md): which OIDC ID tokens exchange for an access token.
+        await db.schema
+          .createTable('workloads')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('issuer', 'text', (c) => c.notNull())
+          .addColumn('audience', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          // JSON: an object of claim name to value; an array of scopes; an array of addresses or null.
+          .addColumn('claims', 'text', (c) => c.notNull())
+          .addColumn('scopes', 'text', (c) => c.notNull())
+          .addColumn('allowed_ips', 'text')
+          .addColumn('ttl_seconds', 'integer', (c) => c.notNull())
+          .addColumn('created_at', time, (c) => c.notNull())
+          .addColumn('last_exchanged_at', time)
+          .addUniqueConstraint('workloads_account_name', ['account_id', 'name'])
+          .execute();
+        // An exchange names its workload by id or by name, across accounts.
+        await db.schema.createIndex('workloads_name').on('workloads').column('name').execute();
+
+        // Each ID token exchanges once: its key (issuer and jti, or its hash) is kept until it expires.
+        await db.schema
+          .createTable('workload_exchanges')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('expires_at', time, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('workload_exchanges_expires')
+          .on('workload_exchanges')
+          .column('expires_at')
+          .execute();
+
+        // The workload whose exchange issued a token; the token outlives the workload's deletion.
+        await db.schema.alterTable('access_tokens').addColumn('workload_id', 'text').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('access_tokens').dropColumn('workload_id').execute();
+        await sql`drop table if exists workload_exchanges`.execute(db);
+        await sql`drop table if exists workloads`.execute(db);
+      },
+    },
   };
 }
 

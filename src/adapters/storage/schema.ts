@@ -90,6 +90,8 @@ export interface AccessTokensTable {
   revoked_reason: string | null;
   created_via: string;
   client_id: string | null;
+  /** The trusted workload whose exchange issued the token. */
+  workload_id: string | null;
   replaces: string | null;
   replaced_by: string | null;
   revoke_on_first_use_of: string | null;

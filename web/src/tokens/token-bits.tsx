@@ -111,6 +111,8 @@ export function originLabel(origin: Token['created_via']): string {
       return 'API';
     case 'oauth':
       return 'OAuth';
+    case 'workload':
+      return 'Workload';
   }
 }
 
