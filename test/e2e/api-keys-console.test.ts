@@ -72,7 +72,16 @@ suite(suiteName, () => {
     const { session, context, page } = await openPage('api-keys');
     expect(
       await page.getByRole('navigation', { name: 'Settings' }).getByRole('link').allTextContents(),
-    ).toEqual(['Tokens', 'API Keys', 'Providers', 'Security', 'Webhooks', 'Applications', 'Audit log']);
+    ).toEqual([
+      'Tokens',
+      'API Keys',
+      'Providers',
+      'Security',
+      'Webhooks',
+      'Workloads',
+      'Applications',
+      'Audit log',
+    ]);
     await page.getByRole('region', { name: 'No active API keys' }).waitFor();
     expect(await page.locator('.page-lead').textContent()).toContain('POST /v1/chat/completions');
     await expectAccessible(page, 'API Keys, empty');

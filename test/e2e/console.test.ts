@@ -102,7 +102,16 @@ suite(suiteName, () => {
     expect(await empty.textContent()).toContain('github-actions-prod');
     expect(
       await page.getByRole('navigation', { name: 'Settings' }).getByRole('link').allTextContents(),
-    ).toEqual(['Tokens', 'API Keys', 'Providers', 'Security', 'Webhooks', 'Applications', 'Audit log']);
+    ).toEqual([
+      'Tokens',
+      'API Keys',
+      'Providers',
+      'Security',
+      'Webhooks',
+      'Workloads',
+      'Applications',
+      'Audit log',
+    ]);
     await screenshot(page, 'tokens-empty');
     await expectAccessible(page, 'Tokens, empty');
 

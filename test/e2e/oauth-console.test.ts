@@ -459,6 +459,7 @@ suite(suiteName, () => {
         'Providers',
         'Security',
         'Webhooks',
+        'Workloads',
         'Applications',
         'Audit log',
       ]);

@@ -77,6 +77,7 @@ suite(suiteName, () => {
       'Providers',
       'Security',
       'Webhooks',
+      'Workloads',
       'Applications',
       'Audit log',
     ]);

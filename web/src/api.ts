@@ -199,4 +199,8 @@ export const api = {
   listWebhookDeliveries: (id: string) =>
     call('listWebhookDeliveries', { params: { id }, query: { limit: 20 } }),
   testWebhook: (id: string) => call('testWebhook', { params: { id } }),
+  listWorkloads: () => call('listWorkloads', {}),
+  getWorkload: (id: string) => call('getWorkload', { params: { id } }),
+  createWorkload: (body: BodyOf<'createWorkload'>) => call('createWorkload', { body }),
+  deleteWorkload: (id: string) => call('deleteWorkload', { params: { id } }),
 };

@@ -20,6 +20,7 @@ import { ConfirmDialog } from './ui/dialog';
 import { ReauthProvider } from './ui/reauth';
 import { SecurityPage } from './security/security-page';
 import { WebhooksPage } from './webhooks/webhooks-page';
+import { WorkloadsPage } from './workloads/workloads-page';
 
 /** The Settings sections, in the rail's order. */
 const SETTINGS_SECTIONS = [
@@ -28,6 +29,7 @@ const SETTINGS_SECTIONS = [
   { to: '/settings/providers', label: 'Providers' },
   { to: '/settings/security', label: 'Security' },
   { to: '/settings/webhooks', label: 'Webhooks' },
+  { to: '/settings/workloads', label: 'Workloads' },
   { to: '/settings/applications', label: 'Applications' },
   { to: '/settings/audit', label: 'Audit log' },
 ] as const;
@@ -122,6 +124,7 @@ function SettingsRoutes({ pathname }: { pathname: string }) {
   else if (matchPath('/settings/providers', pathname)) page = <ProvidersPage />;
   else if (matchPath('/settings/security', pathname)) page = <SecurityPage />;
   else if (matchPath('/settings/webhooks', pathname)) page = <WebhooksPage />;
+  else if (matchPath('/settings/workloads', pathname)) page = <WorkloadsPage />;
   else if (matchPath('/settings/audit', pathname)) page = <AuditPage />;
   else
     page = (

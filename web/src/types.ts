@@ -27,6 +27,7 @@ export type {
   Webhook,
   WebhookDelivery,
   WebhookEvent,
+  Workload,
 } from '@skytells/contract';
 
 /** A token together with its value, from the one response that creates it. */

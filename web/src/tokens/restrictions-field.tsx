@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'react';
 import { api, ApiProblem } from '../api';
 import type { RateLimit, Token } from '../types';
 import { addressLines, addressProblems } from './address-check';
+import { AddressesField } from './addresses-field';
 
 /** The "per" choices of the rate limit, in seconds. */
 export const RATE_PERIODS = [
@@ -137,7 +138,6 @@ export interface RestrictionsFieldProps {
 export function RestrictionsField({ value, onChange, errors, hint }: RestrictionsFieldProps) {
   const id = useId();
   const { projects, error: projectsError } = useProjects();
-  const problems = addressProblems(value.addresses);
   const requestsError = errors.requests ?? requestsProblem(value.requests);
   const set = (patch: Partial<RestrictionsValue>) => onChange({ ...value, ...patch });
   const toggleProject = (project: string, checked: boolean) => {
@@ -146,7 +146,6 @@ export function RestrictionsField({ value, onChange, errors, hint }: Restriction
     else next.delete(project);
     set({ projects: next });
   };
-  const addressesInvalid = problems.length > 0 || errors.addresses !== undefined;
 
   return (
     <section className="restrictions" aria-labelledby={`${id}-heading`}>
@@ -157,38 +156,11 @@ export function RestrictionsField({ value, onChange, errors, hint }: Restriction
         {hint ?? 'Each one you fill in narrows where, how often and on what the token works.'}
       </p>
 
-      <div className="field">
-        <label htmlFor={`${id}-addresses`} className="label label-inline">
-          Only from these addresses
-        </label>
-        <textarea
-          id={`${id}-addresses`}
-          className="input textarea mono"
-          value={value.addresses}
-          rows={3}
-          spellCheck={false}
-          autoComplete="off"
-          placeholder={'203.0.113.7\n10.0.0.0/8'}
-          aria-invalid={addressesInvalid ? true : undefined}
-          aria-describedby={`${id}-addresses-hint ${id}-addresses-errors`}
-          onChange={(event) => set({ addresses: event.currentTarget.value })}
-        />
-        <p id={`${id}-addresses-hint`} className="hint">
-          One IPv4 or IPv6 address or CIDR range per line. Requests from anywhere else are refused. Empty: any
-          address.
-        </p>
-        <div id={`${id}-addresses-errors`} aria-live="polite">
-          {problems.length > 0 ? (
-            <ul className="field-error error-list">
-              {problems.map((problem) => (
-                <li key={problem}>{problem}</li>
-              ))}
-            </ul>
-          ) : errors.addresses !== undefined ? (
-            <p className="field-error">{errors.addresses}</p>
-          ) : null}
-        </div>
-      </div>
+      <AddressesField
+        value={value.addresses}
+        onChange={(addresses) => set({ addresses })}
+        error={errors.addresses}
+      />
 
       <fieldset className="field" aria-describedby={`${id}-rate-hint`}>
         <legend className="label label-inline">At most N requests per …</legend>

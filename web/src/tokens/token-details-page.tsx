@@ -10,6 +10,7 @@ import { useClientNames } from './client-names';
 import { RevokeDialog } from './revoke-dialog';
 import { Expiry, LastUsed, originLabel, rateLimitText, StatusBadge } from './token-bits';
 import { TokenUsageCard } from './token-usage';
+import { WorkloadLink } from '../workloads/workload-link';
 
 /** Loads one token and keeps it fresh while the page is visible. */
 export function useToken(id: string | null, refreshMs: number) {
@@ -220,6 +221,11 @@ export function TokenDetailsPage({ id }: { id: string }) {
             <Exact at={token.created_at} now={now} />
           </Fact>
           <Fact term="Created via">{originLabel(token.created_via)}</Fact>
+          {token.workload_id !== null ? (
+            <Fact term="Workload">
+              <WorkloadLink id={token.workload_id} />
+            </Fact>
+          ) : null}
           <Fact term="Client">
             {token.client_id === null ? (
               <span className="muted">—</span>

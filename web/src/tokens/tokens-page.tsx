@@ -7,7 +7,7 @@ import { Time } from '../ui/time';
 import { clientLabel, useClientNames } from './client-names';
 import { ExpiringSoon } from './expiring-soon';
 import { RevokeDialog } from './revoke-dialog';
-import { Expiry, LastUsed, RestrictionBadges, ScopeChips, StatusBadge } from './token-bits';
+import { Expiry, LastUsed, originLabel, RestrictionBadges, ScopeChips, StatusBadge } from './token-bits';
 import { isStatusFilterValue, StatusFilter } from '../ui/status-filter';
 
 const PAGE_SIZE = 50;
@@ -220,6 +220,9 @@ function TokenRow({ token, client, now, onRevoke }: TokenRowProps) {
         </Link>
         <span className="cell-sub mono">{token.masked}</span>
         {client !== null ? <span className="cell-sub token-client">{client}</span> : null}
+        {token.created_via === 'workload' ? (
+          <span className="cell-sub token-client">Origin: {originLabel(token.created_via)}</span>
+        ) : null}
       </th>
       <td data-label="Scopes">
         <ScopeChips scopes={token.scopes} />
