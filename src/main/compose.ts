@@ -46,6 +46,7 @@ import { NodeWebhookTransport } from '../adapters/notify/node-webhook-transport.
 import { WebhookDelivery } from '../core/webhooks/webhook-delivery.js';
 import { OutboxWebhookEvents } from '../core/webhooks/webhook-events.js';
 import { WebhookService } from '../core/webhooks/webhook-service.js';
+import { WorkloadService } from '../core/workloads/workload-service.js';
 import { describeDevice } from '../adapters/describe-device.js';
 import { AnthropicMessagesProvider } from '../adapters/inference/anthropic-messages-provider.js';
 import { OpenAiChatProvider } from '../adapters/inference/openai-chat-provider.js';
@@ -412,6 +413,13 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       transport: webhookTransport,
       events: webhookEvents,
       onEnqueued: () => webhookDelivery.nudge(),
+    }),
+    workloads: new WorkloadService({
+      uow,
+      clock,
+      random,
+      audit,
+      allowInsecureIssuer: config.workloadAllowInsecureIssuer,
     }),
     oauth: {
       issuer,

@@ -20,6 +20,7 @@ import type { TokenUsageReports } from '../../core/token-usage-reports.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
 import type { TwoFactorService } from '../../core/two-factor-service.js';
 import type { WebhookService } from '../../core/webhooks/webhook-service.js';
+import type { WorkloadService } from '../../core/workloads/workload-service.js';
 
 /** The use cases the HTTP API exposes; composed in `main`. */
 export interface Services {
@@ -38,6 +39,8 @@ export interface Services {
   providerKeys: ProviderKeyService;
   /** The account's webhooks and their deliveries. */
   webhooks: WebhookService;
+  /** The account's trusted workloads (docs/workloads.md). */
+  workloads: WorkloadService;
   audit: AuditLog;
   oauth: {
     server: AuthorizationServer;

@@ -7,6 +7,7 @@ import { authenticateWithin, contextOf } from '../authenticate.js';
 import { sendProblem, statusOf, toApiError } from '../error-handler.js';
 import { routeOf } from '../route-of.js';
 import type { Services } from '../services.js';
+import { workloadLookupJson } from '../workload-json.js';
 import { clientCredentialsOf, paramsOf, sendNoStore, sendOAuthError } from './oauth-protocol.js';
 import { deviceAuthorizationResponse, introspectionResponse, tokenResponse } from './oauth-responses.js';
 
@@ -105,6 +106,16 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
         default:
           throw new OAuthError('unsupported_grant_type', 'Supported: authorization_code and device_code.');
       }
+    },
+  });
+
+  // Public: what a job asks its CI for, before it holds any credential (docs/workloads.md).
+  app.route({
+    ...routeOf(operations.lookupWorkload),
+    handler: async (request) => {
+      // Validated against the operation's params schema before the handler runs.
+      const { workload } = request.params as { workload: string };
+      return workloadLookupJson(await services.workloads.lookup(workload));
     },
   });
 
