@@ -21,6 +21,7 @@ import {
   screenshot,
   signedInContext,
 } from './console-support.js';
+import { moveFocusTo } from './keyboard-support.js';
 
 const hasChromium = existsSync(CHROMIUM_PATH);
 const suite = hasChromium ? describe : describe.skip;
@@ -92,9 +93,17 @@ suite(suiteName, () => {
     expect(await focusedLabel(page)).toBe('Name');
     // A preset fills the issuer; the audience starts as this server's URL.
     const issuerField = form.getByLabel('Issuer', { exact: true });
-    await form.getByRole('radio', { name: 'GitLab CI' }).check();
+    const github = form.getByRole('radio', { name: 'GitHub Actions' });
+    expect(await github.isChecked()).toBe(true);
+    expect(await issuerField.inputValue()).toBe(WORKLOAD_ISSUER_PRESETS.github.issuer);
+    // From the keyboard: Tab reaches the chosen CI, the arrow keys choose another.
+    await moveFocusTo(page, github);
+    await page.keyboard.press('ArrowRight');
+    expect(await form.getByRole('radio', { name: 'GitLab CI' }).isChecked()).toBe(true);
     expect(await issuerField.inputValue()).toBe(WORKLOAD_ISSUER_PRESETS.gitlab.issuer);
-    await form.getByRole('radio', { name: 'GitHub Actions' }).check();
+    await page.keyboard.press('ArrowRight');
+    expect(await issuerField.inputValue()).toBe('');
+    await github.check();
     expect(await issuerField.inputValue()).toBe(WORKLOAD_ISSUER_PRESETS.github.issuer);
     expect(await form.getByLabel('Audience', { exact: true }).inputValue()).toBe(baseUrl);
     const subject = form.getByLabel('Subject', { exact: true });
@@ -103,8 +112,7 @@ suite(suiteName, () => {
     // Submitting empty names what is missing and puts the focus on the first field to fix.
     await form.getByRole('button', { name: 'Add workload', exact: true }).click();
     await form.getByText('Give the workload a name').waitFor();
-    await page.waitForFunction(`document.activeElement?.getAttribute('aria-invalid') === 'true'`);
-    expect(await focusedLabel(page)).toBe('Name');
+    await expect.poll(() => focusedLabel(page)).toBe('Name');
     await form.getByLabel('Name', { exact: true }).fill('deploy-api');
 
     // The subject is checked as it is typed, with the server's rule, and explained in words.
@@ -185,7 +193,7 @@ suite(suiteName, () => {
     await dialog.getByRole('button', { name: 'Delete workload' }).click();
     await page.getByRole('status').filter({ hasText: 'deploy-api is deleted' }).waitFor();
     await page.getByText('No workloads yet.').waitFor();
-    await page.waitForFunction(`document.activeElement?.textContent === 'Add workload'`);
+    await expect.poll(() => focusedLabel(page)).toBe('Add workload');
     const after = await apiCall<{ data: Workload[] }>(baseUrl, session, 'GET', '/v1/workloads');
     expect(after.body.data).toEqual([]);
     await context.close();
