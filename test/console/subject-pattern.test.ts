@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseSubjectPattern } from '../../src/core/workloads/workload-rules.js';
 import { subjectMeaning, subjectParts, subjectProblem } from '../../web/src/workloads/subject-pattern.js';
 
 describe('the subject pattern of a workload, as the console checks it', () => {
@@ -42,5 +43,24 @@ describe('the subject pattern of a workload, as the console checks it', () => {
 
   it('counts the wildcards of a subject it cannot put in words', () => {
     expect(subjectMeaning('team:*:job:*')).toEqual({ summary: undefined, wildcards: 2 });
+  });
+
+  it.each([
+    'repo:acme/api:ref:refs/heads/*',
+    'repo:acme/api:ref:refs/heads/feature-*',
+    'a/*/b:*',
+    '*x',
+    'x*:y',
+    'repo:acme/api',
+  ])('agrees with the server on %s', (subject) => {
+    const isAccepted = (() => {
+      try {
+        parseSubjectPattern(subject);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    expect(subjectProblem(subject) === null).toBe(isAccepted);
   });
 });
