@@ -20,6 +20,7 @@ import type { TokenUsageReports } from '../../core/token-usage-reports.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
 import type { TwoFactorService } from '../../core/two-factor-service.js';
 import type { WebhookService } from '../../core/webhooks/webhook-service.js';
+import type { WorkloadExchange } from '../../core/workloads/workload-exchange.js';
 import type { WorkloadService } from '../../core/workloads/workload-service.js';
 
 /** The use cases the HTTP API exposes; composed in `main`. */
@@ -47,6 +48,8 @@ export interface Services {
     device: DeviceFlow;
     endpoints: TokenEndpoints;
     apps: ApplicationService;
+    /** RFC 8693 token exchange: a trusted workload's ID token for an access token. */
+    exchange: WorkloadExchange;
     /** The issuer identifier and base URL of the authorization server (RFC 8414 §2). */
     issuer: string;
   };
