@@ -31,6 +31,8 @@ export interface Operation {
   bodyOptional?: boolean;
   /** The body is `application/x-www-form-urlencoded` (RFC 6749 §3.2), not JSON. */
   form?: boolean;
+  /** Refusals are OAuth errors (RFC 6749 §5.2, `{error, error_description}`), as on the form endpoints. */
+  oauthErrors?: boolean;
   /** Success statuses and their bodies; `null` for none (204), `'text'` for a non-JSON body. */
   responses: Readonly<Record<number, TSchema | null | 'text'>>;
   /**

@@ -154,7 +154,7 @@ export interface WebAuthnChallenge extends WebAuthnChallengeBinding {
 
 /** Who performed an audited action. */
 export interface Actor {
-  type: 'session' | 'token' | 'api_key' | 'account' | 'client' | 'anonymous' | 'system';
+  type: 'session' | 'token' | 'api_key' | 'account' | 'client' | 'workload' | 'anonymous' | 'system';
   /** Session, token or API key id; for a token or key also its masked value in `label`. */
   id: string | null;
   label?: string;

@@ -1,6 +1,7 @@
 import type { OAuthStore } from './oauth/oauth-store.js';
 import type { KeyEncryptionKeyStore, ProviderKeyStore } from './providers/provider-key-store.js';
 import type { WebhookStore } from './webhooks/webhook-store.js';
+import type { WorkloadStore } from './workloads/workload-store.js';
 import type {
   AccessToken,
   ApiKey,
@@ -399,6 +400,7 @@ export interface Stores {
   keyEncryptionKeys: KeyEncryptionKeyStore;
   expiryWarnings: ExpiryWarningStore;
   webhooks: WebhookStore;
+  workloads: WorkloadStore;
 }
 
 /**

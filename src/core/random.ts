@@ -44,7 +44,9 @@ export type IdPrefix =
   // Webhooks, their events and each event's delivery to one webhook.
   | 'whk'
   | 'evt'
-  | 'whd';
+  | 'whd'
+  // Trusted workloads.
+  | 'wl';
 
 /**
  * A new identifier: prefix, 9 base62 characters of the creation time (so ids sort by age), then

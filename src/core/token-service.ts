@@ -366,7 +366,11 @@ function restrictionDetails(restrictions: TokenRestrictions | null): Record<stri
 }
 
 /** A token caller cannot hand out more than it holds. */
-function assertCanGrant(principal: Principal, scopes: AccessToken['scopes']): void {
+/**
+ * Refuses to give away a scope the caller does not hold: a token may hand on only its own scopes.
+ * @throws ApiError `insufficient_scope` naming the first scope it lacks.
+ */
+export function assertCanGrant(principal: Principal, scopes: AccessToken['scopes']): void {
   const missing = firstMissingScope(scopesOf(principal), scopes);
   if (missing !== undefined) {
     throw new ApiError('insufficient_scope', {

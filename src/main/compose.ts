@@ -46,6 +46,9 @@ import { NodeWebhookTransport } from '../adapters/notify/node-webhook-transport.
 import { WebhookDelivery } from '../core/webhooks/webhook-delivery.js';
 import { OutboxWebhookEvents } from '../core/webhooks/webhook-events.js';
 import { WebhookService } from '../core/webhooks/webhook-service.js';
+import { WorkloadExchange } from '../core/workloads/workload-exchange.js';
+import { WorkloadService } from '../core/workloads/workload-service.js';
+import { JoseIdTokenVerifier } from '../adapters/oidc/jose-id-token-verifier.js';
 import { describeDevice } from '../adapters/describe-device.js';
 import { AnthropicMessagesProvider } from '../adapters/inference/anthropic-messages-provider.js';
 import { OpenAiChatProvider } from '../adapters/inference/openai-chat-provider.js';
@@ -413,6 +416,13 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       events: webhookEvents,
       onEnqueued: () => webhookDelivery.nudge(),
     }),
+    workloads: new WorkloadService({
+      uow,
+      clock,
+      random,
+      audit,
+      allowInsecureIssuer: config.workloadAllowInsecureIssuer,
+    }),
     oauth: {
       issuer,
       server: new AuthorizationServer({ uow, hasher, clock, random, audit, clientTokens, clients }),
@@ -434,6 +444,13 @@ export async function composePlatform(options: PlatformOptions): Promise<Platfor
       }),
       endpoints: new TokenEndpoints({ uow, hasher, clock, clientTokens, clients }),
       apps: new ApplicationService({ uow, hasher, clock, random, audit, clientTokens, clients }),
+      exchange: new WorkloadExchange({
+        uow,
+        clock,
+        audit,
+        lifecycle,
+        verifier: new JoseIdTokenVerifier({ clock, allowInsecure: config.workloadAllowInsecureIssuer }),
+      }),
     },
     inference: { gateway, usage: inferenceUsage },
     tokenUsage: {

@@ -54,6 +54,7 @@ export const workloadsOperations = {
     tag: 'oauth',
     auth: PUBLIC,
     params: WorkloadLookupParams,
+    oauthErrors: true,
     responses: { 200: WorkloadLookupSchema },
   },
 } as const satisfies Record<string, Operation>;

@@ -28,6 +28,7 @@ import { securityRoutes } from './routes/security-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { apiKeyRoutes } from './routes/api-key-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
+import { workloadRoutes } from './routes/workload-routes.js';
 import type { Services } from './services.js';
 
 /** How the HTTP app is set up; everything else comes from the services. */
@@ -151,6 +152,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   await app.register(credentialRoutes, { services });
   await app.register(providerRoutes, { services });
   await app.register(webhookRoutes, { services });
+  await app.register(workloadRoutes, { services });
   await app.register(opsRoutes, {
     services,
     registry: options.metrics.registry,

@@ -149,9 +149,12 @@ function successOf(registry: SchemaRegistry, status: number, body: TSchema | nul
 /** The error responses of `operation`: problems, and for OAuth endpoints the RFC 6749 §5.2 format. */
 function errorsOf(operation: Operation): { [status: string]: JsonObject } {
   const errors = new Map<number, { description: string; content: JsonObject; headers?: JsonObject }>();
-  if (operation.form === true) {
+  if (operation.form === true || operation.oauthErrors === true) {
     const content = { 'application/json': { schema: ref('OAuthError') } };
     errors.set(400, { description: 'OAuth error (RFC 6749 §5.2)', content });
+  }
+  if (operation.form === true) {
+    const content = { 'application/json': { schema: ref('OAuthError') } };
     errors.set(401, {
       description: '`invalid_client`: client authentication failed (RFC 6749 §5.2)',
       content,

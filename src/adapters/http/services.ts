@@ -20,6 +20,8 @@ import type { TokenUsageReports } from '../../core/token-usage-reports.js';
 import type { TokenVerifier } from '../../core/token-verifier.js';
 import type { TwoFactorService } from '../../core/two-factor-service.js';
 import type { WebhookService } from '../../core/webhooks/webhook-service.js';
+import type { WorkloadExchange } from '../../core/workloads/workload-exchange.js';
+import type { WorkloadService } from '../../core/workloads/workload-service.js';
 
 /** The use cases the HTTP API exposes; composed in `main`. */
 export interface Services {
@@ -38,12 +40,16 @@ export interface Services {
   providerKeys: ProviderKeyService;
   /** The account's webhooks and their deliveries. */
   webhooks: WebhookService;
+  /** The account's trusted workloads (docs/workloads.md). */
+  workloads: WorkloadService;
   audit: AuditLog;
   oauth: {
     server: AuthorizationServer;
     device: DeviceFlow;
     endpoints: TokenEndpoints;
     apps: ApplicationService;
+    /** RFC 8693 token exchange: a trusted workload's ID token for an access token. */
+    exchange: WorkloadExchange;
     /** The issuer identifier and base URL of the authorization server (RFC 8414 §2). */
     issuer: string;
   };

@@ -1,9 +1,9 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import type { WebhookRequest, WebhookTransport } from '../../core/webhooks/webhook-transport.js';
-import { isPublicAddress } from './webhook-address-policy.js';
+import { isPublicAddress, publicOnlyLookup } from './webhook-address-policy.js';
 
 /** Options of {@link NodeWebhookTransport}. */
 export interface NodeWebhookTransportOptions {
@@ -87,29 +87,3 @@ function resolve(host: string): Promise<LookupAddress[]> {
     );
   });
 }
-
-/** A `lookup` for `net.connect` that fails when any address of the name is not public. */
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { all: true }, (error, addresses) => {
-    if (error) {
-      callback(error, '', 0);
-      return;
-    }
-    const refused = addresses.find((address) => !isPublicAddress(address.address));
-    const first = addresses[0];
-    if (refused !== undefined || first === undefined) {
-      const reason = new Error(
-        refused === undefined
-          ? `${hostname} does not resolve`
-          : `${hostname} resolves to ${refused.address}, which is not a public address`,
-      );
-      callback(reason, '', 0);
-      return;
-    }
-    if (options.all === true) {
-      (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
-    } else {
-      callback(null, first.address, first.family);
-    }
-  });
-};

@@ -1,4 +1,5 @@
-import { BlockList, isIP } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 /**
  * Addresses no webhook may reach unless the instance allows private receivers: the instance's own
@@ -38,3 +39,29 @@ export function isPublicAddress(address: string): boolean {
   if (family === 0) return false;
   return !NOT_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
+
+/** A `lookup` for `net.connect` that fails when any address of the name is not public. */
+export const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
+  dnsLookup(hostname, { all: true }, (error, addresses) => {
+    if (error) {
+      callback(error, '', 0);
+      return;
+    }
+    const refused = addresses.find((address) => !isPublicAddress(address.address));
+    const first = addresses[0];
+    if (refused !== undefined || first === undefined) {
+      const reason = new Error(
+        refused === undefined
+          ? `${hostname} does not resolve`
+          : `${hostname} resolves to ${refused.address}, which is not a public address`,
+      );
+      callback(reason, '', 0);
+      return;
+    }
+    if (options.all === true) {
+      (callback as unknown as (error: null, addresses: LookupAddress[]) => void)(null, addresses);
+    } else {
+      callback(null, first.address, first.family);
+    }
+  });
+};

@@ -14,6 +14,7 @@ import { KyselySessionStore } from './kysely-session-store.js';
 import { KyselyTokenStore } from './kysely-token-store.js';
 import { KyselyTwoFactorStore } from './kysely-two-factor-store.js';
 import { KyselyWebhookStore } from './kysely-webhook-store.js';
+import { KyselyWorkloadStore } from './kysely-workload-store.js';
 import { PostgresTokenInvalidations, SqliteTokenInvalidations } from './kysely-token-invalidations.js';
 import type { DialectName } from './migrations.js';
 import type { Schema } from './schema.js';
@@ -36,6 +37,7 @@ function storesOn(db: Kysely<Schema>, dialect: DialectName): Stores {
     keyEncryptionKeys: new KyselyKeyEncryptionKeyStore(db),
     expiryWarnings: new KyselyExpiryWarningStore(db, dialect),
     webhooks: new KyselyWebhookStore(db, dialect),
+    workloads: new KyselyWorkloadStore(db),
   };
 }
 

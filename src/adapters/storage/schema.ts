@@ -280,6 +280,34 @@ export interface WebhookDeliveriesTable {
   claim_id: string | null;
 }
 
+/** Trusted workloads (docs/workloads.md). */
+export interface WorkloadsTable {
+  /** `wl_…`. */
+  id: string;
+  account_id: string;
+  name: string;
+  issuer: string;
+  audience: string;
+  /** The subject pattern. */
+  subject: string;
+  /** A JSON object of claim name to value. */
+  claims: string;
+  /** A JSON array of scopes. */
+  scopes: string;
+  /** A JSON array of addresses or CIDRs; null: anywhere. */
+  allowed_ips: string | null;
+  ttl_seconds: number;
+  created_at: DbTime;
+  last_exchanged_at: DbTime | null;
+}
+
+/** The keys of exchanged ID tokens, kept until the ID tokens expire: each exchanges once. */
+export interface WorkloadExchangesTable {
+  /** `jti:<issuer> <jti>`, or `sha256:<hash of the ID token>` without a `jti`. */
+  key: string;
+  expires_at: DbTime;
+}
+
 /** Provider keys (BYOK), sealed by envelope encryption: never in plain. */
 export interface ProviderKeysTable {
   /** `pk_…`; new on every save. */
@@ -344,6 +372,8 @@ export interface Schema {
   provider_keys: ProviderKeysTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  workloads: WorkloadsTable;
+  workload_exchanges: WorkloadExchangesTable;
 }
 
 /** Converts a stored time to a Date. */

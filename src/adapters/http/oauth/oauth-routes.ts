@@ -1,5 +1,5 @@
 import formbody from '@fastify/formbody';
-import { operations } from '@skytells/contract';
+import { ACCESS_TOKEN_TYPE, DEVICE_CODE_GRANT, operations, TOKEN_EXCHANGE_GRANT } from '@skytells/contract';
 import type { FastifyPluginAsync } from 'fastify';
 import { OAuthError } from '../../../core/errors.js';
 import { ALL_SCOPES } from '../../../core/scopes.js';
@@ -7,10 +7,10 @@ import { authenticateWithin, contextOf } from '../authenticate.js';
 import { sendProblem, statusOf, toApiError } from '../error-handler.js';
 import { routeOf } from '../route-of.js';
 import type { Services } from '../services.js';
+import { workloadLookupJson } from '../workload-json.js';
 import { clientCredentialsOf, paramsOf, sendNoStore, sendOAuthError } from './oauth-protocol.js';
 import { deviceAuthorizationResponse, introspectionResponse, tokenResponse } from './oauth-responses.js';
 
-import { DEVICE_CODE_GRANT } from '@skytells/contract';
 const FORM_ONLY = 'Send the parameters as an application/x-www-form-urlencoded body.';
 
 /** Options of {@link oauthRoutes}. */
@@ -20,7 +20,7 @@ export interface OAuthRoutesOptions {
   bodyLimit: number;
 }
 
-/** The authorization server's protocol endpoints: RFC 6749, 7009, 7662, 8414 and 8628. */
+/** The authorization server's protocol endpoints: RFC 6749, 7009, 7662, 8414, 8628 and 8693. */
 export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, { services, bodyLimit }) => {
   const { issuer } = services.oauth;
   // RFC 6749 §3.2: form-encoded bodies only, in this plugin (the /v1 API stays JSON).
@@ -62,7 +62,7 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
       scopes_supported: ALL_SCOPES,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
-      grant_types_supported: ['authorization_code', DEVICE_CODE_GRANT],
+      grant_types_supported: ['authorization_code', DEVICE_CODE_GRANT, TOKEN_EXCHANGE_GRANT],
       token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
       // RFC 8414 §2: client authentication methods only; a bearer token with tokens:read is documented.
@@ -77,12 +77,11 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
     ...routeOf(operations.oauthToken),
     handler: async (request, reply) => {
       const params = paramsOf(request.body);
-      const credentials = clientCredentialsOf(request, params);
       const context = contextOf(request);
       switch (params['grant_type']) {
         case 'authorization_code': {
           const response = await services.oauth.server.redeemAuthorizationCode(
-            credentials,
+            clientCredentialsOf(request, params),
             {
               ...(params['code'] === undefined ? {} : { code: params['code'] }),
               ...(params['redirect_uri'] === undefined ? {} : { redirectUri: params['redirect_uri'] }),
@@ -94,17 +93,50 @@ export const oauthRoutes: FastifyPluginAsync<OAuthRoutesOptions> = async (app, {
         }
         case DEVICE_CODE_GRANT: {
           const issued = await services.oauth.device.pollDeviceCode(
-            credentials,
+            clientCredentialsOf(request, params),
             params['device_code'],
             context,
           );
           return sendNoStore(reply, 200, tokenResponse(issued, services.clock.now()));
         }
+        case TOKEN_EXCHANGE_GRANT: {
+          // RFC 8693 §2.1: no client authentication; the ID token is the credential (docs/workloads.md).
+          const issued = await services.oauth.exchange.exchange(
+            {
+              subjectToken: params['subject_token'],
+              subjectTokenType: params['subject_token_type'],
+              audience: params['audience'],
+              resource: params['resource'],
+              scope: params['scope'],
+              requestedTokenType: params['requested_token_type'],
+            },
+            context,
+          );
+          // RFC 8693 §2.2.1: the type of the issued token.
+          const response = {
+            ...tokenResponse(issued, services.clock.now()),
+            issued_token_type: ACCESS_TOKEN_TYPE,
+          };
+          return sendNoStore(reply, 200, response);
+        }
         case undefined:
           throw new OAuthError('invalid_request', 'The grant_type parameter is missing.');
         default:
-          throw new OAuthError('unsupported_grant_type', 'Supported: authorization_code and device_code.');
+          throw new OAuthError(
+            'unsupported_grant_type',
+            'Supported: authorization_code, device_code and token-exchange.',
+          );
       }
+    },
+  });
+
+  // Public: what a job asks its CI for, before it holds any credential (docs/workloads.md).
+  app.route({
+    ...routeOf(operations.lookupWorkload),
+    handler: async (request) => {
+      // Validated against the operation's params schema before the handler runs.
+      const { workload } = request.params as { workload: string };
+      return workloadLookupJson(await services.workloads.lookup(workload));
     },
   });
 
