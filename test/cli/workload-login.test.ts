@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -115,6 +115,10 @@ describe.concurrent('skytells login --workload', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toContain(project);
 
+    const whoami = await runCli(['whoami'], { env });
+    expect(whoami.code).toBe(0);
+    expect(whoami.stdout).toContain(`workload ${name} on ${server.url}`);
+
     const status = await runCli(['auth', 'status', '--json'], { env });
     expect(status.code).toBe(0);
     const shown = JSON.parse(status.stdout) as {
@@ -228,5 +232,31 @@ describe.concurrent('skytells login --workload', () => {
     expect(second.stdout).toContain(project);
     expect(readFileSync(join(dir, 'skytells', 'credentials.json'), 'utf8')).toBe(stored);
     expect(filesUnder(home.configDir)).toEqual([]);
+  });
+
+  it('once the job token has expired, a command says to log in again (exit 4), or logs in again by itself with SKYTELLS_WORKLOAD', async () => {
+    const { name, project } = await trustWorkload();
+    const { home, dir } = makeJob();
+    const env = home.env(server.url, { ...issuer.actionsEnv(JOB), RUNNER_TEMP: dir });
+    expect((await runCli(['login', '--workload', name], { env })).code).toBe(0);
+    const file = join(dir, 'skytells', 'credentials.json');
+    const expire = () => {
+      const job = JSON.parse(readFileSync(file, 'utf8')) as {
+        logins: Record<string, { expires_at: string }>;
+      };
+      job.logins[server.url]!.expires_at = new Date(Date.now() - 1000).toISOString();
+      writeFileSync(file, JSON.stringify(job));
+    };
+    expire();
+
+    const expired = await runCli(['projects', 'list'], { env });
+    expect(expired.code).toBe(4);
+    expect(expired.stderr).toContain(`The workload token of this job expired (workload ${name}).`);
+    expect(expired.stderr).toContain(`skytells login --workload ${name}`);
+
+    const again = await runCli(['projects', 'list'], { env: { ...env, SKYTELLS_WORKLOAD: name } });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`Logged in to ${server.url} as workload ${name}`);
+    expect(again.stdout).toContain(project);
   });
 });

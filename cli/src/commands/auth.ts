@@ -54,6 +54,9 @@ function workloadField(session: Session): [string, string][] {
 }
 
 function who(identity: Identity): string {
+  const workload = identity.session.job?.login.workload;
+  if (workload !== undefined)
+    return `workload ${workload.name}${identity.account === null ? '' : ` of ${identity.account.email}`}`;
   return identity.account === null ? 'an account (this token lacks account:read)' : identity.account.email;
 }
 
