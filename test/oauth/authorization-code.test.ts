@@ -60,6 +60,7 @@ describe('OAuth authorization code grant with PKCE (RFC 6749 §4.1, RFC 7636)', 
     expect(server.as.grant_types_supported).toEqual([
       'authorization_code',
       'urn:ietf:params:oauth:grant-type:device_code',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
     ]);
     expect(server.as.response_types_supported).toEqual(['code']);
     // RFC 8414 §2: client authentication methods only; "bearer" is not one.
