@@ -1,6 +1,7 @@
 import { ApiClient } from './api-client.js';
 import { configDirectory, CredentialStore, type HostLogin } from './credential-store.js';
 import { relativeTime } from './format.js';
+import { jobDirectory, JobCredentialStore } from './job-credentials.js';
 import type { AuthSituation } from './errors.js';
 import { loginCommandFor, type ResolvedHost, resolveHost } from './hosts.js';
 import { type OutputStream, Renderer } from './render.js';
@@ -23,6 +24,8 @@ export interface CliProcess {
   stderr: OutputStream;
   cwd: string;
   home: string;
+  /** The system's temporary directory (`os.tmpdir()`). */
+  tmpdir: string;
   platform: NodeJS.Platform;
   /** The CLI's version, for `--version` and the User-Agent. */
   version: string;
@@ -46,6 +49,7 @@ function fixFor(
   tokenSource: AuthSituation['tokenSource'],
   login: HostLogin | undefined,
 ): string {
+  if (tokenSource === 'workload') return 'Run `skytells login --workload NAME` again.';
   if (tokenSource === 'env')
     return 'Rotate it: skytells tokens rotate ID (its ID is in `skytells auth status`), then replace SKYTELLS_TOKEN.';
   if (login?.obtainedBy === 'oauth') return `Run \`${loginCommandFor(resolved)}\` for a new one.`;
@@ -66,6 +70,7 @@ export class CliContext {
   readonly render: Renderer;
   readonly store: CredentialStore;
   readonly #hostFlag: string | undefined;
+  #jobStore: JobCredentialStore | null | undefined;
 
   constructor(io: CliProcess, options: CommonOptions) {
     this.io = io;
@@ -96,34 +101,56 @@ export class CliContext {
     return value === undefined || value === '' ? undefined : value;
   }
 
+  /**
+   * Where a workload login keeps this CI job's token (docs/cli.md, "In a CI job"), or `undefined`
+   * outside a job the CLI can recognise.
+   */
+  get jobStore(): JobCredentialStore | undefined {
+    if (this.#jobStore === undefined) {
+      const directory = jobDirectory(this.env, this.io.tmpdir);
+      this.#jobStore = directory === undefined ? null : new JobCredentialStore(directory);
+    }
+    return this.#jobStore ?? undefined;
+  }
+
   /** `User-Agent` of every request. */
   get userAgent(): string {
     return `skytells-cli/${this.io.version} (${this.io.platform})`;
   }
 
-  /** The host this command talks to: `--host` > `SKYTELLS_HOST` > the last login > the default. */
+  /**
+   * The host this command talks to: `--host` > `SKYTELLS_HOST` > the last workload login of this CI
+   * job > the last login > the default.
+   */
   async host(): Promise<ResolvedHost> {
-    const fromStore =
-      this.#hostFlag || this.env['SKYTELLS_HOST'] ? undefined : await this.store.defaultHost();
-    return resolveHost(this.#hostFlag, this.env['SKYTELLS_HOST'], fromStore);
+    if (this.#hostFlag || this.env['SKYTELLS_HOST'])
+      return resolveHost(this.#hostFlag, this.env['SKYTELLS_HOST']);
+    // A job file that cannot be read is reported by the command that needs its token.
+    const fromJob = await this.jobStore?.defaultHost().catch(() => undefined);
+    return resolveHost(undefined, undefined, fromJob ?? (await this.store.defaultHost()));
   }
 
   /**
    * An API client for `host`, sending `token` if given. It warns once, on stderr, when the server
    * says the token expires within 7 days (docs/cli.md, "Expiry warning"), unless the command reports
-   * expiry itself (`warnOnExpiry: false`). `login` is the stored login the token comes from, if any.
+   * expiry itself (`warnOnExpiry: false`). `login` is the stored login the token comes from, if any;
+   * `loginCommand` the command that gets a new token, when not `skytells login`.
    */
   api(
     resolved: ResolvedHost,
     token: string | undefined,
     tokenSource: AuthSituation['tokenSource'],
-    options: { warnOnExpiry?: boolean; login?: HostLogin } = {},
+    options: { warnOnExpiry?: boolean; login?: HostLogin; loginCommand?: string } = {},
   ): ApiClient {
     const warn = options.warnOnExpiry ?? true;
     return new ApiClient({
       host: resolved.host,
       ...(token === undefined ? {} : { token }),
-      situation: { host: resolved.host, tokenSource, loginCommand: loginCommandFor(resolved) },
+      situation: {
+        host: resolved.host,
+        tokenSource,
+        loginCommand: options.loginCommand ?? loginCommandFor(resolved),
+      },
       userAgent: this.userAgent,
       signal: this.signal,
       onTokenExpiring: (expiresAt) => {

@@ -68,9 +68,15 @@ export type ProblemBody = Partial<Omit<Problem, 'code' | 'status'>> & { status: 
 /** Where the failing request's token came from, which decides what the user should do about it. */
 export interface AuthSituation {
   host: string;
-  /** `env`: `SKYTELLS_TOKEN`; `stored`: a `skytells login`; `none`: no token at all. */
-  tokenSource: 'env' | 'stored' | 'none';
-  /** The command that logs in to this host, e.g. `skytells login` or `skytells login --host URL`. */
+  /**
+   * `env`: `SKYTELLS_TOKEN`; `stored`: a `skytells login`; `workload`: this CI job's
+   * `skytells login --workload`; `none`: no token at all.
+   */
+  tokenSource: 'env' | 'stored' | 'workload' | 'none';
+  /**
+   * The command that logs in to this host, e.g. `skytells login`, `skytells login --host URL` or,
+   * for a workload token, `skytells login --workload NAME`.
+   */
   loginCommand: string;
 }
 
@@ -138,7 +144,9 @@ function adviceFor(
         hint:
           situation.tokenSource === 'env'
             ? 'Use a token with that scope in SKYTELLS_TOKEN.'
-            : `Run \`${situation.loginCommand} --scopes <scopes>\` to get a token that has it.`,
+            : situation.tokenSource === 'workload'
+              ? 'Grant it to the workload (Settings → Workloads), then log in again.'
+              : `Run \`${situation.loginCommand} --scopes <scopes>\` to get a token that has it.`,
       };
     case 'not_found':
       return subject === undefined

@@ -43,13 +43,15 @@ export function splitList(value: string): string[] {
     .filter((item) => item !== '');
 }
 
-/** Where a token is kept, in words. */
-export function describeStorage(storage: 'keyring' | 'file' | 'env', credentialsPath: string): string {
+/** Where a token is kept, in words; `path` is the file of a `file` or `workload` token. */
+export function describeStorage(storage: 'keyring' | 'file' | 'env' | 'workload', path: string): string {
   switch (storage) {
     case 'keyring':
       return 'the system keychain (service "skytells")';
     case 'file':
-      return `${credentialsPath} (mode 0600)`;
+      return `${path} (mode 0600)`;
+    case 'workload':
+      return `${path} (mode 0600, this CI job only)`;
     case 'env':
       return 'the SKYTELLS_TOKEN environment variable';
   }

@@ -4,7 +4,7 @@
  * command runs, so `skytells --version` and `skytells whoami` start fast.
  */
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import type * as Commander from 'commander';
 // Type-only imports: erased at run time, so no command module loads before its command runs.
 import type { LoginOptions } from './commands/login.js';
@@ -38,6 +38,7 @@ const cliProcess: CliProcess = {
   stderr: process.stderr,
   cwd: process.cwd(),
   home: homedir(),
+  tmpdir: tmpdir(),
   platform: process.platform,
   version: VERSION,
   signal: abort.signal,
@@ -105,7 +106,7 @@ function buildProgram(commander: typeof Commander): Commander.Command {
   program
     .command('login')
     .description(
-      'log in: in a browser (--web), with a device code (--device), or with a pasted token (--with-token)',
+      'log in: in a browser (--web), with a device code (--device), with a pasted token (--with-token), or as a CI workload (--workload)',
     )
     .option('--web', 'authorize in a browser (the default where one can open)')
     .option(
@@ -115,10 +116,21 @@ function buildProgram(commander: typeof Commander): Commander.Command {
     .option('--with-token', 'read a token from standard input (hidden prompt on a terminal)')
     .option('--scopes <scopes>', 'scopes to ask for, comma-separated')
     .option('--insecure-storage', 'store the token in a 0600 file instead of the system keychain')
+    .option(
+      '--workload <name>',
+      "in a CI job: exchange the job's OIDC ID token for a token of this trusted workload, kept for the job only",
+    )
+    .option(
+      '--id-token-env <var>',
+      'with --workload: the variable holding the ID token (GitLab CI id_tokens)',
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  skytells login\n  skytells login --device --host https://skytells.example.com\n' +
-        '  skytells login --with-token < token.txt\n\nIn CI, set SKYTELLS_TOKEN instead of logging in.',
+        '  skytells login --with-token < token.txt\n' +
+        '  skytells login --workload deploy-api                               # GitHub Actions\n' +
+        '  skytells login --workload deploy-api --id-token-env SKYTELLS_ID_TOKEN   # GitLab CI\n' +
+        '\nIn CI, log in as a trusted workload (docs/workloads.md), or set SKYTELLS_TOKEN.',
     )
     .action(run<LoginOptions>(async (ctx, _args, options) => (await load.login()).login(ctx, options)));
 

@@ -28,13 +28,15 @@ export interface TestServer {
 export interface TestServerOptions {
   /** Called with the method and path (with query) of every request the server receives. */
   onRequest?: (method: string, url: string) => void;
+  /** Configuration variables (docs/configuration.md) on top of `SKYTELLS_PUBLIC_URL`. */
+  env?: Record<string, string>;
 }
 
 /** Starts the real server on a free loopback port. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const platform = await createTestPlatform({ env: { SKYTELLS_PUBLIC_URL: url } });
+  const platform = await createTestPlatform({ env: { ...options.env, SKYTELLS_PUBLIC_URL: url } });
   const { onRequest } = options;
   if (onRequest !== undefined) {
     platform.app.addHook('onRequest', (request, _reply, done) => {
@@ -189,8 +191,9 @@ export const argvSeen: string[][] = [];
 
 const running = new Set<ChildProcess>();
 
-/** The variables a developer's shell might hold that would change what the CLI does. */
-const SCRUBBED = /^(SSH_|DISPLAY$|WAYLAND_DISPLAY$|BROWSER$|XDG_CONFIG_HOME$|NO_COLOR$)/;
+/** The variables a developer's shell (or a CI job running the suites) might hold that would change what the CLI does. */
+const SCRUBBED =
+  /^(SSH_|DISPLAY$|WAYLAND_DISPLAY$|BROWSER$|XDG_CONFIG_HOME$|NO_COLOR$|RUNNER_TEMP$|CI_JOB_ID$|ACTIONS_ID_TOKEN_|SKYTELLS_WORKLOAD$)/;
 
 /**
  * Starts `skytells <args>` with exactly `env` on top of a scrubbed parent environment. Refuses an

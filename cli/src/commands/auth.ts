@@ -42,11 +42,21 @@ function identityJson({ session, token, account }: Identity) {
       created_via: token.created_via,
       client_id: token.client_id,
     },
+    workload: session.job === undefined ? null : session.job.login.workload,
     source: session.source,
   };
 }
 
+/** The `Workload` line of a workload login's token. */
+function workloadField(session: Session): [string, string][] {
+  const workload = session.job?.login.workload;
+  return workload === undefined ? [] : [['Workload', `${workload.name}  (${workload.id})`]];
+}
+
 function who(identity: Identity): string {
+  const workload = identity.session.job?.login.workload;
+  if (workload !== undefined)
+    return `workload ${workload.name}${identity.account === null ? '' : ` of ${identity.account.email}`}`;
   return identity.account === null ? 'an account (this token lacks account:read)' : identity.account.email;
 }
 
@@ -60,6 +70,7 @@ export async function whoami(ctx: CliContext, options: { json?: boolean }): Prom
   const { token, session } = identity;
   ctx.render.out(`${who(identity)} on ${session.resolved.host}`);
   ctx.render.fields([
+    ...workloadField(session),
     ['Token', `${token.masked}  ${token.name}`],
     ['Scopes', token.scopes.join(' ')],
     ['Expires', describeExpiry(token.expires_at)],
@@ -80,7 +91,12 @@ export async function authStatus(ctx: CliContext, options: { json?: boolean }): 
   if (options.json === true) {
     render.printJson({
       ...identityJson(identity),
-      storage: session.source === 'file' ? store.credentialsPath : session.source,
+      storage:
+        session.source === 'file'
+          ? store.credentialsPath
+          : session.source === 'workload'
+            ? session.job!.path
+            : session.source,
       expires_soon: expiresSoon,
       other_hosts: others,
     });
@@ -88,18 +104,22 @@ export async function authStatus(ctx: CliContext, options: { json?: boolean }): 
   }
   render.out(`Logged in to ${session.resolved.host} as ${who(identity)}`);
   render.fields([
+    ...workloadField(session),
     ['Token', `${token.masked}  ${token.name}  (${token.id})`],
     ['Scopes', token.scopes.join(' ')],
     ['Expires', describeExpiry(token.expires_at)],
-    ['Stored in', describeStorage(session.source, store.credentialsPath)],
+    ['Stored in', describeStorage(session.source, session.job?.path ?? store.credentialsPath)],
     ...(token.created_via === 'oauth'
       ? ([['Obtained', 'by `skytells login` through OAuth']] as [string, string][])
-      : []),
+      : session.job !== undefined
+        ? ([['Obtained', 'by `skytells login --workload` (token exchange)']] as [string, string][])
+        : []),
   ]);
   if (overridden !== undefined)
     render.info(`  SKYTELLS_TOKEN overrides the stored login for this host (${overridden.masked}).`);
   if (others.length > 0) render.info(`  Also logged in to ${others.join(', ')} (choose with --host).`);
-  if (expiresSoon && token.expires_at !== null) {
+  // A workload token lives minutes by design: its expiry is in the fields above, not a warning.
+  if (expiresSoon && token.expires_at !== null && session.job === undefined) {
     const fix =
       session.source === 'env' ? 'Replace SKYTELLS_TOKEN' : `Run \`${loginCommandFor(session.resolved)}\``;
     render.warn(`This token expires ${relativeTime(token.expires_at)}. ${fix} for a new one.`);

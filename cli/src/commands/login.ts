@@ -15,6 +15,10 @@ export interface LoginOptions {
   withToken?: boolean;
   scopes?: string;
   insecureStorage?: boolean;
+  /** `--workload NAME`: log this CI job in as a trusted workload. */
+  workload?: string;
+  /** `--id-token-env VAR`: the variable holding the job's ID token, with `--workload`. */
+  idTokenEnv?: string;
 }
 
 type Method = 'web' | 'device' | 'token';
@@ -43,8 +47,8 @@ function chooseMethod(ctx: CliContext, options: LoginOptions): Method {
       exitCode: ExitCode.auth,
       code: 'no_tty',
       hint:
-        'In CI, set SKYTELLS_TOKEN to a token with just the scopes the job needs, ' +
-        'or pipe a token in: `skytells login --with-token < token.txt`.',
+        'In CI, log in as a trusted workload (`skytells login --workload NAME`), set SKYTELLS_TOKEN ' +
+        'to a token with just the scopes the job needs, or pipe a token in: `skytells login --with-token < token.txt`.',
     });
   }
   const reason = noBrowserReason(ctx.env, ctx.io.platform);
@@ -104,9 +108,47 @@ async function retirePrevious(ctx: CliContext, previous: StoredLogin, discovery:
   }
 }
 
+/**
+ * `skytells login --workload NAME [--id-token-env VAR] [--scopes a,b]`: exchanges this CI job's ID
+ * token for a workload token kept for the job only (docs/cli.md, "In a CI job").
+ */
+async function loginAsWorkload(ctx: CliContext, workload: string, options: LoginOptions): Promise<void> {
+  const others = [
+    options.web === true ? '--web' : undefined,
+    options.device === true ? '--device' : undefined,
+    options.withToken === true ? '--with-token' : undefined,
+    options.insecureStorage === true ? '--insecure-storage' : undefined,
+  ].filter((flag) => flag !== undefined);
+  if (others.length > 0)
+    throw usageError(`--workload logs a CI job in by itself: leave out ${others.join(' and ')}.`);
+  if (workload.trim() === '') throw usageError('--workload names no workload.');
+  if (options.idTokenEnv !== undefined && options.idTokenEnv.trim() === '')
+    throw usageError('--id-token-env names no variable.');
+  const scopes = options.scopes === undefined ? undefined : parseScopeOption(options.scopes);
+  const resolved = await ctx.host();
+  if (ctx.envToken !== undefined) {
+    ctx.render.warn(
+      'SKYTELLS_TOKEN is set: commands keep using it rather than this login until you unset it.',
+    );
+  }
+  const url = new URL(resolved.host);
+  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
+    ctx.render.warn(`${resolved.host} uses plain HTTP: the token will cross the network unencrypted.`);
+  }
+  const { loginAsWorkload: login, reportWorkloadLogin } = await import('../workload-login.js');
+  const made = await login(ctx, resolved, workload.trim(), {
+    ...(options.idTokenEnv === undefined ? {} : { idTokenEnv: options.idTokenEnv.trim() }),
+    ...(scopes === undefined ? {} : { scopes }),
+  });
+  reportWorkloadLogin(ctx, made);
+}
+
 /** `skytells login`: obtains a token, verifies it with the server, stores it, says what it got. */
 export async function login(ctx: CliContext, options: LoginOptions): Promise<void> {
   const { render, store } = ctx;
+  if (options.workload !== undefined) return loginAsWorkload(ctx, options.workload, options);
+  if (options.idTokenEnv !== undefined)
+    throw usageError('--id-token-env goes with --workload NAME: it names the variable holding the ID token.');
   if (options.withToken === true && options.scopes !== undefined) {
     throw usageError(
       '--scopes applies to --web and --device: a pasted token keeps the scopes it was made with.',

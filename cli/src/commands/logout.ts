@@ -1,6 +1,7 @@
 import type { CliContext } from '../context.js';
 import type { StoredLogin } from '../credential-store.js';
 import { CliError } from '../errors.js';
+import { shortTime } from '../format.js';
 import type { ResolvedHost } from '../hosts.js';
 
 /** Options of `skytells logout`. */
@@ -31,13 +32,44 @@ async function revokeOnServer(ctx: CliContext, resolved: ResolvedHost, login: St
   }
 }
 
+/**
+ * Forgets this CI job's workload login on `host`, if there is one. Its token is not revoked: it
+ * lives minutes, and revoking a token through the API needs a scope a workload rarely grants.
+ * @returns true when there was one.
+ */
+async function forgetJobLogin(ctx: CliContext, host: string): Promise<boolean> {
+  const jobStore = ctx.jobStore;
+  if (jobStore === undefined) return false;
+  let login;
+  try {
+    login = await jobStore.remove(host);
+  } catch (error) {
+    throw new CliError(`Cannot change this job's token file: ${(error as Error).message}.`, {
+      code: 'job_credentials_unreadable',
+      cause: error,
+    });
+  }
+  if (login === undefined) return false;
+  ctx.render.success(
+    `Forgot the token of workload ${login.workload.name} (${login.masked}) for this job on ${host}. ` +
+      `It stays valid until ${shortTime(login.expiresAt)}; revoke it in Settings → Tokens to end it sooner.`,
+  );
+  return true;
+}
+
 /** `skytells logout`: revokes the login's token where it should, then forgets it locally. */
 export async function logout(ctx: CliContext, options: LogoutOptions): Promise<void> {
   const { render, store } = ctx;
   const resolved = await ctx.host();
   const { host } = resolved;
+  const forgotten = await forgetJobLogin(ctx, host);
   const logins = await store.list();
   const entry = logins.find((login) => login.host === host);
+  if (entry === undefined && forgotten) {
+    if (ctx.envToken !== undefined)
+      render.warn('SKYTELLS_TOKEN is still set: commands keep using it. Unset it to log out completely.');
+    return;
+  }
   if (entry === undefined) {
     const others = logins.map((login) => login.host);
     throw new CliError(`You are not logged in to ${host}.`, {
