@@ -198,7 +198,7 @@ process.on('message', (message) => {
     for (const value of values) {
       const token = await platform.services.verifier.verify(value, context);
       if (token.restrictions !== null)
-        await platform.services.restrictions.admit(token, token.restrictions, context);
+        await platform.services.restrictions.admit(token, token.restrictions, context, new Date());
     }
     process.send?.({ warm: values.length });
   })();

@@ -15,7 +15,7 @@ export interface TokenRestrictionGuardDeps {
   limiter: RateLimiter;
 }
 
-/** Where a request of a rate-limited token stands in its window, for the `RateLimit-*` headers. */
+/** Where a refused request of a rate-limited token stands in its window, for its 429 answer. */
 export interface TokenRateLimitState extends RateLimitState {
   /** The token's limit: requests per window. */
   limit: number;
@@ -32,14 +32,38 @@ export function rateLimitBlock(requests: number): number {
   return Math.max(1, Math.floor(requests / 100));
 }
 
-/** What one process holds of a token's current window: requests taken from the counter, not yet used. */
-interface Lease {
-  left: number;
-  resetAtMs: number;
-  /** The shared count when the block was taken. */
-  sharedCount: number;
-  /** This process's block crossed the limit: its next refusal is the window's first. */
-  auditNextRefusal: boolean;
+/**
+ * What one process holds of a token's current window: requests taken from the shared counter and not
+ * yet used. It is also what the `RateLimit-*` headers of the token's responses are read from.
+ */
+export class RateLimitLease {
+  /** The token's limit, requests per window, as a header writes it. */
+  readonly limitText: string;
+
+  constructor(
+    /** The token's limit: requests per window. */
+    readonly limit: number,
+    /** Requests taken and not yet used. */
+    public left: number,
+    /** When the window resets, in epoch milliseconds. */
+    readonly resetAtMs: number,
+    /** The shared count when the block was taken. */
+    readonly sharedCount: number,
+    /** This process's block crossed the limit: its next refusal is the window's first. */
+    readonly auditNextRefusal: boolean,
+  ) {
+    this.limitText = String(limit);
+  }
+
+  /** Requests left in the window as this process sees it: what the counter has not given out, and its own unused ones. */
+  remaining(): number {
+    return Math.max(0, this.limit - this.sharedCount) + this.left;
+  }
+
+  /** Whole seconds until the window resets, at `nowMs`. */
+  resetSeconds(nowMs: number): number {
+    return Math.max(0, Math.ceil((this.resetAtMs - nowMs) / 1000));
+  }
 }
 
 /** Most leases kept; ended ones are dropped past it. */
@@ -65,17 +89,17 @@ export class TokenRateLimitedError extends ApiError {
  */
 export class TokenRestrictionGuard {
   readonly #deps: TokenRestrictionGuardDeps;
-  readonly #leases = new Map<string, Lease>();
+  readonly #leases = new Map<string, RateLimitLease>();
 
   constructor(deps: TokenRestrictionGuardDeps) {
     this.#deps = deps;
   }
 
   /**
-   * Admits a request of `token`, whose `restrictions` are set, from `context.ip`: at once without a
-   * rate limit or while this process holds requests taken from the shared counter ({@link
-   * rateLimitBlock}), else once the counter has given it another block.
-   * @returns the rate-limit window after this request, when the token has a rate limit.
+   * Admits a request of `token`, whose `restrictions` are set, from `context.ip` at `now`: at once
+   * without a rate limit or while this process holds requests taken from the shared counter ({@link
+   * rateLimitBlock}), else once the counter has given it another block. {@link leaseOf} then tells
+   * where the token's window stands.
    * @throws ApiError `ip_not_allowed` (audited each time), {@link TokenRateLimitedError} (audited at
    * most once per token and window: by the process whose block first passed the limit).
    */
@@ -83,19 +107,28 @@ export class TokenRestrictionGuard {
     token: AccessToken,
     restrictions: TokenRestrictions,
     context: RequestContext,
-  ): undefined | TokenRateLimitState | Promise<TokenRateLimitState> {
+    now: Date,
+  ): undefined | Promise<void> {
     if (!isIpAllowed(restrictions, context.ip)) {
       return this.#refuse(token, context, new ApiError('ip_not_allowed'));
     }
     const rateLimit = restrictions.rateLimit;
     if (rateLimit === null) return undefined;
-    const now = this.#deps.clock.now().getTime();
+    const nowMs = now.getTime();
     const lease = this.#leases.get(token.id);
-    if (lease !== undefined && lease.left > 0 && lease.resetAtMs > now) {
+    if (lease !== undefined && lease.left > 0 && lease.resetAtMs > nowMs) {
       lease.left -= 1;
-      return stateOf(lease, rateLimit, now);
+      return undefined;
     }
-    return this.#take(token, rateLimit, context, now);
+    return this.#take(token, rateLimit, context, nowMs);
+  }
+
+  /**
+   * The window this process holds of a rate-limited token's count, as its last admitted request left
+   * it; undefined before any.
+   */
+  leaseOf(tokenId: string): RateLimitLease | undefined {
+    return this.#leases.get(tokenId);
   }
 
   /** Takes a block of requests from the token's shared counter; refuses when nothing is left of it. */
@@ -104,7 +137,7 @@ export class TokenRestrictionGuard {
     rateLimit: { requests: number; perSeconds: number },
     context: RequestContext,
     now: number,
-  ): Promise<TokenRateLimitState> {
+  ): Promise<void> {
     const limit = rateLimit.requests;
     const block = rateLimitBlock(limit);
     const hit = await this.#deps.limiter.hit(
@@ -117,19 +150,22 @@ export class TokenRestrictionGuard {
     const previous = this.#leases.get(token.id);
     if (granted > 0) {
       if (this.#leases.size >= MAX_LEASES) this.#prune(now);
-      const lease = {
-        left: granted - 1,
-        resetAtMs: hit.resetAt.getTime(),
-        sharedCount: hit.count,
-        auditNextRefusal: hit.count > limit,
-      };
-      this.#leases.set(token.id, lease);
-      return stateOf(lease, rateLimit, now);
+      const resetAtMs = hit.resetAt.getTime();
+      this.#leases.set(
+        token.id,
+        new RateLimitLease(limit, granted - 1, resetAtMs, hit.count, hit.count > limit),
+      );
+      return;
     }
     this.#leases.delete(token.id);
     const refusal = new TokenRateLimitedError({
-      ...stateOf({ left: 0, resetAtMs: hit.resetAt.getTime(), sharedCount: hit.count }, rateLimit, now),
       allowed: false,
+      count: Math.min(limit, hit.count),
+      remaining: 0,
+      resetAt: hit.resetAt,
+      retryAfterSeconds: Math.max(0, Math.ceil((hit.resetAt.getTime() - now) / 1000)),
+      limit,
+      windowSeconds: rateLimit.perSeconds,
     });
     // Counts are atomic across processes: one block is the first past the limit. Its process audits
     // the window's first refusal (the block's own, or, if the block was partly granted, its next).
@@ -154,23 +190,4 @@ export class TokenRestrictionGuard {
     });
     throw refusal;
   }
-}
-
-/** Where the window stands as this process sees it: the shared count, less what it holds unused. */
-function stateOf(
-  lease: Pick<Lease, 'left' | 'resetAtMs' | 'sharedCount'>,
-  rateLimit: { requests: number; perSeconds: number },
-  now: number,
-): TokenRateLimitState {
-  const limit = rateLimit.requests;
-  const remaining = Math.max(0, limit - lease.sharedCount) + lease.left;
-  return {
-    allowed: true,
-    count: Math.min(limit, lease.sharedCount) - lease.left,
-    remaining,
-    resetAt: new Date(lease.resetAtMs),
-    retryAfterSeconds: Math.max(0, Math.ceil((lease.resetAtMs - now) / 1000)),
-    limit,
-    windowSeconds: rateLimit.perSeconds,
-  };
 }

@@ -7,7 +7,7 @@ import type { LastUseRecorder } from './last-use-recorder.js';
 import { type AccessToken, type ApiKey, type RequestContext, tokenStatus } from './model.js';
 import type { CredentialKind, Stores, UnitOfWork } from './ports.js';
 import { isWellFormedApiKey, isWellFormedToken, maskApiKey, maskToken } from './token-format.js';
-import type { TokenRateLimitState, TokenRestrictionGuard } from './token-restriction-guard.js';
+import type { TokenRestrictionGuard } from './token-restriction-guard.js';
 import type { UnknownTokenCache } from './unknown-token-cache.js';
 import type { CredentialOfKind, VerifiedTokenCache } from './verified-token-cache.js';
 
@@ -98,15 +98,10 @@ export class TokenVerifier {
    * promise. A failure of a known (expired or revoked) token is audited on its account, with the
    * masked value only. A token with restrictions is refused `ip_not_allowed` or, past its rate limit,
    * `token_rate_limited` (a `TokenRateLimitedError`, which carries the window) before its use is
-   * counted anywhere.
-   * @param onRateLimit receives the window after this request, for a token with a rate limit.
+   * counted anywhere; where an admitted one's window stands is then the guard's `leaseOf`.
    */
-  verify(
-    value: string,
-    context: RequestContext,
-    onRateLimit?: (state: TokenRateLimitState) => void,
-  ): AccessToken | Promise<AccessToken> {
-    return this.#verify(TOKEN_RULES, value, context, onRateLimit);
+  verify(value: string, context: RequestContext): AccessToken | Promise<AccessToken> {
+    return this.#verify(TOKEN_RULES, value, context);
   }
 
   /**
@@ -121,17 +116,16 @@ export class TokenVerifier {
     rules: KindRules<K>,
     value: string,
     context: RequestContext,
-    onRateLimit?: (state: TokenRateLimitState) => void,
   ): CredentialOfKind[K] | Promise<CredentialOfKind[K]> {
     const started = performance.now();
     if (!rules.isWellFormed(value)) return this.#fail('malformed', value, undefined, context, started);
     const hash = this.#deps.hasher.hash(rules.purpose, value);
     const cached = this.#deps.cache?.get(hash, rules.kind);
-    if (cached !== undefined) return this.#check(rules.kind, cached, value, context, started, onRateLimit);
+    if (cached !== undefined) return this.#check(rules.kind, cached, value, context, started);
     if (this.#deps.unknown?.isKnownUnknown(hash) === true) {
       return this.#fail('invalid', value, undefined, context, started);
     }
-    return this.#verifyFromStore(rules, hash, value, context, started, onRateLimit);
+    return this.#verifyFromStore(rules, hash, value, context, started);
   }
 
   async #verifyFromStore<K extends CredentialKind>(
@@ -140,7 +134,6 @@ export class TokenVerifier {
     value: string,
     context: RequestContext,
     started: number,
-    onRateLimit?: (state: TokenRateLimitState) => void,
   ): Promise<CredentialOfKind[K]> {
     const { cache, unknown } = this.#deps;
     const generation = cache?.generation;
@@ -151,7 +144,7 @@ export class TokenVerifier {
     }
     if ('scopes' in credential) await this.#deps.firstUse?.load(credential);
     cache?.setCredential(hash, rules.kind, credential, generation);
-    return this.#check(rules.kind, credential, value, context, started, onRateLimit);
+    return this.#check(rules.kind, credential, value, context, started);
   }
 
   /** `credential` if it is active now (its use noted for last-used data), else the failure. */
@@ -161,7 +154,6 @@ export class TokenVerifier {
     value: string,
     context: RequestContext,
     started: number,
-    onRateLimit?: (state: TokenRateLimitState) => void,
   ): CredentialOfKind[K] | Promise<CredentialOfKind[K]> {
     const now = this.#deps.clock.now();
     const status = tokenStatus(credential, now);
@@ -173,15 +165,9 @@ export class TokenVerifier {
     if (restrictions === null || guard === undefined) {
       return this.#use(kind, credential, context, started, now);
     }
-    const admitted = guard.admit(credential as AccessToken, restrictions, context);
-    if (!(admitted instanceof Promise)) {
-      if (admitted !== undefined) onRateLimit?.(admitted);
-      return this.#use(kind, credential, context, started, now);
-    }
-    return admitted.then((state) => {
-      onRateLimit?.(state);
-      return this.#use(kind, credential, context, started, now);
-    });
+    const admitted = guard.admit(credential as AccessToken, restrictions, context, now);
+    if (admitted === undefined) return this.#use(kind, credential, context, started, now);
+    return admitted.then(() => this.#use(kind, credential, context, started, now));
   }
 
   /** Notes the admitted use for last-used data, and ends a predecessor waiting for it. */

@@ -172,6 +172,7 @@ describeEachDialect('token restrictions', (dialect) => {
         'ratelimit-limit': '2',
         'ratelimit-remaining': '0',
         'ratelimit-reset': '50',
+        'ratelimit-policy': '2;w=60',
       });
       expectProblem(await callSelf(platform.app, token.token), 429, 'token_rate_limited');
       // Audited once per window, however many refusals.

@@ -133,19 +133,31 @@ function apiKeyCaller(
     : { kind: 'api_key', accountId: verified.accountId, apiKey: verified };
 }
 
-/** The caller a verified token makes; a token near its expiry says so in a response header. */
+/**
+ * The caller a verified token makes. A token near its expiry says so in a response header; one with a
+ * rate limit says where its window stands (draft-ietf-httpapi-ratelimit-headers): the limit, what
+ * remains of it, and the seconds until it resets.
+ */
 function tokenCaller(services: Services, reply: FastifyReply, token: AccessToken): Principal {
-  if (token.expiresAt !== null && token.expiresAt.getTime() - services.clock.now().getTime() < WEEK_MS) {
-    void reply.header('skytells-token-expiration', token.expiresAt.toISOString());
+  const restrictions = token.restrictions;
+  if (token.expiresAt !== null || restrictions !== null) {
+    const now = services.clock.now().getTime();
+    if (token.expiresAt !== null && token.expiresAt.getTime() - now < WEEK_MS) {
+      void reply.header('skytells-token-expiration', token.expiresAt.toISOString());
+    }
+    const lease = restrictions?.rateLimit == null ? undefined : services.restrictions.leaseOf(token.id);
+    if (lease !== undefined) {
+      void reply
+        .header('ratelimit-limit', lease.limitText)
+        .header('ratelimit-remaining', String(lease.remaining()))
+        .header('ratelimit-reset', String(lease.resetSeconds(now)));
+    }
   }
   return { kind: 'token', accountId: token.accountId, token };
 }
 
-/**
- * The `RateLimit-*` headers of a rate-limited token's every response (draft-ietf-httpapi-ratelimit-headers):
- * the limit, what remains of it, and the seconds until the window resets.
- */
-function rateLimitHeaders(reply: FastifyReply, state: TokenRateLimitState): void {
+/** A refusal past a token's rate limit: its window, and the policy that refused it. */
+function rateLimitRefusalHeaders(reply: FastifyReply, state: TokenRateLimitState): void {
   void reply.headers({
     'ratelimit-limit': String(state.limit),
     'ratelimit-remaining': String(state.remaining),
@@ -174,9 +186,7 @@ function identify(
   if (header === undefined) return sessionCaller(services, request);
   const value = parseBearer(header);
   if (value.startsWith(API_KEY_PREFIX)) return apiKeyCaller(services, request, value, acceptsApiKey);
-  const verified = services.verifier.verify(value, contextOf(request), (state) =>
-    rateLimitHeaders(reply, state),
-  );
+  const verified = services.verifier.verify(value, contextOf(request));
   return verified instanceof Promise
     ? verified.then((token) => tokenCaller(services, reply, token))
     : tokenCaller(services, reply, verified);
@@ -302,7 +312,7 @@ export function authenticate(
 
 /** Passes a refusal on to the error handler; a token over its rate limit still says where it stands. */
 function refuse(reply: FastifyReply, error: unknown, done: (error: Error) => void): void {
-  if (error instanceof TokenRateLimitedError) rateLimitHeaders(reply, error.state);
+  if (error instanceof TokenRateLimitedError) rateLimitRefusalHeaders(reply, error.state);
   done(error as Error);
 }
 
