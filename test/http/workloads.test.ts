@@ -151,6 +151,35 @@ describeEachDialect('Trusted workloads', (dialect) => {
     expect(listed.json<{ data: { name: string }[] }>().data.map((w) => w.name)).toEqual(['deploy-api']);
   });
 
+  it("keeps a restricted token's addresses on the workloads it trusts, and refuses one limited by rate", async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const scopes = ['workloads:read', 'workloads:write', 'projects:read'];
+    const { token } = await createToken(platform.app, user, { scopes, allowed_ips: ['127.0.0.0/8'] });
+    const inherited = await create(platform.app, bearer(token), workloadBody({ allowed_ips: undefined }));
+    expect(inherited.statusCode, inherited.body).toBe(201);
+    expect(inherited.json<{ allowed_ips: string[] | null }>().allowed_ips).toEqual(['127.0.0.0/8']);
+
+    const narrower = await create(
+      platform.app,
+      bearer(token),
+      workloadBody({ name: 'narrower', allowed_ips: ['127.0.0.1'] }),
+    );
+    expect(narrower.json<{ allowed_ips: string[] | null }>().allowed_ips).toEqual(['127.0.0.1']);
+    const wider = await create(
+      platform.app,
+      bearer(token),
+      workloadBody({ name: 'wider', allowed_ips: ['10.0.0.0/8'] }),
+    );
+    expect(expectProblem(wider, 400, 'validation_failed').detail).toContain('allowed_ips');
+
+    const { token: limited } = await createToken(platform.app, user, {
+      scopes,
+      rate_limit: { requests: 100, per_seconds: 60 },
+    });
+    const refused = await create(platform.app, bearer(limited), workloadBody({ name: 'limited' }));
+    expect(expectProblem(refused, 400, 'validation_failed').detail).toContain('rate_limit');
+  });
+
   it('refuses a second workload of the same name in the account with 409 name_conflict, not in another account', async () => {
     const user = await signUpAndSignIn(platform.app);
     expect((await create(platform.app, user.headers, workloadBody())).statusCode).toBe(201);

@@ -13,7 +13,7 @@ import { actorOf, type Principal } from '../principal.js';
 import { newId, type Random } from '../random.js';
 import { assertRecentlyAuthenticated } from '../reauthentication.js';
 import { parseScopes } from '../scopes.js';
-import { parseRestrictions } from '../token-restrictions.js';
+import { assertNarrower, parseRestrictions } from '../token-restrictions.js';
 import { assertCanGrant } from '../token-service.js';
 import type { Workload } from './workload.js';
 import {
@@ -56,10 +56,7 @@ export class WorkloadService {
     const subject = parseSubjectPattern(input.subject);
     const claims = parseRequiredClaims(input.claims);
     const scopes = parseScopes(input.scopes);
-    const allowedIps =
-      input.allowed_ips === undefined
-        ? null
-        : (parseRestrictions({ allowedIps: input.allowed_ips }).allowedIps ?? null);
+    const allowedIps = boundedAllowedIps(principal, input.allowed_ips);
     const ttl = input.ttl_seconds;
     if (!Number.isInteger(ttl) || ttl < MIN_WORKLOAD_TTL_SECONDS || ttl > MAX_WORKLOAD_TTL_SECONDS) {
       throw invalidField(
@@ -181,4 +178,26 @@ export class WorkloadService {
 
 function notFound(): ApiError {
   return new ApiError('not_found', { detail: 'No such workload.' });
+}
+
+/**
+ * The addresses a new workload's tokens may be used from. A token that trusts a workload cannot make it
+ * freer than itself: its own `allowed_ips` hold when none are given, given ones must lie within them,
+ * and a token limited by rate or to projects, which a workload's tokens cannot carry, is refused.
+ * @throws ApiError `validation_failed` naming the field.
+ */
+function boundedAllowedIps(principal: Principal, requested: string[] | undefined): string[] | null {
+  const allowedIps =
+    requested === undefined ? null : (parseRestrictions({ allowedIps: requested }).allowedIps ?? null);
+  const bound = principal.kind === 'token' ? principal.token.restrictions : null;
+  if (bound === null) return allowedIps;
+  if (bound.rateLimit !== null || bound.projects !== null) {
+    throw invalidField(
+      'scopes',
+      'a token limited by rate_limit or projects cannot trust a workload, whose tokens carry neither: use the console or an unrestricted token',
+    );
+  }
+  const resolved = allowedIps ?? bound.allowedIps;
+  assertNarrower({ allowedIps: resolved, rateLimit: null, projects: null }, bound, 'the calling token');
+  return resolved;
 }
