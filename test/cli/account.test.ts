@@ -73,6 +73,7 @@ describe.concurrent('whoami, auth status and auth token', () => {
         created_via: 'console',
         client_id: null,
       },
+      workload: null,
       source: 'file',
     });
     expect(whoami.stdout).not.toContain(token.token);

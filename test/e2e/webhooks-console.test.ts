@@ -71,6 +71,7 @@ suite(suiteName, () => {
     page.setDefaultTimeout(15_000);
     await page.goto('/settings/security');
     const rail = page.getByRole('navigation', { name: 'Settings' });
+    await rail.getByRole('link', { name: 'Audit log' }).waitFor();
     expect(await rail.getByRole('link').allTextContents()).toEqual([
       'Tokens',
       'API Keys',

@@ -235,6 +235,7 @@ describeEachDialect('token expiry events', (dialect) => {
       expires_at: expiresAt,
       created_via: 'console',
       client_id: null,
+      workload_id: null,
     };
     expect(sent.map((delivery) => delivery.body.data)).toEqual([
       { ...identity, threshold: '7d' },

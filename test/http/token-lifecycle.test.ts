@@ -30,6 +30,7 @@ const TOKEN_FIELDS = [
   'revoked_at',
   'scopes',
   'status',
+  'workload_id',
 ];
 
 describeEachDialect('token lifecycle over HTTP', (dialect) => {
@@ -82,6 +83,7 @@ describeEachDialect('token lifecycle over HTTP', (dialect) => {
       status: 'active',
       created_via: 'console',
       client_id: null,
+      workload_id: null,
       last_used_at: null,
       revoked_at: null,
       replaces: null,

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { OAuthError } from '../errors.js';
 import type { RequestContext } from '../model.js';
 import type { Stores, UnitOfWork } from '../ports.js';
-import { isScope, type Scope } from '../scopes.js';
+import { ALL_SCOPES, hasScope, isScope, type Scope } from '../scopes.js';
 import { type IssuedToken, tokenEventData, type TokenLifecycle } from '../token-lifecycle.js';
 import { ExchangeRefusal, type IdTokenVerifier } from './id-token-verifier.js';
 import { readUnverifiedClaims } from './jwt-claims.js';
@@ -225,16 +225,17 @@ function audiencesOf(claims: Record<string, unknown> | undefined): string[] {
 }
 
 /**
- * The scopes of the issued token: the workload's, or the narrower set `scope` asks for; a refusal
- * (returned, raised after the replay check) when it asks for one the workload does not grant.
+ * The scopes of the issued token: the workload's, or the narrower set `scope` asks for (a write the
+ * workload grants covers its read); a refusal (returned, raised after the replay check) when it asks
+ * for one the workload does not grant.
  */
 function grantedScopes(workload: Workload, scope: string | undefined): Scope[] | ExchangeRefusal {
   if (scope === undefined || scope.trim() === '') return workload.scopes;
   const asked = scope.trim().split(/\s+/);
-  const wider = asked.find((name) => !isScope(name) || !workload.scopes.includes(name));
+  const wider = asked.find((name) => !isScope(name) || !hasScope(workload.scopes, name));
   if (wider !== undefined)
     return new ExchangeRefusal('scope', `the workload does not grant "${wider.slice(0, 64)}".`);
-  return workload.scopes.filter((granted) => asked.includes(granted));
+  return ALL_SCOPES.filter((known) => asked.includes(known));
 }
 
 /** What identifies an ID token for replay: its issuer and `jti`, else a hash of the whole token. */
