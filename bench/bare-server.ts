@@ -21,6 +21,7 @@ const body = {
   revoked_at: null,
   created_via: 'console',
   client_id: null,
+  workload_id: null,
   replaces: null,
   replaced_by: null,
   revoke_on_first_use_of: null,
