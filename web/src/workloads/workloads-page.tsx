@@ -52,7 +52,16 @@ export function WorkloadsPage() {
     }
   }, [isListed, highlighted]);
 
-  const focusAdd = () => window.requestAnimationFrame(() => addRef.current?.focus());
+  // Set by a change that ends with the focus on Add workload; the effect runs after the commit that
+  // closed a form or dialog, so nothing that commit does with the focus (a dialog giving it back to
+  // a row that is gone) comes after it.
+  const [focusAddNext, setFocusAddNext] = useState(false);
+  useEffect(() => {
+    if (!focusAddNext) return;
+    addRef.current?.focus();
+    setFocusAddNext(false);
+  }, [focusAddNext]);
+  const focusAdd = () => setFocusAddNext(true);
 
   const onCreated = (workload: Workload) => {
     setAdding(false);
