@@ -48,7 +48,7 @@ type PagedOperationId = {
 type ItemOf<Id extends PagedOperationId> = SuccessOf<Id> extends Page<infer T> ? T : never;
 
 /** The network cause of a failed `fetch`, e.g. `ECONNREFUSED`. */
-function networkReason(error: unknown): string {
+export function networkReason(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }

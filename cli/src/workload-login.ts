@@ -16,6 +16,7 @@ import {
   type TokenResponse,
   type WorkloadLookup,
 } from '@skytells/contract';
+import { networkReason } from './api-client.js';
 import type { CliContext } from './context.js';
 import {
   cancelled,
@@ -70,12 +71,6 @@ export function idTokenRequestUrl(requestUrl: string, audience: string): string 
   const url = new URL(requestUrl);
   url.searchParams.set('audience', audience);
   return url.href;
-}
-
-/** The network cause of a failed `fetch`, e.g. `ECONNREFUSED`. */
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** `fetch` bounded by {@link REQUEST_TIMEOUT_MS} and Ctrl-C, its failures in words; `what` names the other end. */

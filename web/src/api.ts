@@ -140,6 +140,15 @@ function issuedApiKey(body: SuccessOf<'createApiKey'>): IssuedApiKeyValue {
 }
 
 /** What registering or editing an application sends. */
+/** A deletion whose target is already gone did what was asked: its 404 counts as done. */
+export async function deleted(request: Promise<unknown>): Promise<void> {
+  try {
+    await request;
+  } catch (failure) {
+    if (!(failure instanceof ApiProblem && failure.status === 404)) throw failure;
+  }
+}
+
 export type AppInput = Pick<BodyOf<'registerApp'>, 'name' | 'redirect_uris'>;
 
 /** What a token filter of the Tokens page asks the API for. */

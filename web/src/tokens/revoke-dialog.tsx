@@ -1,7 +1,6 @@
-import { useCallback, useState } from 'react';
-import { api, ApiProblem } from '../api';
+import { api } from '../api';
 import type { Token } from '../types';
-import { ConfirmDialog } from '../ui/dialog';
+import { ActionDialog } from '../ui/dialog';
 
 /** Props of {@link RevokeDialog}. */
 export interface RevokeDialogProps {
@@ -16,35 +15,14 @@ export interface RevokeDialogProps {
 
 /** Asks before revoking, naming the token and what stops working; revokes on confirmation. */
 export function RevokeDialog({ token, onRevoked, onClose, confirmLabel, warning }: RevokeDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.revokeToken(token.id);
-      const now = new Date().toISOString();
-      onRevoked({ ...token, status: 'revoked', revoked_at: now });
-    } catch (failure) {
-      setError(failure instanceof ApiProblem ? failure.detail : 'The token could not be revoked. Try again.');
-      setBusy(false);
-    }
-  };
-
-  const cancel = useCallback(() => {
-    if (!busy) onClose();
-  }, [busy, onClose]);
-
   return (
-    <ConfirmDialog
+    <ActionDialog
       title={`Revoke ${token.name}?`}
       confirmLabel={confirmLabel ?? 'Revoke token'}
-      tone="danger"
-      busy={busy}
-      error={error}
-      onConfirm={() => void confirm()}
-      onCancel={cancel}
+      action={() => api.revokeToken(token.id)}
+      failure="The token could not be revoked."
+      onDone={() => onRevoked({ ...token, status: 'revoked', revoked_at: new Date().toISOString() })}
+      onClose={onClose}
     >
       {warning ? <p className="alert alert-warning">{warning}</p> : null}
       <p>
@@ -53,6 +31,6 @@ export function RevokeDialog({ token, onRevoked, onClose, confirmLabel, warning 
         next request, and loses access to: <strong>{token.scopes.join(', ')}</strong>.
       </p>
       <p>This cannot be undone. Other tokens are not affected.</p>
-    </ConfirmDialog>
+    </ActionDialog>
   );
 }

@@ -1,4 +1,5 @@
-import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from 'react';
+import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { ApiProblem } from '../api';
 
 /** Props of {@link ConfirmDialog}. */
 export interface ConfirmDialogProps {
@@ -124,5 +125,55 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
         </button>
       </div>
     </dialog>
+  );
+}
+
+/** Props of {@link ActionDialog}. */
+export interface ActionDialogProps {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  /** Does what the dialog asks about; resolves once it is done. */
+  action: () => Promise<void>;
+  /** Said when the action fails without a problem from the server: "The webhook could not be deleted." */
+  failure: string;
+  /** After the action succeeded. */
+  onDone: () => void;
+  onClose: () => void;
+}
+
+/**
+ * A {@link ConfirmDialog} for a destructive action: runs it on confirmation, keeps both buttons
+ * disabled meanwhile, and shows why it failed, with the server's explanation when there is one.
+ */
+export function ActionDialog({ action, failure, onDone, onClose, ...props }: ActionDialogProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+      onDone();
+    } catch (problem) {
+      setError(`${problem instanceof ApiProblem ? problem.detail : failure} Try again.`);
+      setBusy(false);
+    }
+  };
+
+  const cancel = useCallback(() => {
+    if (!busy) onClose();
+  }, [busy, onClose]);
+
+  return (
+    <ConfirmDialog
+      {...props}
+      tone="danger"
+      busy={busy}
+      error={error}
+      onConfirm={() => void confirm()}
+      onCancel={cancel}
+    />
   );
 }

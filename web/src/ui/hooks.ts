@@ -10,6 +10,21 @@ export function useFocusOnMount(ref: RefObject<HTMLElement | null>): void {
   useEffect(() => ref.current?.focus(), [ref]);
 }
 
+/**
+ * A function that moves the focus to `ref`'s element once React has committed the change it is
+ * called with: after a form or dialog that closes in that change has done its own focusing (a
+ * dialog giving the focus back to a row that is gone), and once the element is there again.
+ */
+export function useFocusAfterCommit(ref: RefObject<HTMLElement | null>): () => void {
+  const [pending, setPending] = useState(false);
+  useEffect(() => {
+    if (!pending) return;
+    ref.current?.focus();
+    setPending(false);
+  }, [pending, ref]);
+  return () => setPending(true);
+}
+
 /** The current time, refreshed every `intervalMs` so relative times stay true. */
 export function useNow(intervalMs = 30_000): Date {
   const [now, setNow] = useState(() => new Date());

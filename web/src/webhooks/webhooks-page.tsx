@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiProblem } from '../api';
 import type { CreatedWebhook, Webhook } from '../types';
-import { useNow, useTitle } from '../ui/hooks';
+import { useFocusAfterCommit, useNow, useTitle } from '../ui/hooks';
 import { AddWebhookForm } from './add-webhook-form';
 import { DeleteWebhookDialog } from './delete-webhook-dialog';
 import { WebhookCard } from './webhook-card';
@@ -40,7 +40,7 @@ export function WebhooksPage() {
     void load();
   }, [load]);
 
-  const focusAdd = () => window.requestAnimationFrame(() => addRef.current?.focus());
+  const focusAdd = useFocusAfterCommit(addRef);
 
   const onCreated = (webhook: CreatedWebhook) => {
     setAdding(false);

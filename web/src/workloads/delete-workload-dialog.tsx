@@ -1,7 +1,6 @@
-import { useCallback, useState } from 'react';
-import { api, ApiProblem } from '../api';
+import { api, deleted } from '../api';
 import type { Workload } from '../types';
-import { ConfirmDialog } from '../ui/dialog';
+import { ActionDialog } from '../ui/dialog';
 
 /** Props of {@link DeleteWorkloadDialog}. */
 export interface DeleteWorkloadDialogProps {
@@ -12,49 +11,20 @@ export interface DeleteWorkloadDialogProps {
 
 /** Asks before deleting a workload; deletes on confirmation. */
 export function DeleteWorkloadDialog({ workload, onDeleted, onClose }: DeleteWorkloadDialogProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.deleteWorkload(workload.id);
-      onDeleted(workload);
-    } catch (failure) {
-      if (failure instanceof ApiProblem && failure.status === 404) {
-        // Already gone: what the user asked for.
-        onDeleted(workload);
-        return;
-      }
-      setError(
-        failure instanceof ApiProblem
-          ? `${failure.detail} Try again.`
-          : 'The workload could not be deleted. Try again.',
-      );
-      setBusy(false);
-    }
-  };
-
-  const cancel = useCallback(() => {
-    if (!busy) onClose();
-  }, [busy, onClose]);
-
   return (
-    <ConfirmDialog
+    <ActionDialog
       title="Delete this workload?"
       confirmLabel="Delete workload"
-      tone="danger"
-      busy={busy}
-      error={error}
-      onConfirm={() => void confirm()}
-      onCancel={cancel}
+      action={() => deleted(api.deleteWorkload(workload.id))}
+      failure="The workload could not be deleted."
+      onDone={() => onDeleted(workload)}
+      onClose={onClose}
     >
       <p>
         Jobs can no longer exchange their ID tokens as <strong className="break">{workload.name}</strong>.
         Tokens it issued before keep working until they expire, within {Math.round(workload.ttl_seconds / 60)}{' '}
         minutes, unless you revoke them under Tokens.
       </p>
-    </ConfirmDialog>
+    </ActionDialog>
   );
 }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiProblem } from '../api';
 import { usePath } from '../router';
 import type { Workload } from '../types';
-import { useNow, useTitle } from '../ui/hooks';
+import { useFocusAfterCommit, useNow, useTitle } from '../ui/hooks';
 import { AddWorkloadForm } from './add-workload-form';
 import { DeleteWorkloadDialog } from './delete-workload-dialog';
 import { WorkloadTable } from './workload-table';
@@ -52,16 +52,7 @@ export function WorkloadsPage() {
     }
   }, [isListed, highlighted]);
 
-  // Set by a change that ends with the focus on Add workload; the effect runs after the commit that
-  // closed a form or dialog, so nothing that commit does with the focus (a dialog giving it back to
-  // a row that is gone) comes after it.
-  const [focusAddNext, setFocusAddNext] = useState(false);
-  useEffect(() => {
-    if (!focusAddNext) return;
-    addRef.current?.focus();
-    setFocusAddNext(false);
-  }, [focusAddNext]);
-  const focusAdd = () => setFocusAddNext(true);
+  const focusAdd = useFocusAfterCommit(addRef);
 
   const onCreated = (workload: Workload) => {
     setAdding(false);
