@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -40,8 +40,17 @@ export interface BenchServer {
   profile(command: 'start' | 'stop'): Promise<void>;
   /** Resident memory now and at its peak, from /proc. */
   memory(): { rss: number; peak: number };
+  /**
+   * CPU time the process has used so far (user and system, all its threads), in microseconds, from
+   * /proc (clock ticks). Time the hypervisor gave to another machine is not in it: divided by the
+   * requests served, it is steadier than req/s on a shared machine.
+   */
+  cpuMicroseconds(): number;
   stop(): Promise<void>;
 }
+
+/** Clock ticks per second, the unit of /proc/<pid>/stat's times (`getconf CLK_TCK`; 100 on Linux). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 const running = new Set<ChildProcess>();
 const scratch = new Set<string>();
@@ -139,6 +148,12 @@ export function startServer(
       const kib = (field: string) =>
         Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
       return { rss: kib('VmRSS') * 1024, peak: kib('VmHWM') * 1024 };
+    },
+    cpuMicroseconds: () => {
+      // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name's closing parenthesis.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
     },
     stop: async () => {
       child.kill('SIGKILL');
