@@ -58,6 +58,23 @@ describe('TokenUsageRecorder', () => {
     ]);
   });
 
+  it('counts alternating scopes and addresses of one token each in its own counter', () => {
+    const recorder = new TokenUsageRecorder(storeOf());
+    for (let i = 0; i < 3; i++) {
+      recorder.record(request({ scope: 'projects:read' }));
+      recorder.record(request({ scope: 'projects:write' }));
+      recorder.record(request({ scope: 'projects:read', ip: '2001:db8::1' }));
+    }
+    recorder.record(request({ scope: 'projects:write' }));
+
+    expect(recorder.size).toBe(3);
+    expect(recorder.pending('tok_a').map(({ scope, ip, requests }) => `${scope} ${ip} ${requests}`)).toEqual([
+      'projects:read 203.0.113.5 3',
+      'projects:write 203.0.113.5 4',
+      'projects:read 2001:db8::1 3',
+    ]);
+  });
+
   it('writes everything in one batch, and keeps a failed batch, with what came since, for the next flush', async () => {
     const store = storeOf();
     const recorder = new TokenUsageRecorder(store);

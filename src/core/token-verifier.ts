@@ -99,29 +99,34 @@ export class TokenVerifier {
    * masked value only. A token with restrictions is refused `ip_not_allowed` or, past its rate limit,
    * `token_rate_limited` (a `TokenRateLimitedError`, which carries the window) before its use is
    * counted anywhere; where an admitted one's window stands is then the guard's `leaseOf`.
+   * @param now the request's time, if the caller has read the clock already; a token read from the
+   * database is checked at the time the database answered.
    */
-  verify(value: string, context: RequestContext): AccessToken | Promise<AccessToken> {
-    return this.#verify(TOKEN_RULES, value, context);
+  verify(value: string, context: RequestContext, now?: Date): AccessToken | Promise<AccessToken> {
+    return this.#verify(TOKEN_RULES, value, context, now);
   }
 
   /**
    * The active API key whose value is `value`, as {@link verify} finds a token.
    * @throws ApiError as {@link verify}; a known key's failure is audited as `api_key.auth_failed`.
    */
-  verifyApiKey(value: string, context: RequestContext): ApiKey | Promise<ApiKey> {
-    return this.#verify(API_KEY_RULES, value, context);
+  verifyApiKey(value: string, context: RequestContext, now?: Date): ApiKey | Promise<ApiKey> {
+    return this.#verify(API_KEY_RULES, value, context, now);
   }
 
   #verify<K extends CredentialKind>(
     rules: KindRules<K>,
     value: string,
     context: RequestContext,
+    now: Date | undefined,
   ): CredentialOfKind[K] | Promise<CredentialOfKind[K]> {
     const started = performance.now();
     if (!rules.isWellFormed(value)) return this.#fail('malformed', value, undefined, context, started);
     const hash = this.#deps.hasher.hash(rules.purpose, value);
     const cached = this.#deps.cache?.get(hash, rules.kind);
-    if (cached !== undefined) return this.#check(rules.kind, cached, value, context, started);
+    if (cached !== undefined) {
+      return this.#check(rules.kind, cached, value, context, started, now ?? this.#deps.clock.now());
+    }
     if (this.#deps.unknown?.isKnownUnknown(hash) === true) {
       return this.#fail('invalid', value, undefined, context, started);
     }
@@ -144,18 +149,18 @@ export class TokenVerifier {
     }
     if ('scopes' in credential) await this.#deps.firstUse?.load(credential);
     cache?.setCredential(hash, rules.kind, credential, generation);
-    return this.#check(rules.kind, credential, value, context, started);
+    return this.#check(rules.kind, credential, value, context, started, this.#deps.clock.now());
   }
 
-  /** `credential` if it is active now (its use noted for last-used data), else the failure. */
+  /** `credential` if it is active at `now` (its use noted for last-used data), else the failure. */
   #check<K extends CredentialKind>(
     kind: K,
     credential: CredentialOfKind[K],
     value: string,
     context: RequestContext,
     started: number,
+    now: Date,
   ): CredentialOfKind[K] | Promise<CredentialOfKind[K]> {
-    const now = this.#deps.clock.now();
     const status = tokenStatus(credential, now);
     if (status !== 'active') return this.#fail(status, value, credential, context, started);
     // A token's restrictions (address, rate) come before anything that counts it as used: a refused

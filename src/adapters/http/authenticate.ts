@@ -27,6 +27,7 @@ declare module 'fastify' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const AUTHORIZATION = 'authorization';
 const WEEK_MS = 7 * 86_400_000;
 
 /**
@@ -89,9 +90,11 @@ function assertOneCredential(request: FastifyRequest, acceptsApiKey: boolean): v
   let headers = 0;
   let apiKeyHeaders = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]?.toLowerCase();
-    if (name === 'authorization') headers += 1;
-    else if (acceptsApiKey && name === API_KEY_HEADER) apiKeyHeaders += 1;
+    const name = raw[i]!;
+    // Lower-cased only at the right length: no new string for every other header of every request.
+    if (name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION) headers += 1;
+    else if (acceptsApiKey && name.length === API_KEY_HEADER.length && name.toLowerCase() === API_KEY_HEADER)
+      apiKeyHeaders += 1;
   }
   if (headers > 1) {
     throw new ApiError('invalid_request', { detail: 'Send one Authorization header, not several.' });
@@ -118,6 +121,7 @@ function apiKeyCaller(
   request: FastifyRequest,
   value: string,
   acceptsApiKey: boolean,
+  now: Date,
 ): Principal | Promise<Principal> {
   if (!isWellFormedApiKey(value)) {
     throw new ApiError('token_malformed', { detail: 'The API key is malformed.' });
@@ -127,7 +131,7 @@ function apiKeyCaller(
       detail: 'API keys call model inference only (docs/api-keys.md); use an access token here.',
     });
   }
-  const verified = services.verifier.verifyApiKey(value, contextOf(request));
+  const verified = services.verifier.verifyApiKey(value, contextOf(request), now);
   return verified instanceof Promise
     ? verified.then((apiKey) => ({ kind: 'api_key', accountId: apiKey.accountId, apiKey }))
     : { kind: 'api_key', accountId: verified.accountId, apiKey: verified };
@@ -138,10 +142,10 @@ function apiKeyCaller(
  * rate limit says where its window stands (draft-ietf-httpapi-ratelimit-headers): the limit, what
  * remains of it, and the seconds until it resets.
  */
-function tokenCaller(services: Services, reply: FastifyReply, token: AccessToken): Principal {
+function tokenCaller(services: Services, reply: FastifyReply, token: AccessToken, at: Date): Principal {
   const restrictions = token.restrictions;
   if (token.expiresAt !== null || restrictions !== null) {
-    const now = services.clock.now().getTime();
+    const now = at.getTime();
     if (token.expiresAt !== null && token.expiresAt.getTime() - now < WEEK_MS) {
       void reply.header('skytells-token-expiration', token.expiresAt.toISOString());
     }
@@ -167,29 +171,30 @@ function rateLimitRefusalHeaders(reply: FastifyReply, state: TokenRateLimitState
 }
 
 /**
- * The caller of `request`: at once for a cached credential (the hot path waits for nothing), else
- * once the database has answered.
+ * The caller of `request` at `now`: at once for a cached credential (the hot path waits for nothing),
+ * else once the database has answered.
  */
 function identify(
   services: Services,
   request: FastifyRequest,
   reply: FastifyReply,
   acceptsApiKey: boolean,
+  now: Date,
 ): Principal | Promise<Principal> {
   assertOneCredential(request, acceptsApiKey);
   const apiKeyHeader = request.headers[API_KEY_HEADER]?.toString().trim();
   // Where keys are not accepted, an X-API-Key meant for something else is no credential of ours.
   if (apiKeyHeader !== undefined && (acceptsApiKey || apiKeyHeader.startsWith(API_KEY_PREFIX))) {
-    return apiKeyCaller(services, request, apiKeyHeader, acceptsApiKey);
+    return apiKeyCaller(services, request, apiKeyHeader, acceptsApiKey, now);
   }
   const header = request.headers.authorization;
   if (header === undefined) return sessionCaller(services, request);
   const value = parseBearer(header);
-  if (value.startsWith(API_KEY_PREFIX)) return apiKeyCaller(services, request, value, acceptsApiKey);
-  const verified = services.verifier.verify(value, contextOf(request));
+  if (value.startsWith(API_KEY_PREFIX)) return apiKeyCaller(services, request, value, acceptsApiKey, now);
+  const verified = services.verifier.verify(value, contextOf(request), now);
   return verified instanceof Promise
-    ? verified.then((token) => tokenCaller(services, reply, token))
-    : tokenCaller(services, reply, verified);
+    ? verified.then((token) => tokenCaller(services, reply, token, now))
+    : tokenCaller(services, reply, verified, now);
 }
 
 async function sessionCaller(services: Services, request: FastifyRequest): Promise<Principal> {
@@ -247,7 +252,7 @@ export async function authenticateWithin(
   reply: FastifyReply,
   requirement: Requirement,
 ): Promise<Principal> {
-  const principal = await identify(services, request, reply, false);
+  const principal = await identify(services, request, reply, false, services.clock.now());
   assertMeets(principal, requirement);
   request.principal = principal;
   return principal;
@@ -268,26 +273,23 @@ export function authenticate(
   }
   const acceptsApiKey = 'kind' in requirement && requirement.apiKey === true;
   const scope = requirement.scope ?? null;
-  const admit = (request: FastifyRequest, principal: Principal) => {
+  const admit = (request: FastifyRequest, principal: Principal, at: Date) => {
     assertMeets(principal, requirement);
     request.principal = principal;
     // The scope this request exercised, counted in memory (docs/tokens.md, "Usage").
     if (principal.kind === 'token') {
-      services.tokenUsage.recorder.record({
-        tokenId: principal.token.id,
-        scope,
-        ip: request.ip,
-        at: services.clock.now(),
-      });
+      services.tokenUsage.recorder.record({ tokenId: principal.token.id, scope, ip: request.ip, at });
     }
   };
   // A callback hook rather than an async one: a cached token is admitted without a promise.
   return (request, reply, done) => {
+    // One reading of the clock for the whole check: expiry, the expiry header, the rate limit, usage.
+    const now = services.clock.now();
     let caller: Principal | Promise<Principal>;
     try {
-      caller = identify(services, request, reply, acceptsApiKey);
+      caller = identify(services, request, reply, acceptsApiKey, now);
       if (!(caller instanceof Promise)) {
-        admit(request, caller);
+        admit(request, caller, now);
         done();
         return;
       }
@@ -298,7 +300,7 @@ export function authenticate(
     caller.then(
       (principal) => {
         try {
-          admit(request, principal);
+          admit(request, principal, now);
         } catch (error) {
           done(error as Error);
           return;
