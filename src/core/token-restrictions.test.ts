@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './errors.js';
 import type { TokenRestrictions } from './model.js';
-import { assertNarrower, isIpAllowed, parseRestrictions, resolveRestrictions } from './token-restrictions.js';
+import {
+  assertNarrower,
+  isIpAllowed,
+  parseRestrictions,
+  resolveRestrictions,
+  type RestrictionsInput,
+} from './token-restrictions.js';
 
 const only = (parts: Partial<TokenRestrictions>): TokenRestrictions => ({
   allowedIps: null,
@@ -81,6 +87,37 @@ describe('assertNarrower', () => {
     expect(check({ rateLimit: { requests: 20, perSeconds: 1 } })).toBe('rate_limit');
     expect(check({ projects: ['prj_c'] })).toBe('projects');
     expect(refusedField(() => assertNarrower(null, bound, 'the bound'))).toBe('allowed_ips');
+  });
+
+  it('refuses null, no restriction of that kind, where the bound has one', () => {
+    const dropping = (input: RestrictionsInput) =>
+      refusedField(() => assertNarrower(resolveRestrictions(input, bound), bound, 'the bound'));
+    expect(dropping({ allowedIps: null })).toBe('allowed_ips');
+    expect(dropping({ rateLimit: null })).toBe('rate_limit');
+    expect(dropping({ projects: null })).toBe('projects');
+  });
+});
+
+describe('resolveRestrictions', () => {
+  const old = only({
+    allowedIps: ['10.0.0.0/8'],
+    rateLimit: { requests: 5, perSeconds: 1 },
+    projects: ['prj_a'],
+  });
+
+  it('keeps an absent part, takes a given one and drops a null one', () => {
+    expect(resolveRestrictions({}, old)).toEqual(old);
+    expect(resolveRestrictions(parseRestrictions({ allowedIps: null, projects: ['prj_b'] }), old)).toEqual(
+      only({ rateLimit: { requests: 5, perSeconds: 1 }, projects: ['prj_b'] }),
+    );
+    expect(resolveRestrictions(parseRestrictions({ rateLimit: null }), old)).toEqual(
+      only({ allowedIps: ['10.0.0.0/8'], projects: ['prj_a'] }),
+    );
+  });
+
+  it('is null when every part is dropped', () => {
+    expect(resolveRestrictions({ allowedIps: null, rateLimit: null, projects: null }, old)).toBeNull();
+    expect(resolveRestrictions({ allowedIps: null }, null)).toBeNull();
   });
 });
 

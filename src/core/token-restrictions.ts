@@ -7,11 +7,14 @@ import type { TokenRestrictions } from './model.js';
 export const MAX_RATE_LIMIT_REQUESTS = 100_000;
 export const MAX_RATE_LIMIT_SECONDS = 86_400;
 
-/** Restrictions as a caller asks for them; an absent part is decided by {@link resolveRestrictions}. */
+/**
+ * Restrictions as a caller asks for them: a part given, null for explicitly none of that kind, or
+ * absent, which {@link resolveRestrictions} decides.
+ */
 export interface RestrictionsInput {
-  allowedIps?: string[];
-  rateLimit?: { requests: number; perSeconds: number };
-  projects?: string[];
+  allowedIps?: string[] | null;
+  rateLimit?: { requests: number; perSeconds: number } | null;
+  projects?: string[] | null;
 }
 
 /** An address range: a network address and the length of its prefix. */
@@ -87,13 +90,14 @@ function rangesOf(allowedIps: readonly string[]): Range[] {
 /**
  * Validates and normalizes what a caller asks for: each address or CIDR in canonical form, lists
  * without repeats. An empty `allowedIps` is refused (a token usable from nowhere); an empty
- * `projects` is a token that sees no project.
- * @returns only the parts given, each parsed.
+ * `projects` is a token that sees no project; a null part (none of that kind) stays null.
+ * @returns only the parts given, each parsed, null ones null.
  * @throws ApiError `validation_failed` naming the field and, for a list, the entry.
  */
 export function parseRestrictions(input: RestrictionsInput): RestrictionsInput {
   const parsed: RestrictionsInput = {};
-  if (input.allowedIps !== undefined) {
+  if (input.allowedIps === null) parsed.allowedIps = null;
+  else if (input.allowedIps !== undefined) {
     if (input.allowedIps.length === 0 || input.allowedIps.length > MAX_ALLOWED_IPS) {
       throw invalidField('allowed_ips', `must name 1 to ${MAX_ALLOWED_IPS} addresses or CIDRs`);
     }
@@ -109,7 +113,8 @@ export function parseRestrictions(input: RestrictionsInput): RestrictionsInput {
     });
     parsed.allowedIps = [...new Set(canonical)];
   }
-  if (input.rateLimit !== undefined) {
+  if (input.rateLimit === null) parsed.rateLimit = null;
+  else if (input.rateLimit !== undefined) {
     const { requests, perSeconds } = input.rateLimit;
     if (!Number.isInteger(requests) || requests < 1 || requests > MAX_RATE_LIMIT_REQUESTS) {
       throw invalidField(
@@ -125,7 +130,8 @@ export function parseRestrictions(input: RestrictionsInput): RestrictionsInput {
     }
     parsed.rateLimit = { requests, perSeconds };
   }
-  if (input.projects !== undefined) {
+  if (input.projects === null) parsed.projects = null;
+  else if (input.projects !== undefined) {
     if (input.projects.length > MAX_RESTRICTED_PROJECTS) {
       throw invalidField('projects', `must name at most ${MAX_RESTRICTED_PROJECTS} projects`);
     }
@@ -140,16 +146,17 @@ export function parseRestrictions(input: RestrictionsInput): RestrictionsInput {
 
 /**
  * The restrictions of a token made from `input` (parsed by {@link parseRestrictions}): each part
- * given is taken, each absent part is `inherited`'s (the replaced token's on rotation, the calling
- * token's on creation); null when nothing restricts.
+ * given is taken, a null part is none of that kind, and each absent part is `inherited`'s (the
+ * replaced token's on rotation, the calling token's on creation); null when nothing restricts.
+ * Whether the caller may drop a part is {@link assertNarrower}'s to say.
  */
 export function resolveRestrictions(
   input: RestrictionsInput,
   inherited: TokenRestrictions | null,
 ): TokenRestrictions | null {
-  const allowedIps = input.allowedIps ?? inherited?.allowedIps ?? null;
-  const rateLimit = input.rateLimit ?? inherited?.rateLimit ?? null;
-  const projects = input.projects ?? inherited?.projects ?? null;
+  const allowedIps = input.allowedIps === undefined ? (inherited?.allowedIps ?? null) : input.allowedIps;
+  const rateLimit = input.rateLimit === undefined ? (inherited?.rateLimit ?? null) : input.rateLimit;
+  const projects = input.projects === undefined ? (inherited?.projects ?? null) : input.projects;
   return allowedIps === null && rateLimit === null && projects === null
     ? null
     : { allowedIps, rateLimit, projects };

@@ -83,8 +83,9 @@ export class TokenService {
   }
 
   /**
-   * Issues a new token for the caller's account.
-   * @throws ApiError `validation_failed`, `policy_violation` (a lifetime the instance does not allow),
+   * Issues a new token for the caller's account. A token caller's restrictions bound the new
+   * token's (docs/tokens.md, "Rotation and creation keep or narrow").
+   * @throws ApiError `validation_failed` (also a token caller widening or dropping a restriction), `policy_violation` (a lifetime the instance does not allow),
    * `insufficient_scope` (a token granting a scope it lacks), `lifetime_exceeds_caller` (a token
    * creating one that outlives it), `name_conflict`, `reauth_required` (a console session creating a
    * token that never expires without a recent sign-in or re-authentication).
@@ -97,7 +98,8 @@ export class TokenService {
     assertWithinPolicy(expiresAt, now, this.#deps.policy);
     assertCanGrant(principal, scopes);
     assertWithinCaller(expiresAt, callerExpiryOf(principal));
-    // A token caller's absent restrictions are its own: a restricted token never mints a freer one.
+    // A token caller's absent restrictions are its own, and null (none) is wider than any of them: a
+    // restricted token never mints a freer one. A session's null is simply none.
     const callerRestrictions = callerRestrictionsOf(principal);
     const restrictions = resolveRestrictions(parseRestrictions(input), callerRestrictions);
     assertNarrower(restrictions, callerRestrictions, 'the calling token');
@@ -180,9 +182,11 @@ export class TokenService {
   /**
    * Issues a replacement for token `id` with the same or fewer scopes, and optionally schedules the
    * old token's revocation: after a delay, or at the replacement's first successful use. Without a stated expiry the replacement gets the old token's lifetime
-   * counted from now, cut to the instance's longest lifetime and to the caller's own expiry.
+   * counted from now, cut to the instance's longest lifetime and to the caller's own expiry. Each
+   * restriction left out is the old token's; a null one is dropped.
    * @throws ApiError `not_found`, `token_not_active`, `validation_failed` (scopes not a subset, bad
-   * expiry or delay, a delay together with revocation on first use), `policy_violation` and `lifetime_exceeds_caller` (for a stated expiry, as in
+   * expiry or delay, a delay together with revocation on first use, a token caller widening or
+   * dropping a restriction), `policy_violation` and `lifetime_exceeds_caller` (for a stated expiry, as in
    * {@link create}), `insufficient_scope`, `name_conflict`, `reauth_required` (as in {@link create},
    * when the replacement would never expire).
    */
@@ -230,8 +234,8 @@ export class TokenService {
         throw invalidField('scopes', `must be a subset of the replaced token's scopes; "${outside}" is not`);
       }
       assertCanGrant(principal, scopes);
-      // Absent parts are the old token's; a token caller may only keep or narrow them, a console
-      // session may set anything.
+      // Absent parts are the old token's; a token caller may only keep or narrow them (null, none, is
+      // wider), a console session may set anything, null included.
       const restrictions = resolveRestrictions(requestedRestrictions, old.restrictions);
       if (principal.kind !== 'session') {
         assertNarrower(restrictions, old.restrictions, 'the replaced token');

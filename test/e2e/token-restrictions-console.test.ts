@@ -236,6 +236,78 @@ suite(suiteName, () => {
     await context.close();
   }, 90_000);
 
+  it('removes an address restriction on rotation: clearing Only from these addresses says so before submitting, and the replacement works from anywhere', async () => {
+    const { session, context, page } = await openPage('unrestrict', '/settings/tokens');
+    // Not the test's own address, so the old token is refused where the replacement will work.
+    const old = await createToken(session, {
+      name: 'office-only',
+      scopes: ['projects:read'],
+      expires_in_days: 30,
+      allowed_ips: ['10.0.0.0/8'],
+      rate_limit: { requests: 100, per_seconds: 60 },
+    });
+    expect(await callWithToken(server.baseUrl, old.token, '/v1/projects', 'office/1.0')).toMatchObject({
+      status: 403,
+      body: { code: 'ip_not_allowed' },
+    });
+
+    await page.goto(`/settings/tokens/${old.id}/rotate`);
+    const restrictions = page.getByRole('region', { name: /^Restrictions/ });
+    const addresses = restrictions.getByLabel('Only from these addresses');
+    await addresses.waitFor();
+    expect(await addresses.inputValue()).toBe('10.0.0.0/8');
+    await restrictions.getByText('clear it to remove it from the replacement', { exact: false }).waitFor();
+    const removedAddresses = 'The replacement will not be limited to addresses: it will work from anywhere.';
+    const notice = restrictions.getByText(removedAddresses);
+    expect(await notice.count()).toBe(0);
+
+    // Cleared from the keyboard; the notice appears under the field and in the summary.
+    await moveFocusTo(page, addresses, { limit: 60 });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    expect(await addresses.inputValue()).toBe('');
+    await notice.waitFor();
+    const describedBy = (await addresses.getAttribute('aria-describedby')) ?? '';
+    // The field names the notice's live region among its descriptions.
+    const noticeRegion = restrictions.locator('[aria-live="polite"]', { hasText: removedAddresses });
+    expect(describedBy.split(' ')).toContain(await noticeRegion.getAttribute('id'));
+    const summary = page.getByRole('region', { name: 'Summary' }).getByRole('list', { name: 'Restrictions' });
+    expect(await summary.getByRole('listitem').allTextContents()).toEqual([
+      'Not limited to addresses any more',
+      'At most 100 per minute',
+    ]);
+    await screenshot(page, 'rotate-token-remove-addresses');
+    await expectAccessible(page, 'the rotation form removing the address restriction');
+
+    // An address typed back keeps a restriction, so the notice goes; cleared again, it returns.
+    await addresses.fill('10.1.0.0/16');
+    await notice.waitFor({ state: 'detached' });
+    await addresses.fill('');
+    await notice.waitFor();
+
+    const create = page.getByRole('button', { name: 'Create replacement' });
+    await moveFocusTo(page, create, { limit: 60 });
+    await page.keyboard.press('Enter');
+    const newValue = await takeValue(page, 'Continue to verification');
+
+    const replacementId = (await getToken(session, old.id)).replaced_by ?? '';
+    expect(await getToken(session, replacementId)).toMatchObject({
+      allowed_ips: null,
+      rate_limit: { requests: 100, per_seconds: 60 },
+      projects: null,
+    });
+    await page.goto(`/settings/tokens/${replacementId}`);
+    const fact = (term: string) =>
+      page.locator('.fact', { has: page.getByRole('term').filter({ hasText: new RegExp(`^${term}$`) }) });
+    await fact('Only from').getByText('Any address').waitFor();
+    expect(await fact('Rate limit').getByRole('definition').textContent()).toBe('At most 100 per minute');
+    await expectAccessible(page, 'details of a replacement without an address restriction');
+
+    // From the address the old token was refused from, the replacement works.
+    expect((await callWithToken(server.baseUrl, newValue, '/v1/projects', 'office/2.0')).status).toBe(200);
+    await context.close();
+  }, 90_000);
+
   it('narrows a token to the scopes it used: the details page shows its usage and Narrow to these scopes opens the rotation with only those checked', async () => {
     const { session, context, page } = await openPage('narrow', '/settings/tokens');
     const wide = await createToken(session, {

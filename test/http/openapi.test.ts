@@ -112,6 +112,17 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  it('lets a token creation or rotation state null for each restriction, as a type list', () => {
+    const { schemas } = document.components;
+    for (const name of ['CreateTokenRequest', 'RotateTokenRequest']) {
+      const properties = schemas[name]?.['properties'] as Record<string, Json>;
+      expect(properties['allowed_ips'], name).toMatchObject({ type: ['array', 'null'], maxItems: 50 });
+      expect(properties['rate_limit'], name).toMatchObject({ type: ['object', 'null'] });
+      expect(properties['projects'], name).toMatchObject({ type: ['array', 'null'], maxItems: 100 });
+      expect(JSON.stringify(properties), name).not.toContain('anyOf');
+    }
+  });
+
   it('keeps every named schema in components and refers to it, nested ones too', () => {
     const { schemas } = document.components;
     for (const name of [

@@ -25,35 +25,49 @@ export const RateLimitSchema = Type.Object(
 export type RateLimit = Static<typeof RateLimitSchema>;
 
 /** A rate limit or null, as `type: ["object", "null"]` (no `anyOf` for the serializer). */
-const NullableRateLimit = Type.Unsafe<RateLimit | null>({
-  type: ['object', 'null'],
-  properties: {
-    requests: { type: 'integer', minimum: 1, maximum: 100_000 },
-    per_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
-  },
-  required: ['requests', 'per_seconds'],
-  additionalProperties: false,
-  description: 'At most `requests` per `per_seconds`, across every server process; null for none.',
-});
+const NullableRateLimit = (description: string) =>
+  Type.Unsafe<RateLimit | null>({
+    type: ['object', 'null'],
+    properties: {
+      requests: { type: 'integer', minimum: 1, maximum: 100_000 },
+      per_seconds: { type: 'integer', minimum: 1, maximum: 86_400 },
+    },
+    required: ['requests', 'per_seconds'],
+    additionalProperties: false,
+    description,
+  });
 
-/** A list of strings or null. */
-const NullableStrings = (description: string) =>
-  Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' }, description });
+/** A list of strings or null, as `type: ["array", "null"]`; a request's list is bounded. */
+const NullableStrings = (description: string, bounds: { maxItems?: number; maxLength?: number } = {}) =>
+  Type.Unsafe<string[] | null>({
+    type: ['array', 'null'],
+    items: { type: 'string', ...(bounds.maxLength === undefined ? {} : { maxLength: bounds.maxLength }) },
+    ...(bounds.maxItems === undefined ? {} : { maxItems: bounds.maxItems }),
+    description,
+  });
 
-/** The restrictions a token may carry, set on creation and rotation. */
+/**
+ * The restrictions a token may carry, set on creation and rotation. Null states "none of this
+ * kind"; absent leaves the part to the server (docs/tokens.md, "Rotation and creation keep or
+ * narrow"): the old token's on rotation, the calling token's on creation.
+ */
 const RestrictionFields = {
   allowed_ips: Type.Optional(
-    Type.Array(Type.String({ maxLength: 64 }), {
-      maxItems: MAX_ALLOWED_IPS,
-      description: 'IPv4/IPv6 addresses or CIDRs the token may be used from; absent or null: anywhere.',
-    }),
+    NullableStrings(
+      'IPv4/IPv6 addresses or CIDRs the token may be used from; null: anywhere; absent: as the old (rotation) or calling (creation) token.',
+      { maxItems: MAX_ALLOWED_IPS, maxLength: 64 },
+    ),
   ),
-  rate_limit: Type.Optional(RateLimitSchema),
+  rate_limit: Type.Optional(
+    NullableRateLimit(
+      'At most `requests` per `per_seconds`, across every server process; null: no limit; absent: as the old (rotation) or calling (creation) token.',
+    ),
+  ),
   projects: Type.Optional(
-    Type.Array(Type.String({ maxLength: 64 }), {
-      maxItems: MAX_RESTRICTED_PROJECTS,
-      description: 'Project ids the token may see and act on; absent: every project.',
-    }),
+    NullableStrings(
+      'Project ids the token may see and act on; null: every project; absent: as the old (rotation) or calling (creation) token.',
+      { maxItems: MAX_RESTRICTED_PROJECTS, maxLength: 64 },
+    ),
   ),
 };
 
@@ -81,7 +95,9 @@ export const TokenSchema = Type.Object(
         'Set on a token rotated with `revoke_old_on_first_use`: the replacement whose first successful use revokes this one.',
     }),
     allowed_ips: NullableStrings('IPv4/IPv6 addresses or CIDRs the token may be used from; null: anywhere.'),
-    rate_limit: NullableRateLimit,
+    rate_limit: NullableRateLimit(
+      'At most `requests` per `per_seconds`, across every server process; null for none.',
+    ),
     projects: NullableStrings('Project ids the token may see and act on; null: every project.'),
   },
   { $id: 'Token', description: 'An access token; never its value.' },

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { addressProblems } from './address-check';
+import { FieldNotice } from './field-notice';
 
 /** Props of {@link AddressesField}. */
 export interface AddressesFieldProps {
@@ -10,13 +11,15 @@ export interface AddressesFieldProps {
   error?: string | undefined;
   /** What the field says under itself; a token's words by default. */
   hint?: string;
+  /** A notice under the field, such as a rotation removing the old token's addresses. */
+  notice?: string | undefined;
 }
 
 /**
  * "Only from these addresses": one IPv4 or IPv6 address or CIDR per line, each bad entry named as it
  * is typed.
  */
-export function AddressesField({ value, onChange, error, hint }: AddressesFieldProps) {
+export function AddressesField({ value, onChange, error, hint, notice }: AddressesFieldProps) {
   const id = useId();
   const problems = addressProblems(value);
   const invalid = problems.length > 0 || error !== undefined;
@@ -34,7 +37,7 @@ export function AddressesField({ value, onChange, error, hint }: AddressesFieldP
         autoComplete="off"
         placeholder={'203.0.113.7\n10.0.0.0/8'}
         aria-invalid={invalid ? true : undefined}
-        aria-describedby={`${id}-addresses-hint ${id}-addresses-errors`}
+        aria-describedby={`${id}-addresses-hint ${id}-addresses-errors ${id}-addresses-notice`}
         onChange={(event) => onChange(event.currentTarget.value)}
       />
       <p id={`${id}-addresses-hint`} className="hint">
@@ -52,6 +55,7 @@ export function AddressesField({ value, onChange, error, hint }: AddressesFieldP
           <p className="field-error">{error}</p>
         ) : null}
       </div>
+      <FieldNotice id={`${id}-addresses-notice`} text={notice} />
     </div>
   );
 }

@@ -1,8 +1,10 @@
+import type { BodyOf } from '@skytells/contract';
 import { useEffect, useId, useState } from 'react';
 import { api, ApiProblem } from '../api';
-import type { RateLimit, Token } from '../types';
+import type { Token } from '../types';
 import { addressLines, addressProblems } from './address-check';
 import { AddressesField } from './addresses-field';
+import { FieldNotice } from './field-notice';
 
 /** The "per" choices of the rate limit, in seconds. */
 export const RATE_PERIODS = [
@@ -26,11 +28,36 @@ export interface RestrictionsValue {
   projects: ReadonlySet<string>;
 }
 
-/** The restriction fields of a create or rotate request; each only when filled. */
-export interface RestrictionsRequest {
-  allowed_ips?: string[];
-  rate_limit?: RateLimit;
-  projects?: string[];
+/**
+ * The restriction fields of a create or rotate request: each only when filled, or null on a
+ * rotation for a part of the old token's the user cleared (docs/tokens.md, "Restrictions").
+ */
+export type RestrictionsRequest = Pick<BodyOf<'rotateToken'>, 'allowed_ips' | 'rate_limit' | 'projects'>;
+
+/** The parts of the old token's restrictions a rotation form leaves empty, so removes. */
+export interface RemovedRestrictions {
+  addresses: boolean;
+  rateLimit: boolean;
+  projects: boolean;
+}
+
+/** What the form says, under the field, about each part the replacement will no longer have. */
+export const REMOVED_NOTICES: Record<keyof RemovedRestrictions, string> = {
+  addresses: 'The replacement will not be limited to addresses: it will work from anywhere.',
+  rateLimit: 'The replacement will have no rate limit.',
+  projects: 'The replacement will not be limited to projects: it will see and act on every project.',
+};
+
+/**
+ * The parts `old` restricts that `value` leaves empty. A project list the old token had empty (no
+ * project) cannot be shown as checkboxes, so unchecked projects keep it.
+ */
+export function removedRestrictions(value: RestrictionsValue, old: Token): RemovedRestrictions {
+  return {
+    addresses: old.allowed_ips !== null && addressLines(value.addresses).length === 0,
+    rateLimit: old.rate_limit !== null && value.requests.trim() === '',
+    projects: (old.projects?.length ?? 0) > 0 && value.projects.size === 0,
+  };
 }
 
 /** Field errors of the restrictions section, in the form's words. */
@@ -74,8 +101,14 @@ function requestsProblem(requests: string): string | undefined {
   return undefined;
 }
 
-/** The request fields for `value`, or the errors that keep it from being sent. */
-export function restrictionsRequest(value: RestrictionsValue): {
+/**
+ * The request fields for `value`, or the errors that keep it from being sent. With `removed` (a
+ * rotation), each part removed is sent as null, so the replacement does not keep the old token's.
+ */
+export function restrictionsRequest(
+  value: RestrictionsValue,
+  removed?: RemovedRestrictions,
+): {
   request: RestrictionsRequest;
   errors: RestrictionErrors;
 } {
@@ -92,6 +125,9 @@ export function restrictionsRequest(value: RestrictionsValue): {
     request.rate_limit = { requests: Number(value.requests), per_seconds: per };
   }
   if (value.projects.size > 0) request.projects = [...value.projects];
+  if (removed?.addresses) request.allowed_ips = null;
+  if (removed?.rateLimit) request.rate_limit = null;
+  if (removed?.projects) request.projects = null;
   return { request, errors };
 }
 
@@ -129,13 +165,15 @@ export interface RestrictionsFieldProps {
   errors: RestrictionErrors;
   /** What the section says under its heading; the create form's words by default. */
   hint?: string;
+  /** On a rotation, the old token's parts the form now leaves empty: each says so under its field. */
+  removed?: RemovedRestrictions;
 }
 
 /**
  * The optional "Restrictions" section of the create and rotate forms: the addresses a token may be
  * used from (checked as you type), a rate limit, and the projects it may act on.
  */
-export function RestrictionsField({ value, onChange, errors, hint }: RestrictionsFieldProps) {
+export function RestrictionsField({ value, onChange, errors, hint, removed }: RestrictionsFieldProps) {
   const id = useId();
   const { projects, error: projectsError } = useProjects();
   const requestsError = errors.requests ?? requestsProblem(value.requests);
@@ -160,9 +198,10 @@ export function RestrictionsField({ value, onChange, errors, hint }: Restriction
         value={value.addresses}
         onChange={(addresses) => set({ addresses })}
         error={errors.addresses}
+        notice={removed?.addresses ? REMOVED_NOTICES.addresses : undefined}
       />
 
-      <fieldset className="field" aria-describedby={`${id}-rate-hint`}>
+      <fieldset className="field" aria-describedby={`${id}-rate-hint ${id}-rate-notice`}>
         <legend className="label label-inline">At most N requests per …</legend>
         <div className="rate-limit">
           <span className="rate-limit-part">
@@ -207,9 +246,13 @@ export function RestrictionsField({ value, onChange, errors, hint }: Restriction
             </p>
           ) : null}
         </div>
+        <FieldNotice
+          id={`${id}-rate-notice`}
+          text={removed?.rateLimit ? REMOVED_NOTICES.rateLimit : undefined}
+        />
       </fieldset>
 
-      <fieldset className="field" aria-describedby={`${id}-projects-hint`}>
+      <fieldset className="field" aria-describedby={`${id}-projects-hint ${id}-projects-notice`}>
         <legend className="label label-inline">Only these projects</legend>
         <p id={`${id}-projects-hint`} className="hint">
           The token sees and acts on the checked projects only. None checked: every project.
@@ -246,6 +289,10 @@ export function RestrictionsField({ value, onChange, errors, hint }: Restriction
             {errors.projects}
           </p>
         ) : null}
+        <FieldNotice
+          id={`${id}-projects-notice`}
+          text={removed?.projects ? REMOVED_NOTICES.projects : undefined}
+        />
       </fieldset>
     </section>
   );

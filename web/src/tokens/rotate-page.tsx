@@ -10,6 +10,7 @@ import { ExpirationField, type ExpirationValue, expectedExpiry, expirationReques
 import { tokenFormErrors, type TokenFormErrors } from './problem-messages';
 import {
   RestrictionsField,
+  removedRestrictions,
   restrictionsOf,
   restrictionsRequest,
   type RestrictionsValue,
@@ -167,6 +168,8 @@ function ReplacementForm({
   const [restrictions, setRestrictions] = useState<RestrictionsValue>(() => restrictionsOf(old));
   const [errors, setErrors] = useState<TokenFormErrors>({});
   const [busy, setBusy] = useState(false);
+  // A part of the old token's restrictions cleared here is sent as null: the replacement drops it.
+  const removed = removedRestrictions(restrictions, old);
   const days = lifetimeDays(old);
   const sameAs = days === null ? null : new Date(now.getTime() + days * 86_400_000);
 
@@ -183,7 +186,7 @@ function ReplacementForm({
     if (selected.size === 0) found.scopes = 'Keep at least one scope.';
     const expires = expirationRequest(expiration, new Date());
     if (expires === null) found.expiration = 'Pick a day between tomorrow and a year from now.';
-    const restricted = restrictionsRequest(restrictions);
+    const restricted = restrictionsRequest(restrictions, removed);
     if (Object.keys(restricted.errors).length > 0) found.restrictions = restricted.errors;
     setErrors(found);
     if (Object.keys(found).length > 0 || expires === null) {
@@ -275,7 +278,8 @@ function ReplacementForm({
             setErrors(({ restrictions: _answered, ...rest }) => rest);
           }}
           errors={errors.restrictions ?? {}}
-          hint="Filled in with the old token's restrictions. A part left empty keeps the old token's, so a replacement is never freer."
+          removed={removed}
+          hint="Filled in with the old token's restrictions. Change a part to narrow or widen it, or clear it to remove it from the replacement."
         />
         <fieldset className="field">
           <legend className="label">When should the old token stop working?</legend>
@@ -308,7 +312,7 @@ function ReplacementForm({
       </div>
       <aside className="form-aside">
         <TokenSummary
-          restrictions={restrictionsRequest(restrictions).request}
+          restrictions={restrictionsRequest(restrictions, removed).request}
           name={name}
           scopes={selected}
           catalogue={catalogue}

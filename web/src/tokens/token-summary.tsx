@@ -14,17 +14,24 @@ export interface TokenSummaryProps {
   restrictions?: RestrictionsRequest;
 }
 
-/** "Only from 3 addresses", "At most 100 per minute", "Only 1 project". */
+/**
+ * "Only from 3 addresses", "At most 100 per minute", "Only 1 project"; for a part a rotation removes
+ * (null), that the replacement no longer has it.
+ */
 function restrictionLines(restrictions: RestrictionsRequest): string[] {
   const lines: string[] = [];
   const ips = restrictions.allowed_ips;
-  if (ips !== undefined)
+  if (ips === null) lines.push('Not limited to addresses any more');
+  else if (ips !== undefined)
     lines.push(
       ips.length === 1 ? `Only from ${ips[0] ?? ''}` : `Only from ${ips.length} addresses or ranges`,
     );
-  if (restrictions.rate_limit !== undefined) lines.push(`At most ${rateLimitText(restrictions.rate_limit)}`);
+  const limit = restrictions.rate_limit;
+  if (limit === null) lines.push('No rate limit any more');
+  else if (limit !== undefined) lines.push(`At most ${rateLimitText(limit)}`);
   const projects = restrictions.projects;
-  if (projects !== undefined)
+  if (projects === null) lines.push('Not limited to projects any more');
+  else if (projects !== undefined)
     lines.push(projects.length === 1 ? 'Only 1 project' : `Only ${projects.length} projects`);
   return lines;
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { operations } from '@skytells/contract';
 import { ApiError } from '../../../core/errors.js';
 import { SCOPE_CATALOGUE } from '../../../core/scopes.js';
+import type { RestrictionsInput } from '../../../core/token-restrictions.js';
 import { authenticate, contextOf, principalOf } from '../authenticate.js';
 import { routeOf } from '../route-of.js';
 import { pageLimit, tokenJson, tokenUsageJson } from '../schemas.js';
@@ -15,17 +16,21 @@ function expiration(body: { expires_in_days?: number; expires_at?: string; expir
   };
 }
 
-/** The restrictions a create or rotate body gives, in core's words; absent parts stay absent. */
+/**
+ * The restrictions a create or rotate body gives, in core's words: absent parts stay absent, null
+ * parts (explicitly none) stay null.
+ */
 function restrictions(body: {
-  allowed_ips?: string[];
-  rate_limit?: { requests: number; per_seconds: number };
-  projects?: string[];
-}) {
+  allowed_ips?: string[] | null;
+  rate_limit?: { requests: number; per_seconds: number } | null;
+  projects?: string[] | null;
+}): RestrictionsInput {
+  const limit = body.rate_limit;
   return {
     ...(body.allowed_ips === undefined ? {} : { allowedIps: body.allowed_ips }),
-    ...(body.rate_limit === undefined
+    ...(limit === undefined
       ? {}
-      : { rateLimit: { requests: body.rate_limit.requests, perSeconds: body.rate_limit.per_seconds } }),
+      : { rateLimit: limit === null ? null : { requests: limit.requests, perSeconds: limit.per_seconds } }),
     ...(body.projects === undefined ? {} : { projects: body.projects }),
   };
 }
