@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config/config.js';
+import pino from 'pino';
+import { type LogLevel, loadConfig } from '../src/config/config.js';
 import type { DatabaseTarget } from '../src/adapters/storage/database.js';
 import { KyselyTokenStore } from '../src/adapters/storage/kysely-token-store.js';
 import { ApiError } from '../src/core/errors.js';
 import { secureRandom } from '../src/core/random.js';
 import { generateTokenValue } from '../src/core/token-format.js';
 import { composePlatform } from '../src/main/compose.js';
+import { createLogger } from '../src/main/logger.js';
 import { seedTokens } from './lib/seed.js';
 import { profileOnRequest } from './profile.js';
 
@@ -73,7 +75,19 @@ if (databaseUrl !== undefined) {
 
 const secret = process.env['SKYTELLS_SECRET'] ?? randomBytes(32).toString('hex');
 const config = loadConfig({ SKYTELLS_SECRET: secret, SKYTELLS_DATA_DIR: dir });
-const platform = await composePlatform({ config, target, logger: false, scrypt: { N: 1024, r: 8, p: 1 } });
+// BENCH_LOG=<level>: logs as `skytells-server` logs at that level (SKYTELLS_LOG_LEVEL), as JSON to
+// /dev/null, synchronously as pino writes to standard output (a server whose output is piped);
+// without it nothing is logged.
+const logLevel = process.env['BENCH_LOG'] as LogLevel | undefined;
+const platform = await composePlatform({
+  config,
+  target,
+  logger:
+    logLevel === undefined
+      ? false
+      : createLogger(logLevel, pino.destination({ dest: '/dev/null', sync: true })),
+  scrypt: { N: 1024, r: 8, p: 1 },
+});
 const context = { ip: '127.0.0.1', userAgent: 'bench' };
 const values: string[] = [];
 if (tokensFile !== undefined) {

@@ -13,7 +13,8 @@ import { cycleTokens, type LoadFigures, requireWrk, writeValues } from './lib/wr
  * body, (b) a minimal correct verifier (minimal-verifier-server.ts), (c) Skytells on SQLite and
  * (d) on PostgreSQL, each with valid tokens (TOKEN_COUNT, cycled) and with 1,000 unknown ones (valid
  * checksum, no such token), and (e) on SQLite and (f) on PostgreSQL with restricted tokens
- * (BENCH_RESTRICTED: an `allowed_ips` and a `rate_limit` on each).
+ * (BENCH_RESTRICTED: an `allowed_ips` and a `rate_limit` on each); (c) to (f) log nothing, and (g) is
+ * (c) writing the access line of every request as `skytells-server` does by default (BENCH_LOG=info).
  * wrk drives each in turn; rounds alternate between them and the median
  * is reported, so that a noisy neighbour affects all alike. Then, in process, the cost of one
  * verification and what repeated and distinct unknown values cost.
@@ -44,7 +45,7 @@ const unknownFile = writeValues(
 interface Load {
   label: string;
   /** The server's letter in the report: ratios are taken to (a) and to (b) with the same kind of token. */
-  letter: 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
+  letter: 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
   kind: 'valid' | 'unknown';
   server: BenchServer;
   file: string;
@@ -65,6 +66,8 @@ const bare = await startServer('bare-server.ts');
 const [minimal, minimalFile] = await withTokens('minimal-verifier-server.ts', {});
 const [sqlite, sqliteFile] = await withTokens('token-server.ts', {});
 const [restricted, restrictedFile] = await withTokens('token-server.ts', { BENCH_RESTRICTED: '1' });
+// As `skytells-server` runs by default: an access line per request at SKYTELLS_LOG_LEVEL=info.
+const [logged, loggedFile] = await withTokens('token-server.ts', { BENCH_LOG: 'info' });
 const schema = url === undefined ? undefined : await freshSchema(url);
 const postgres =
   url === undefined || schema === undefined
@@ -93,6 +96,7 @@ if (postgres !== undefined) {
   add('(d) Skytells on PostgreSQL, unknown tokens (401)', 'd', 'unknown', postgres[0], unknownFile);
 }
 add('(e) Skytells on SQLite, restricted tokens', 'e', 'valid', restricted, restrictedFile);
+add('(g) Skytells on SQLite, access log at info (the default)', 'g', 'valid', logged, loggedFile);
 if (restrictedPostgres !== undefined) {
   add(
     '(f) Skytells on PostgreSQL, restricted tokens',
@@ -110,6 +114,7 @@ if (restrictedPostgres !== undefined) {
 for (const server of [
   sqlite,
   restricted,
+  logged,
   ...(postgres === undefined ? [] : [postgres[0]]),
   ...(restrictedPostgres === undefined ? [] : [restrictedPostgres[0]]),
 ]) {
@@ -313,6 +318,7 @@ for (const server of [
   minimal,
   sqlite,
   restricted,
+  logged,
   ...(postgres === undefined ? [] : [postgres[0]]),
   ...(restrictedPostgres === undefined ? [] : [restrictedPostgres[0]]),
 ])

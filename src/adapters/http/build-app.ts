@@ -8,6 +8,7 @@ import Fastify, {
   type preValidationHookHandler,
 } from 'fastify';
 import { ApiError } from '../../core/errors.js';
+import { AccessLogController, accessLoggerOf, lazyRequestLogger } from './access-log.js';
 import { installErrorHandler, sendFrameworkError } from './error-handler.js';
 import type { Metrics } from './metrics.js';
 import { apiSecurityHeaders, securityHeaders } from './security-headers.js';
@@ -71,6 +72,11 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors: sendFrameworkError,
+    logController: new AccessLogController(
+      options.logger === false ? undefined : accessLoggerOf(options.logger),
+    ),
+    // Without a logger Fastify makes no request loggers at all: a factory would make it make some.
+    ...(options.logger === false ? {} : { childLoggerFactory: lazyRequestLogger }),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Bodies are never coerced or stripped: a wrong type or an unknown field is a 400. Query strings

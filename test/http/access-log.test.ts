@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/main/logger.js';
+import {
+  bearer,
+  createTestPlatform,
+  createToken,
+  signUpAndSignIn,
+  type TestPlatform,
+} from '../support/harness.js';
+import { unissuedToken } from '../support/http.js';
+
+/** Every line pino writes, parsed. */
+class MemoryLog {
+  readonly lines: Record<string, unknown>[] = [];
+  write(line: string): void {
+    this.lines.push(JSON.parse(line) as Record<string, unknown>);
+  }
+  of(reqId: string): Record<string, unknown>[] {
+    return this.lines.filter((line) => line['reqId'] === reqId);
+  }
+}
+
+describe('the access log', () => {
+  let platform: TestPlatform;
+  let quiet: TestPlatform;
+  const log = new MemoryLog();
+  const warnings = new MemoryLog();
+  beforeAll(async () => {
+    platform = await createTestPlatform({ logger: createLogger('info', log) });
+    quiet = await createTestPlatform({ logger: createLogger('warn', warnings) });
+  });
+  afterAll(async () => {
+    await platform.close();
+    await quiet.close();
+  });
+
+  it('writes one line per request, when it is done: request id, method, URL, address, status and time', async () => {
+    const user = await signUpAndSignIn(platform.app);
+    const { token } = await createToken(platform.app, user);
+    const response = await platform.app.inject({
+      method: 'GET',
+      url: '/v1/tokens/self',
+      headers: bearer(token),
+    });
+    expect(response.statusCode).toBe(200);
+    const reqId = response.headers['x-request-id'] as string;
+
+    const lines = log.of(reqId);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { method: 'GET', url: '/v1/tokens/self', remoteAddress: '127.0.0.1' },
+      res: { statusCode: 200 },
+    });
+    expect(lines[0]!['responseTime']).toEqual(expect.any(Number));
+    expect(log.lines.filter((line) => line['msg'] === 'incoming request')).toEqual([]);
+  });
+
+  it('binds the request id to what the request logs on its way, as to its access line', async () => {
+    const response = await platform.app.inject({
+      method: 'GET',
+      url: '/v1/tokens/self',
+      headers: bearer(unissuedToken()),
+    });
+    expect(response.statusCode).toBe(401);
+    const reqId = response.headers['x-request-id'] as string;
+
+    expect(log.of(reqId).map((line) => [line['msg'], line['code'] ?? null])).toEqual([
+      ['request refused', 'token_invalid'],
+      ['request completed', null],
+    ]);
+    expect(log.of(reqId)[1]).toMatchObject({ res: { statusCode: 401 } });
+  });
+
+  it('writes none below its level (SKYTELLS_LOG_LEVEL=warn)', async () => {
+    const response = await quiet.app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    await quiet.app.inject({ method: 'GET', url: '/v1/tokens/self', headers: bearer(unissuedToken()) });
+
+    expect(warnings.lines.filter((line) => line['reqId'] !== undefined)).toEqual([]);
+  });
+});
