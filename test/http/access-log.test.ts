@@ -73,6 +73,36 @@ describe('the access log', () => {
     expect(log.of(reqId)[1]).toMatchObject({ res: { statusCode: 401 } });
   });
 
+  it("names the client as SKYTELLS_TRUST_PROXY resolves it, the same address as the token's last use", async () => {
+    const behind = new MemoryLog();
+    const proxied = await createTestPlatform({
+      logger: createLogger('info', behind),
+      env: { SKYTELLS_TRUST_PROXY: '127.0.0.1' },
+    });
+    try {
+      const user = await signUpAndSignIn(proxied.app);
+      const { token, id } = await createToken(proxied.app, user);
+      const response = await proxied.app.inject({
+        method: 'GET',
+        url: '/v1/tokens/self',
+        headers: { ...bearer(token), 'x-forwarded-for': '198.51.100.23' },
+      });
+      const reqId = response.headers['x-request-id'] as string;
+
+      expect(behind.of(reqId)).toEqual([
+        expect.objectContaining({ req: expect.objectContaining({ remoteAddress: '198.51.100.23' }) }),
+      ]);
+      const shown = await proxied.app.inject({
+        method: 'GET',
+        url: `/v1/tokens/${id}`,
+        headers: user.headers,
+      });
+      expect(shown.json()).toMatchObject({ last_used_ip: '198.51.100.23' });
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('writes none below its level (SKYTELLS_LOG_LEVEL=warn)', async () => {
     const response = await quiet.app.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);

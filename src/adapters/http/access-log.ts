@@ -17,13 +17,15 @@ export function requestLogFields(request: {
   url?: string;
   host?: string;
   ip?: string;
+  clientAddress?: string | null;
   socket?: { remotePort?: number };
 }) {
   return {
     method: request.method,
     url: request.url === undefined ? undefined : redactUrl(request.url),
     host: request.host,
-    remoteAddress: request.ip,
+    // The address authentication read, if it did (see clientAddressOf): not parsed twice.
+    remoteAddress: request.clientAddress ?? request.ip,
     remotePort: request.socket?.remotePort,
   };
 }

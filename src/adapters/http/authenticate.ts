@@ -23,6 +23,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller; set by the `authenticate` hook of protected routes. */
     principal: Principal | null;
+    /** The client's address once read ({@link clientAddressOf}); null before. */
+    clientAddress: string | null;
   }
 }
 
@@ -53,10 +55,23 @@ export function sessionCookie(secret: string | null, options: { secure: boolean;
   });
 }
 
+/**
+ * The client's address (`request.ip`), read once per request: through trusted proxies
+ * (`SKYTELLS_TRUST_PROXY`) each reading of `request.ip` walks `X-Forwarded-For` again, and verification,
+ * usage and the access log all need it.
+ */
+export function clientAddressOf(request: FastifyRequest): string {
+  request.clientAddress ??= request.ip;
+  return request.clientAddress;
+}
+
 /** Where the request came from, for audit and last-used data. */
 export function contextOf(request: FastifyRequest): RequestContext {
   const userAgent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: userAgent === undefined ? null : userAgent.slice(0, 512) };
+  return {
+    ip: clientAddressOf(request),
+    userAgent: userAgent === undefined ? null : userAgent.slice(0, 512),
+  };
 }
 
 /** The authenticated caller of a protected route. */
@@ -278,7 +293,12 @@ export function authenticate(
     request.principal = principal;
     // The scope this request exercised, counted in memory (docs/tokens.md, "Usage").
     if (principal.kind === 'token') {
-      services.tokenUsage.recorder.record({ tokenId: principal.token.id, scope, ip: request.ip, at });
+      services.tokenUsage.recorder.record({
+        tokenId: principal.token.id,
+        scope,
+        ip: clientAddressOf(request),
+        at,
+      });
     }
   };
   // A callback hook rather than an async one: a cached token is admitted without a promise.

@@ -89,6 +89,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   app.setValidatorCompiler((route) => (route.httpPart === 'querystring' ? queries(route) : bodies(route)));
 
   app.decorateRequest('principal', null);
+  app.decorateRequest('clientAddress', null);
   // Only JSON bodies: text/plain (parsed by Fastify by default) becomes a 415.
   app.removeContentTypeParser('text/plain');
   // Many clients send `Content-Type: application/json` on every request, bodiless DELETEs included:
