@@ -8,17 +8,7 @@ import {
   type TestPlatform,
 } from '../support/harness.js';
 import { unissuedToken } from '../support/http.js';
-
-/** Every line pino writes, parsed. */
-class MemoryLog {
-  readonly lines: Record<string, unknown>[] = [];
-  write(line: string): void {
-    this.lines.push(JSON.parse(line) as Record<string, unknown>);
-  }
-  of(reqId: string): Record<string, unknown>[] {
-    return this.lines.filter((line) => line['reqId'] === reqId);
-  }
-}
+import { MemoryLog } from '../support/memory-log.js';
 
 describe('the access log', () => {
   let platform: TestPlatform;
@@ -45,7 +35,7 @@ describe('the access log', () => {
     expect(response.statusCode).toBe(200);
     const reqId = response.headers['x-request-id'] as string;
 
-    const lines = log.of(reqId);
+    const lines = log.records(reqId);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       level: 30,
@@ -54,7 +44,7 @@ describe('the access log', () => {
       res: { statusCode: 200 },
     });
     expect(lines[0]!['responseTime']).toEqual(expect.any(Number));
-    expect(log.lines.filter((line) => line['msg'] === 'incoming request')).toEqual([]);
+    expect(log.records().filter((line) => line['msg'] === 'incoming request')).toEqual([]);
   });
 
   it('binds the request id to what the request logs on its way, as to its access line', async () => {
@@ -66,11 +56,11 @@ describe('the access log', () => {
     expect(response.statusCode).toBe(401);
     const reqId = response.headers['x-request-id'] as string;
 
-    expect(log.of(reqId).map((line) => [line['msg'], line['code'] ?? null])).toEqual([
+    expect(log.records(reqId).map((line) => [line['msg'], line['code'] ?? null])).toEqual([
       ['request refused', 'token_invalid'],
       ['request completed', null],
     ]);
-    expect(log.of(reqId)[1]).toMatchObject({ res: { statusCode: 401 } });
+    expect(log.records(reqId)[1]).toMatchObject({ res: { statusCode: 401 } });
   });
 
   it("names the client as SKYTELLS_TRUST_PROXY resolves it, the same address as the token's last use", async () => {
@@ -89,7 +79,7 @@ describe('the access log', () => {
       });
       const reqId = response.headers['x-request-id'] as string;
 
-      expect(behind.of(reqId)).toEqual([
+      expect(behind.records(reqId)).toEqual([
         expect.objectContaining({ req: expect.objectContaining({ remoteAddress: '198.51.100.23' }) }),
       ]);
       const shown = await proxied.app.inject({
@@ -108,6 +98,6 @@ describe('the access log', () => {
     expect(response.statusCode).toBe(200);
     await quiet.app.inject({ method: 'GET', url: '/v1/tokens/self', headers: bearer(unissuedToken()) });
 
-    expect(warnings.lines.filter((line) => line['reqId'] !== undefined)).toEqual([]);
+    expect(warnings.records().filter((line) => line['reqId'] !== undefined)).toEqual([]);
   });
 });

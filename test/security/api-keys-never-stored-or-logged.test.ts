@@ -6,14 +6,7 @@ import { KeyedHasher } from '../../src/core/keyed-hash.js';
 import { createLogger } from '../../src/main/logger.js';
 import { bearer, createTestPlatform, signUpAndSignIn, type TestPlatform } from '../support/harness.js';
 import { withBadChecksum } from '../support/http.js';
-
-/** Every line pino writes, kept in memory. */
-class MemoryLog {
-  readonly lines: string[] = [];
-  write(line: string): void {
-    this.lines.push(line);
-  }
-}
+import { MemoryLog } from '../support/memory-log.js';
 
 const SECRET = 'a'.repeat(64);
 

@@ -12,17 +12,7 @@ import {
   type TestPlatform,
 } from '../support/harness.js';
 import { unissuedToken, withBadChecksum } from '../support/http.js';
-
-/** Every line pino writes, kept in memory. */
-class MemoryLog {
-  readonly lines: string[] = [];
-  write(line: string): void {
-    this.lines.push(line);
-  }
-  get text(): string {
-    return this.lines.join('');
-  }
-}
+import { MemoryLog } from '../support/memory-log.js';
 
 describe('secrets never reach the logs', () => {
   let platform: TestPlatform;

@@ -17,14 +17,7 @@ import {
   type TestPlatform,
 } from './harness.js';
 import { ProviderStandIn } from './provider-stand-ins.js';
-
-/** Every line pino writes, kept in memory. */
-class MemoryLog {
-  readonly lines: string[] = [];
-  write(line: string): void {
-    this.lines.push(line);
-  }
-}
+import { MemoryLog } from './memory-log.js';
 
 /** A user message that asks for a greeting. */
 export const hello = [{ role: 'user', content: 'Say hello' }];
