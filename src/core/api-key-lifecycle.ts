@@ -1,6 +1,6 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
-import type { KeyedHasher } from './keyed-hash.js';
+import { type KeyedHasher, memoryKeyOf } from './keyed-hash.js';
 import type { LastUseRecorder } from './last-use-recorder.js';
 import type { WebhookEvent } from '@skytells/contract';
 import type { Actor, ApiKey, ApiKeyRevocationReason, RequestContext } from './model.js';
@@ -108,7 +108,7 @@ export class ApiKeyChanges {
     };
     const hash = this.#deps.hasher.hash('api-key-hash', value);
     await this.stores.apiKeys.insert(key, hash);
-    this.#deps.unknown?.forget(hash);
+    this.#deps.unknown?.forget(memoryKeyOf(value));
     return { key, value };
   }
 

@@ -1,6 +1,6 @@
 import { createHash, createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual, KeyedHasher } from './keyed-hash.js';
+import { constantTimeEqual, KeyedHasher, memoryKeyOf } from './keyed-hash.js';
 
 const SECRET = 'a server secret of at least thirty-two characters';
 const VALUE = 'skt_0123456789abcdefghijABCDEFGHIJ012345';
@@ -61,5 +61,15 @@ describe('constantTimeEqual', () => {
     // Same number of characters, different number of UTF-8 bytes.
     expect(constantTimeEqual('é', 'e')).toBe(false);
     expect(constantTimeEqual('ée', 'éé')).toBe(false);
+  });
+});
+
+describe('memoryKeyOf', () => {
+  it('is the SHA-256 digest of the value, unlike any stored (keyed) hash of it', () => {
+    const key = memoryKeyOf(VALUE);
+    expect(key).toBe(createHash('sha256').update(VALUE).digest('base64url'));
+    expect(key).not.toContain(VALUE);
+    expect(key).not.toBe(new KeyedHasher(SECRET).hash('token-hash', VALUE));
+    expect(memoryKeyOf(`${VALUE.slice(0, -1)}6`)).not.toBe(key);
   });
 });

@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, hkdfSync, type KeyObject, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, hash, hkdfSync, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 /** What a derived key is used for; each purpose gets its own key from the server secret. */
 export type KeyPurpose =
@@ -51,6 +51,16 @@ export class KeyedHasher {
   verify(purpose: KeyPurpose, value: string, expected: string): boolean {
     return constantTimeEqual(this.hash(purpose, value), expected);
   }
+}
+
+/**
+ * The key under which this process's memory knows a credential value (the verification caches):
+ * SHA-256 of the value, in one call. Stored hashes are keyed so that a leaked database cannot test
+ * guesses; in memory a key would add nothing, since the process holds its HMAC keys beside it, and a
+ * one-shot digest is a fraction of an HMAC's cost on the path of every request.
+ */
+export function memoryKeyOf(value: string): string {
+  return hash('sha256', value, 'base64url');
 }
 
 /** Compares two strings in time that depends only on their lengths. */

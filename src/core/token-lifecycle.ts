@@ -1,6 +1,6 @@
 import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
-import type { KeyedHasher } from './keyed-hash.js';
+import { type KeyedHasher, memoryKeyOf } from './keyed-hash.js';
 import type { LastUseRecorder } from './last-use-recorder.js';
 import type {
   AccessToken,
@@ -220,7 +220,7 @@ export class TokenChanges {
     };
     const hash = this.#deps.hasher.hash('token-hash', value);
     await this.stores.tokens.insert(token, hash);
-    this.#deps.unknown?.forget(hash);
+    this.#deps.unknown?.forget(memoryKeyOf(value));
     return { token, value };
   }
 

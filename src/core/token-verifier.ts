@@ -2,7 +2,7 @@ import type { AuditLog } from './audit.js';
 import type { Clock } from './clock.js';
 import { ApiError, type ErrorCode } from './errors.js';
 import type { FirstUseRevocations } from './first-use-revocations.js';
-import type { KeyedHasher, KeyPurpose } from './keyed-hash.js';
+import { type KeyedHasher, type KeyPurpose, memoryKeyOf } from './keyed-hash.js';
 import type { LastUseRecorder } from './last-use-recorder.js';
 import { type AccessToken, type ApiKey, type RequestContext, tokenStatus } from './model.js';
 import type { CredentialKind, Stores, UnitOfWork } from './ports.js';
@@ -122,33 +122,34 @@ export class TokenVerifier {
   ): CredentialOfKind[K] | Promise<CredentialOfKind[K]> {
     const started = performance.now();
     if (!rules.isWellFormed(value)) return this.#fail('malformed', value, undefined, context, started);
-    const hash = this.#deps.hasher.hash(rules.purpose, value);
-    const cached = this.#deps.cache?.get(hash, rules.kind);
+    // The caches know values by a plain digest; the keyed hash is computed only to ask the database.
+    const key = memoryKeyOf(value);
+    const cached = this.#deps.cache?.get(key, rules.kind);
     if (cached !== undefined) {
       return this.#check(rules.kind, cached, value, context, started, now ?? this.#deps.clock.now());
     }
-    if (this.#deps.unknown?.isKnownUnknown(hash) === true) {
+    if (this.#deps.unknown?.isKnownUnknown(key) === true) {
       return this.#fail('invalid', value, undefined, context, started);
     }
-    return this.#verifyFromStore(rules, hash, value, context, started);
+    return this.#verifyFromStore(rules, key, value, context, started);
   }
 
   async #verifyFromStore<K extends CredentialKind>(
     rules: KindRules<K>,
-    hash: string,
+    key: string,
     value: string,
     context: RequestContext,
     started: number,
   ): Promise<CredentialOfKind[K]> {
     const { cache, unknown } = this.#deps;
     const generation = cache?.generation;
-    const credential = await rules.find(this.#deps.uow.stores, hash);
+    const credential = await rules.find(this.#deps.uow.stores, this.#deps.hasher.hash(rules.purpose, value));
     if (credential === undefined) {
-      unknown?.remember(hash);
+      unknown?.remember(key);
       return this.#fail('invalid', value, undefined, context, started);
     }
     if ('scopes' in credential) await this.#deps.firstUse?.load(credential);
-    cache?.setCredential(hash, rules.kind, credential, generation);
+    cache?.setCredential(key, rules.kind, credential, generation);
     return this.#check(rules.kind, credential, value, context, started, this.#deps.clock.now());
   }
 

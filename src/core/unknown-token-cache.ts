@@ -10,12 +10,12 @@ export interface UnknownTokenCacheOptions {
 }
 
 /**
- * Keyed hashes of well-formed values that matched no token, each "unknown until" a short while from
+ * Digests (`memoryKeyOf`) of well-formed values that matched no token, each "unknown until" a short while from
  * now, so that a client or attacker repeating such a value costs one database look-up per value and
  * per TTL instead of one per request. Bounded and least-recently-used, so a flood of distinct values
  * cannot grow memory: the oldest entries leave first, and forgetting one only costs a look-up.
  *
- * Issuing a token calls {@link forget} with its hash, so a token is never refused in the process that
+ * Issuing a token calls {@link forget} with its digest, so a token is never refused in the process that
  * issued it. Another process sharing the database (PostgreSQL) keeps its own entries and could refuse
  * a new token until the TTL passes, but only if someone presented that exact value before it was
  * issued: a fresh value carries 190 bits from the CSPRNG, so no one can, and the TTL stays short anyway.

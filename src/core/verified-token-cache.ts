@@ -18,7 +18,7 @@ type Entry = {
 }[CredentialKind];
 
 /**
- * Credentials (access tokens and API keys) this process has looked up, by keyed hash, so verification usually needs no database
+ * Credentials (access tokens and API keys) this process has looked up, by the digest of their value (`memoryKeyOf`), so verification usually needs no database
  * round trip. Entries hold the token's expiry and revocation instants, which the verifier checks on
  * every request; {@link evict} makes a revocation done in this process effective on the next request.
  *
