@@ -5,7 +5,15 @@ import { fileURLToPath } from 'node:url';
  * Runs the benchmarks one after another, each in a process of its own: all of them, or those named
  * as arguments (`npm run bench -- scale storm`) or in BENCH_ONLY (comma-separated). See bench/README.md.
  */
-const BENCHMARKS = ['verification', 'scale', 'create', 'propagation', 'storm', 'gateway'] as const;
+const BENCHMARKS = [
+  'verification',
+  'instructions',
+  'scale',
+  'create',
+  'propagation',
+  'storm',
+  'gateway',
+] as const;
 const named = [...process.argv.slice(2), ...(process.env['BENCH_ONLY'] ?? '').split(',')]
   .map((name) => name.trim())
   .filter((name) => name !== '');

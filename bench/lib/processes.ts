@@ -96,19 +96,26 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /**
  * Starts `script` (a file in bench/) and waits for its `{ready: url}` message; on the server CPU
- * unless `pin` is false (then wherever the system puts it).
+ * unless `pin` is false (then wherever the system puts it); under `launcher` (a command and its
+ * arguments that runs Node.js, such as valgrind) if one is given.
  * @throws when it exits first.
  */
 export function startServer(
   script: string,
   env: Record<string, string> = {},
   pin = true,
+  launcher: readonly string[] = [],
 ): Promise<BenchServer> {
   const node = [
+    ...launcher,
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', '--expose-gc', `${BENCH_DIR}${script}`],
-  ] as const;
-  const [command, args] = pin ? pinned(SERVER_CPU, node[0], [...node[1]]) : [node[0], [...node[1]]];
+    '--conditions=source',
+    '--import',
+    'tsx',
+    '--expose-gc',
+    `${BENCH_DIR}${script}`,
+  ];
+  const [command, args] = pin ? pinned(SERVER_CPU, node[0]!, node.slice(1)) : [node[0]!, node.slice(1)];
   // The server's data (the SQLite file), removed when it stops.
   const dataDir = scratchDir();
   const child = spawn(command, args, {
