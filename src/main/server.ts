@@ -44,6 +44,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const url = await platform.app.listen({ host: config.host, port: config.port });
   logger.info({ url, database: platform.database.dialect }, 'skytells server listening');
+  logger.info(`Skytells Access is at ${config.publicUrl}`);
+  logger.info(
+    config.signup === 'open'
+      ? `Open ${config.publicUrl}/ in a browser and choose "Create an account" to sign up.`
+      : 'Sign-up is closed (SKYTELLS_SIGNUP=closed): create an account with ' +
+          '`npx skytells-server create-account --email you@example.com`.',
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

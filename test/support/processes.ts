@@ -45,8 +45,13 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
+/** The command line that runs `skytells-server` with `args`: Node.js and its arguments. */
+export function serverCommand(args: string[]): [string, string[]] {
+  return [process.execPath, ['--conditions=source', '--import', 'tsx', SERVER_CLI, ...args]];
+}
+
 function spawnCli(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SERVER_CLI, ...args], {
+  const child = spawn(...serverCommand(args), {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
