@@ -8,17 +8,19 @@ import { Client } from './lib/http.js';
 
 /**
  * Instructions per request of `GET /v1/tokens/self`, counted by valgrind's callgrind in each server
- * process: the same servers as the verification benchmark, but a figure that does not depend on what
- * else the machine is doing (the same code, requests and environment count the same instructions,
- * whatever the neighbours), so that a difference of a few per cent between two servers can be told
- * from noise. It counts work in user space only: not the kernel's (the socket writes, the same for
- * every server) and not how fast the instructions run (caches, memory), which req/s and CPU time in
- * the verification benchmark do.
+ * process: the same servers as the verification benchmark, but a count of work rather than a time, so
+ * that a difference of a few per cent between two servers can be told from a busy neighbour's noise.
+ * It counts work in user space only: not the kernel's (one socket read and one write per request,
+ * the same for every server) and not how fast the instructions run (caches, memory), which req/s and
+ * CPU time in the verification benchmark do. Run it on an otherwise idle machine: V8 still tunes
+ * some work (compilation, concurrent marking) to time, and the counts of a server sharing a core
+ * with others come out higher.
  *
- * Each server runs under callgrind (20–50 times slower), two at a time; a Node.js client sends
- * BENCH_INSTRUCTION_REQUESTS requests per round on 10 keep-alive connections, after as many to warm
- * the JIT, in BENCH_INSTRUCTION_ROUNDS rounds; the counters are zeroed before each round and read after it (`callgrind_control`), over
- * every thread of the process (the main thread, and the garbage collector's and compiler's helpers).
+ * Each server runs under callgrind (20–50 times slower), two at a time, with V8's collection schedule
+ * made independent of time; a Node.js client sends BENCH_INSTRUCTION_REQUESTS requests per round on
+ * 10 keep-alive connections, after as many to warm the JIT, in BENCH_INSTRUCTION_ROUNDS rounds; the
+ * counters are zeroed before each round and read after it (`callgrind_control`), over every thread of
+ * the process (the main thread, and the garbage collector's and compiler's helpers).
  */
 const probe = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
 if (probe.error !== undefined) {
@@ -118,7 +120,12 @@ async function load(client: Client, values: readonly string[], requests: number)
 async function measure(subject: Subject): Promise<void> {
   const file = join(scratchDir(), 'tokens.json');
   const env = { ...subject.env, TOKEN_COUNT: String(TOKENS), TOKENS_FILE: file, BENCH_FLUSH_MS: '3600000' };
-  const server = await startServer(subject.script, env, false, CALLGRIND);
+  const server = await startServer(subject.script, env, false, {
+    launcher: CALLGRIND,
+    // V8 otherwise schedules collections by time (the heap's growth, idle time, reducing memory), and
+    // time runs 20–50 times slower under callgrind: the same requests would count more when slower.
+    nodeFlags: ['--predictable-gc-schedule'],
+  });
   // The bare route answers any request; it writes no tokens.
   const values =
     subject.script === 'bare-server.ts'

@@ -96,19 +96,20 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /**
  * Starts `script` (a file in bench/) and waits for its `{ready: url}` message; on the server CPU
- * unless `pin` is false (then wherever the system puts it); under `launcher` (a command and its
- * arguments that runs Node.js, such as valgrind) if one is given.
+ * unless `pin` is false (then wherever the system puts it); under `run.launcher` (a command and its
+ * arguments that runs Node.js, such as valgrind) and with `run.nodeFlags` if given.
  * @throws when it exits first.
  */
 export function startServer(
   script: string,
   env: Record<string, string> = {},
   pin = true,
-  launcher: readonly string[] = [],
+  run: { launcher?: readonly string[]; nodeFlags?: readonly string[] } = {},
 ): Promise<BenchServer> {
   const node = [
-    ...launcher,
+    ...(run.launcher ?? []),
     process.execPath,
+    ...(run.nodeFlags ?? []),
     '--conditions=source',
     '--import',
     'tsx',
