@@ -146,7 +146,7 @@ async function measure(subject: Subject): Promise<void> {
   process.stderr.write(`  ${subject.label}: done\n`);
 }
 
-// Two at a time, one per core: instruction counts do not depend on the neighbour.
+// Two at a time, one per core: no server shares its core with another.
 const queue = [...subjects];
 await Promise.all(
   [0, 1].map(async () => {
@@ -187,9 +187,11 @@ console.log(
 const lost = (dearer: Subject['letter'], cheaper: Subject['letter']) =>
   `${((1 - perRequest(cheaper) / perRequest(dearer)) * 100).toFixed(1)} %`;
 console.log(
-  `\nRestricted tokens: ${lost('e', 'c')} of the unrestricted throughput on SQLite` +
+  `\nRestricted tokens would lose ${lost('e', 'c')} of the unrestricted throughput on SQLite` +
     (of('f') === undefined ? '.' : `, ${lost('f', 'd')} on PostgreSQL.`),
 );
-console.log(`The access log at info: ${lost('g', 'c')} of the throughput of logging nothing (SQLite).`);
+console.log(
+  `The access log at info would lose ${lost('g', 'c')} of the throughput of logging nothing (SQLite).`,
+);
 if (url === undefined) postgresSkipped('(d) and (f), Skytells on PostgreSQL');
 finish();
