@@ -42,9 +42,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   platform.expiryWarnings.start(EXPIRY_CHECK_INTERVAL_MS);
   platform.webhooks.start(WEBHOOK_POLL_MS);
 
-  const url = await platform.app.listen({ host: config.host, port: config.port });
+  const url = await platform.app.listen({
+    host: config.host,
+    port: config.port,
+    // Fastify's own line ("Server listening at …"), said once and where users reach the server.
+    listenTextResolver: () => `Skytells Access is at ${config.publicUrl}`,
+  });
   logger.info({ url, database: platform.database.dialect }, 'skytells server listening');
-  logger.info(`Skytells Access is at ${config.publicUrl}`);
   logger.info(
     config.signup === 'open'
       ? `Open ${config.publicUrl}/ in a browser and choose "Create an account" to sign up.`
